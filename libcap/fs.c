@@ -1,0 +1,507 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+/* Run op on the capability abs falls in.  When the kernel refuses to let
+ * a symlink leave that capability, resolve the links through the view and
+ * try again where the path really leads.  abs is rewritten. */
+int ocap__with_path(const struct ocap_view *v, char *abs, bool follow,
+		    ocap__op op, void *arg)
+{
+	int links = 0, r;
+
+	for (int tries = 0; tries <= OCAP_MAXSYMLINKS; tries++) {
+		const ocap_cap *cap;
+		const char *rel;
+
+		if ((r = ocap__lookup(v, abs, &cap, &rel)) < 0)
+			return r;
+		r = op(cap, rel, arg);
+		if (r != OCAP__ESCAPE)
+			return r;
+		if ((r = ocap__walk(v, abs, follow, &links)) < 0)
+			return r;
+	}
+	return -ELOOP;
+}
+
+/* The rights an open needs; *flags may gain O_DIRECTORY or lose O_CREAT. */
+static int open_rights(ocap_rights_t have, int *flags, ocap_rights_t *need)
+{
+	int f = *flags, acc = f & O_ACCMODE;
+	ocap_rights_t n = 0;
+
+	if (f & O_PATH) {
+		*need = 0;
+		return 0;
+	}
+	if ((f & O_TMPFILE) == O_TMPFILE)
+		n |= OCAP_RIGHT_CREATE | OCAP_RIGHT_WRITE;
+	else if (acc == O_RDONLY && (f & O_DIRECTORY))
+		n |= OCAP_RIGHT_LIST;
+	else if (acc == O_RDONLY && !(have & OCAP_RIGHT_READ) &&
+		 (have & OCAP_RIGHT_LIST))
+		f |= O_DIRECTORY, n |= OCAP_RIGHT_LIST;
+	else if (acc == O_RDONLY)
+		n |= OCAP_RIGHT_READ;
+	if (acc == O_WRONLY || acc == O_RDWR)
+		n |= OCAP_RIGHT_WRITE;
+	if (acc == O_RDWR)
+		n |= OCAP_RIGHT_READ;
+	if (f & O_TRUNC)
+		n |= OCAP_RIGHT_TRUNCATE;
+	if ((f & O_CREAT) && !(have & OCAP_RIGHT_CREATE)) {
+		if (f & O_EXCL)
+			return -EACCES;
+		f &= ~O_CREAT; /* may open an existing file, never make one */
+	}
+	*flags = f;
+	*need = n;
+	return 0;
+}
+
+int ocap__open_in(const ocap_cap *cap, const char *rel, int flags,
+		  mode_t mode)
+{
+	ocap_rights_t need;
+	int f = flags, fd, r;
+
+	if ((r = open_rights(cap->rights, &f, &need)) < 0)
+		return r;
+	if (need & ~cap->rights)
+		return -EACCES;
+	if (cap->kind == OCAP_KIND_FILE) {
+		if (strcmp(rel, "."))
+			return -ENOTDIR;
+		if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
+			return -EEXIST;
+		if (f & O_DIRECTORY)
+			return -ENOTDIR;
+		fd = ocap__reopen(cap->fd, f);
+	} else {
+		fd = ocap__openat2(cap->fd, rel, f, mode);
+	}
+	if (fd == -ENOENT && (flags & O_CREAT) && !(f & O_CREAT))
+		return -EACCES;
+	/* Read without list must not open a directory. */
+	if (fd >= 0 && !(f & (O_PATH | O_DIRECTORY)) &&
+	    !(cap->rights & OCAP_RIGHT_LIST)) {
+		struct stat st;
+		if (fstat(fd, &st) < 0 || S_ISDIR(st.st_mode)) {
+			close(fd);
+			return -EACCES;
+		}
+	}
+	return fd;
+}
+
+struct open_arg {
+	int flags;
+	mode_t mode;
+};
+
+static int op_open(const ocap_cap *cap, const char *rel, void *arg)
+{
+	struct open_arg *a = arg;
+	return ocap__open_in(cap, rel, a->flags, a->mode);
+}
+
+/* Whether the last component is followed by the open. */
+static bool open_follows(int flags)
+{
+	return !(flags & O_NOFOLLOW) &&
+	       (flags & (O_CREAT | O_EXCL)) != (O_CREAT | O_EXCL);
+}
+
+static int do_open(const struct ocap_view *v, char *abs, int flags,
+		   mode_t mode)
+{
+	struct open_arg a = { flags, mode };
+	return ocap__with_path(v, abs, open_follows(flags), op_open, &a);
+}
+
+struct stat_arg {
+	struct stat *st;
+	int flags;
+};
+
+static int op_stat(const ocap_cap *cap, const char *rel, void *arg)
+{
+	struct stat *st = ((struct stat_arg *)arg)->st;
+	int flags = ((struct stat_arg *)arg)->flags;
+	int fd, r = 0;
+
+	if (cap->kind == OCAP_KIND_FILE || !strcmp(rel, ".")) {
+		if (strcmp(rel, "."))
+			return -ENOTDIR;
+		return fstat(cap->fd, st) < 0 ? -errno : 0;
+	}
+	fd = ocap__openat2(cap->fd, rel,
+			   O_PATH | O_CLOEXEC |
+				   (flags & AT_SYMLINK_NOFOLLOW ? O_NOFOLLOW : 0),
+			   0);
+	if (fd < 0)
+		return fd;
+	if (fstat(fd, st) < 0)
+		r = -errno;
+	close(fd);
+	return r;
+}
+
+static int do_stat(const struct ocap_view *v, char *abs, struct stat *st,
+		   int flags)
+{
+	struct stat_arg a = { st, flags };
+
+	if (!st || (flags & ~AT_SYMLINK_NOFOLLOW))
+		return -EINVAL;
+	return ocap__with_path(v, abs, !(flags & AT_SYMLINK_NOFOLLOW),
+			       op_stat, &a);
+}
+
+static int op_opendir(const ocap_cap *cap, const char *rel, void *arg)
+{
+	DIR **dirp = arg;
+	int fd;
+
+	if (cap->kind != OCAP_KIND_DIR)
+		return -ENOTDIR;
+	if (!(cap->rights & OCAP_RIGHT_LIST))
+		return -EACCES;
+	fd = ocap__openat2(cap->fd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
+	if (fd < 0)
+		return fd;
+	*dirp = fdopendir(fd);
+	if (!*dirp) {
+		int e = errno;
+		close(fd);
+		return -e;
+	}
+	return 0;
+}
+
+static int do_opendir(const struct ocap_view *v, char *abs, DIR **dirp)
+{
+	if (!dirp)
+		return -EINVAL;
+	return ocap__with_path(v, abs, true, op_opendir, dirp);
+}
+
+/* ---- operations on a name in a directory ---------------------------- */
+
+/* Where an operation on a name happens: an open parent and the last
+ * component.  base is NULL for the mount point itself. */
+struct at {
+	const ocap_cap *cap;
+	int dirfd;
+	char base[NAME_MAX + 1];
+	bool has_base, must_dir;
+};
+
+static void at_close(struct at *at)
+{
+	if (at->has_base && at->dirfd != at->cap->fd)
+		close(at->dirfd);
+}
+
+static int op_parent(const ocap_cap *cap, const char *rel, void *arg)
+{
+	struct at *at = arg;
+	char dir[OCAP_PATH_BUF];
+	const char *slash;
+	size_t len = strlen(rel);
+
+	at->cap = cap;
+	at->has_base = false;
+	if (!strcmp(rel, "."))
+		return 0;
+	if (cap->kind != OCAP_KIND_DIR)
+		return -ENOTDIR;
+	at->must_dir = rel[len - 1] == '/';
+	if (at->must_dir)
+		len--;
+	slash = memrchr(rel, '/', len);
+	size_t blen = slash ? len - (size_t)(slash + 1 - rel) : len;
+	if (blen > NAME_MAX)
+		return -ENAMETOOLONG;
+	memcpy(at->base, rel + len - blen, blen);
+	at->base[blen] = '\0';
+	at->dirfd = cap->fd;
+	if (slash) {
+		memcpy(dir, rel, (size_t)(slash - rel));
+		dir[slash - rel] = '\0';
+		int fd = ocap__openat2(cap->fd, dir,
+				       O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+		if (fd < 0)
+			return fd;
+		at->dirfd = fd;
+	}
+	at->has_base = true;
+	return 0;
+}
+
+static int resolve_at(const struct ocap_view *v, char *abs, struct at *at)
+{
+	return ocap__with_path(v, abs, false, op_parent, at);
+}
+
+/* A name written with a trailing slash must be a directory. */
+static int check_dir(const struct at *at)
+{
+	struct stat st;
+
+	if (!at->must_dir)
+		return 0;
+	if (fstatat(at->dirfd, at->base, &st, AT_SYMLINK_NOFOLLOW) < 0)
+		return -errno;
+	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
+}
+
+static int do_mkdir(const struct ocap_view *v, char *abs, mode_t mode)
+{
+	struct at at;
+	int r;
+
+	if ((r = resolve_at(v, abs, &at)) < 0)
+		return r;
+	if (!at.has_base)
+		return -EEXIST;
+	if (!(at.cap->rights & OCAP_RIGHT_CREATE))
+		r = -EACCES;
+	else if (mkdirat(at.dirfd, at.base, mode) < 0)
+		r = -errno;
+	at_close(&at);
+	return r;
+}
+
+static int do_unlink(const struct ocap_view *v, char *abs, int flags)
+{
+	struct at at;
+	int r;
+
+	if (flags & ~AT_REMOVEDIR)
+		return -EINVAL;
+	if ((r = resolve_at(v, abs, &at)) < 0)
+		return r;
+	if (!at.has_base)
+		return -EBUSY;
+	if (!(at.cap->rights & OCAP_RIGHT_DELETE))
+		r = -EACCES;
+	else if (!(flags & AT_REMOVEDIR) && at.must_dir)
+		r = check_dir(&at) < 0 ? -ENOTDIR : -EISDIR;
+	else if (unlinkat(at.dirfd, at.base, flags) < 0)
+		r = -errno;
+	at_close(&at);
+	return r;
+}
+
+static ssize_t do_readlink(const struct ocap_view *v, char *abs, char *buf,
+			   size_t size)
+{
+	struct at at;
+	ssize_t n;
+	int r;
+
+	if (!buf || size == 0)
+		return -EINVAL;
+	if ((r = resolve_at(v, abs, &at)) < 0)
+		return r;
+	if (!at.has_base)
+		return -EINVAL;
+	n = readlinkat(at.dirfd, at.base, buf, size);
+	if (n < 0)
+		n = -errno;
+	at_close(&at);
+	return n;
+}
+
+static int do_rename(const struct ocap_view *ov, char *oabs,
+		     const struct ocap_view *nv, char *nabs)
+{
+	struct at o, n;
+	int r;
+
+	if ((r = resolve_at(ov, oabs, &o)) < 0)
+		return r;
+	if ((r = resolve_at(nv, nabs, &n)) < 0) {
+		at_close(&o);
+		return r;
+	}
+	if (!o.has_base || !n.has_base)
+		r = -EBUSY;
+	else if (!(o.cap->rights & OCAP_RIGHT_DELETE) ||
+		 !(n.cap->rights & OCAP_RIGHT_CREATE))
+		r = -EACCES;
+	else if (o.must_dir || n.must_dir) {
+		o.must_dir = true;
+		r = check_dir(&o);
+	}
+	if (r == 0 && renameat(o.dirfd, o.base, n.dirfd, n.base) < 0)
+		r = -errno;
+	at_close(&n);
+	at_close(&o);
+	return r;
+}
+
+/* ---- the public entry points ----------------------------------------- */
+
+/* rel made absolute against cap's name. */
+static int cap_abs(const ocap_cap *cap, const char *rel, char *abs)
+{
+	if (!cap || !ocap__is_fs_kind(cap->kind))
+		return -EINVAL;
+	return ocap_path_normalize(cap->name, rel, abs, OCAP_PATH_BUF);
+}
+
+#define CAP_ENTRY(cap, rel, abs, v)                                        \
+	char abs[OCAP_PATH_BUF];                                           \
+	int abs##_r = cap_abs(cap, rel, abs);                              \
+	if (abs##_r < 0)                                                   \
+		return abs##_r;                                            \
+	struct ocap_view v = ocap__view_of(cap)
+
+#define NS_ENTRY(ns, path, abs, v)                                         \
+	char abs[OCAP_PATH_BUF];                                           \
+	int abs##_r = ocap__ns_abs(ns, path, abs);                         \
+	if (abs##_r < 0)                                                   \
+		return abs##_r;                                            \
+	struct ocap_view v = { ns, NULL }
+
+int ocap_openat(const ocap_cap *cap, const char *rel, int flags, mode_t mode)
+{
+	CAP_ENTRY(cap, rel, abs, v);
+	return do_open(&v, abs, flags, mode);
+}
+
+int ocap_statat(const ocap_cap *cap, const char *rel, struct stat *st,
+		int flags)
+{
+	CAP_ENTRY(cap, rel, abs, v);
+	return do_stat(&v, abs, st, flags);
+}
+
+int ocap_mkdirat(const ocap_cap *cap, const char *rel, mode_t mode)
+{
+	CAP_ENTRY(cap, rel, abs, v);
+	return do_mkdir(&v, abs, mode);
+}
+
+int ocap_unlinkat(const ocap_cap *cap, const char *rel, int flags)
+{
+	CAP_ENTRY(cap, rel, abs, v);
+	return do_unlink(&v, abs, flags);
+}
+
+ssize_t ocap_readlinkat(const ocap_cap *cap, const char *rel, char *buf,
+			size_t size)
+{
+	CAP_ENTRY(cap, rel, abs, v);
+	return do_readlink(&v, abs, buf, size);
+}
+
+int ocap_opendirat(const ocap_cap *cap, const char *rel, DIR **dirp)
+{
+	CAP_ENTRY(cap, rel, abs, v);
+	return do_opendir(&v, abs, dirp);
+}
+
+int ocap_renameat(const ocap_cap *oldcap, const char *oldrel,
+		  const ocap_cap *newcap, const char *newrel)
+{
+	CAP_ENTRY(oldcap, oldrel, oabs, ov);
+	CAP_ENTRY(newcap, newrel, nabs, nv);
+	return do_rename(&ov, oabs, &nv, nabs);
+}
+
+int ocap_ns_open(ocap_ns *ns, const char *path, int flags, mode_t mode)
+{
+	NS_ENTRY(ns, path, abs, v);
+	return do_open(&v, abs, flags, mode);
+}
+
+int ocap_ns_stat(ocap_ns *ns, const char *path, struct stat *st, int flags)
+{
+	NS_ENTRY(ns, path, abs, v);
+	return do_stat(&v, abs, st, flags);
+}
+
+int ocap_ns_mkdir(ocap_ns *ns, const char *path, mode_t mode)
+{
+	NS_ENTRY(ns, path, abs, v);
+	return do_mkdir(&v, abs, mode);
+}
+
+int ocap_ns_unlink(ocap_ns *ns, const char *path, int flags)
+{
+	NS_ENTRY(ns, path, abs, v);
+	return do_unlink(&v, abs, flags);
+}
+
+ssize_t ocap_ns_readlink(ocap_ns *ns, const char *path, char *buf,
+			 size_t size)
+{
+	NS_ENTRY(ns, path, abs, v);
+	return do_readlink(&v, abs, buf, size);
+}
+
+int ocap_ns_opendir(ocap_ns *ns, const char *path, DIR **dirp)
+{
+	NS_ENTRY(ns, path, abs, v);
+	return do_opendir(&v, abs, dirp);
+}
+
+int ocap_ns_rename(ocap_ns *ns, const char *oldpath, const char *newpath)
+{
+	NS_ENTRY(ns, oldpath, oabs, ov);
+	NS_ENTRY(ns, newpath, nabs, nv);
+	return do_rename(&ov, oabs, &nv, nabs);
+}
+
+/* ---- derived capabilities ---------------------------------------------- */
+
+struct derive_arg {
+	ocap_rights_t rights;
+	ocap_cap **out;
+	char *abs;
+};
+
+static int op_derive(const ocap_cap *cap, const char *rel, void *arg)
+{
+	struct derive_arg *a = arg;
+	char name[OCAP_PATH_BUF];
+	int fd, len;
+
+	if (a->rights & ~cap->rights)
+		return -EACCES;
+	if (cap->kind == OCAP_KIND_FILE && strcmp(rel, "."))
+		return -ENOTDIR;
+	fd = cap->kind == OCAP_KIND_FILE
+		     ? ocap__reopen(cap->fd, O_PATH | O_CLOEXEC)
+		     : ocap__openat2(cap->fd, rel, O_PATH | O_CLOEXEC, 0);
+	if (fd < 0)
+		return fd;
+	len = (int)strlen(a->abs);
+	memcpy(name, a->abs, (size_t)len + 1);
+	if (len > 1 && name[len - 1] == '/')
+		name[len - 1] = '\0';
+	return ocap__cap_from_opath(fd, a->rights, name, a->out);
+}
+
+int ocap_cap_derive(const ocap_cap *dir, const char *rel,
+		    ocap_rights_t rights, ocap_cap **out)
+{
+	if (!out || (rights & ~OCAP_RIGHTS_ALL))
+		return -EINVAL;
+	CAP_ENTRY(dir, rel, abs, v);
+	struct derive_arg a = { rights, out, abs };
+	if (rights & ~dir->rights)
+		return -EACCES;
+	return ocap__with_path(&v, abs, true, op_derive, &a);
+}

@@ -1,0 +1,86 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef OCAP_INTERNAL_H
+#define OCAP_INTERNAL_H
+
+#include <limits.h>
+#include <pthread.h>
+#include <stdbool.h>
+
+#include "ocap/ocap.h"
+
+#define hidden __attribute__((visibility("hidden")))
+
+/* Room for a normalised name and its NUL. */
+#define OCAP_PATH_BUF (OCAP_NAME_MAX + 1)
+/* POSIX's limit on symlinks followed in one resolution. */
+#define OCAP_MAXSYMLINKS 40
+/* Returned by a resolution step when the kernel refused to leave the
+ * capability (openat2 said EXDEV); never seen by callers. */
+#define OCAP__ESCAPE (-0x10000)
+
+struct ocap_cap {
+	int fd;
+	int kind;
+	ocap_rights_t rights;
+	char *name;
+	size_t name_len;
+	struct ocap_ns *ns; /* where it is mounted, or NULL */
+};
+
+struct ocap_ns {
+	ocap_cap **caps; /* sorted by name */
+	size_t n, alloc;
+	pthread_mutex_t lock; /* guards cwd */
+	char cwd[OCAP_PATH_BUF];
+};
+
+/* What a path is resolved through: a namespace, or one capability alone. */
+struct ocap_view {
+	const struct ocap_ns *ns;
+	const ocap_cap *only;
+};
+
+static inline struct ocap_view ocap__view_of(const ocap_cap *cap)
+{
+	struct ocap_view v = { cap->ns, cap->ns ? NULL : cap };
+	return v;
+}
+
+static inline bool ocap__is_fs_kind(int kind)
+{
+	return kind == OCAP_KIND_DIR || kind == OCAP_KIND_FILE;
+}
+
+/* path.c */
+hidden bool ocap__name_ok(const char *name);
+hidden bool ocap__prefix_of(const char *name, size_t len, const char *abs);
+
+/* ns.c: the capability abs falls in and the rest of abs ("." for the
+ * capability itself).  No system call. */
+hidden int ocap__lookup(const struct ocap_view *v, const char *abs,
+			const ocap_cap **cap, const char **rel);
+hidden int ocap__ns_abs(ocap_ns *ns, const char *path, char *abs);
+
+/* sys.c */
+hidden int ocap__openat2(int dirfd, const char *rel, int flags, mode_t mode);
+hidden int ocap__reopen(int fd, int flags);
+
+/* walk.c: rewrite abs with every symlink resolved through the view (the
+ * last component only when follow); *links counts what was followed. */
+hidden int ocap__walk(const struct ocap_view *v, char *abs, bool follow,
+		      int *links);
+
+/* fs.c */
+typedef int (*ocap__op)(const ocap_cap *cap, const char *rel, void *arg);
+hidden int ocap__with_path(const struct ocap_view *v, char *abs, bool follow,
+			   ocap__op op, void *arg);
+hidden int ocap__open_in(const ocap_cap *cap, const char *rel, int flags,
+			 mode_t mode);
+
+/* cap.c */
+hidden int ocap__cap_new(int fd, int kind, ocap_rights_t rights,
+			 const char *name, ocap_cap **out);
+hidden int ocap__cap_from_opath(int fd, ocap_rights_t rights,
+				const char *name, ocap_cap **out);
+
+#endif

@@ -1,0 +1,95 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <limits.h>
+#include <string.h>
+
+#include "internal.h"
+
+/* Append the components of s to the absolute path in buf[0..*n). */
+static int append(char *buf, size_t *n, const char *s)
+{
+	while (*s) {
+		size_t len = strcspn(s, "/");
+
+		if (len == 0 || (len == 1 && s[0] == '.')) {
+			/* empty or ".": nothing */
+		} else if (len == 2 && s[0] == '.' && s[1] == '.') {
+			while (*n > 0 && buf[*n - 1] != '/')
+				(*n)--;
+			if (*n > 0)
+				(*n)--;
+		} else {
+			if (*n + 1 + len > OCAP_NAME_MAX)
+				return -ENAMETOOLONG;
+			buf[(*n)++] = '/';
+			memcpy(buf + *n, s, len);
+			*n += len;
+		}
+		s += len;
+		if (*s == '/')
+			s++;
+	}
+	return 0;
+}
+
+/* Whether path names a directory by its form: "x/", "x/.", "..". */
+static bool names_dir(const char *path, size_t len)
+{
+	const char *last = memrchr(path, '/', len);
+	const char *tail = last ? last + 1 : path;
+
+	return !*tail || !strcmp(tail, ".") || !strcmp(tail, "..");
+}
+
+int ocap_path_normalize(const char *cwd, const char *path, char *out,
+			size_t size)
+{
+	char buf[OCAP_PATH_BUF + 1];
+	size_t n = 0, len;
+	int r;
+
+	if (!path || !out)
+		return -EINVAL;
+	len = strnlen(path, PATH_MAX);
+	if (len == 0)
+		return -ENOENT;
+	if (len == PATH_MAX)
+		return -ENAMETOOLONG;
+	if (path[0] != '/') {
+		if (!cwd || cwd[0] != '/')
+			return -EINVAL;
+		if ((r = append(buf, &n, cwd)) < 0)
+			return r;
+	}
+	if ((r = append(buf, &n, path)) < 0)
+		return r;
+	if (n == 0)
+		buf[n++] = '/';
+	else if (names_dir(path, len))
+		buf[n++] = '/';
+	if (n > OCAP_NAME_MAX || n + 1 > size)
+		return -ENAMETOOLONG;
+	memcpy(out, buf, n);
+	out[n] = '\0';
+	return (int)n;
+}
+
+/* A capability name: absolute, normalised, no trailing slash. */
+bool ocap__name_ok(const char *name)
+{
+	char buf[OCAP_PATH_BUF];
+
+	if (!name || name[0] != '/')
+		return false;
+	return ocap_path_normalize(NULL, name, buf, sizeof buf) >= 0 &&
+	       !strcmp(buf, name);
+}
+
+/* Whether the name of length len is abs or an ancestor of it over whole
+ * components ("/data" is not a prefix of "/database"). */
+bool ocap__prefix_of(const char *name, size_t len, const char *abs)
+{
+	if (len == 1)
+		return true; /* "/" */
+	return !strncmp(name, abs, len) && (abs[len] == '\0' || abs[len] == '/');
+}

@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include "internal.h"
+
+#define FETCH_SEQ 1
+
+/* Check one table entry and turn it into a capability; consumes its
+ * descriptor. */
+static int entry_cap(struct ocap_msg *m, ocap_cap **out)
+{
+	struct stat st;
+	int fd = m->nfds ? m->fds[0] : -1, r = -EBADMSG;
+
+	m->nfds = 0;
+	if (ocap__is_fs_kind((int)m->kind)) {
+		if (!ocap__name_ok(m->name) || fstat(fd, &st) < 0)
+			goto fail;
+		if (S_ISDIR(st.st_mode) != (m->kind == OCAP_KIND_DIR))
+			goto fail;
+	}
+	if ((r = ocap__cap_new(fd, (int)m->kind, m->rights, m->name, out)) < 0)
+		goto fail;
+	return 0;
+fail:
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
+static int fetch(int sock, ocap_ns *ns, struct ocap_msg *m)
+{
+	uint32_t n = 0;
+	int r;
+
+	memset(m, 0, sizeof *m);
+	m->type = OCAP_MSG_TABLE_REQ;
+	m->seq = FETCH_SEQ;
+	if ((r = ocap_msg_send(sock, m)) < 0)
+		return r;
+	for (;;) {
+		ocap_cap *cap;
+
+		if ((r = ocap_msg_recv(sock, m)) < 0)
+			return r;
+		if (m->seq != FETCH_SEQ) {
+			ocap_msg_close_fds(m);
+			return -EBADMSG;
+		}
+		switch (m->type) {
+		case OCAP_MSG_TABLE_ENTRY:
+			if (n == OCAP_TABLE_MAX) {
+				ocap_msg_close_fds(m);
+				return -EMSGSIZE;
+			}
+			if ((r = entry_cap(m, &cap)) < 0)
+				return r;
+			if ((r = ocap_ns_mount(ns, cap)) < 0) {
+				ocap_cap_close(cap);
+				return r == -EEXIST ? -EBADMSG : r;
+			}
+			n++;
+			break;
+		case OCAP_MSG_TABLE_END:
+			return m->count == n ? 0 : -EBADMSG;
+		case OCAP_MSG_REPLY:
+			return m->status < 0 ? m->status : -EBADMSG;
+		default:
+			ocap_msg_close_fds(m);
+			return -EBADMSG;
+		}
+	}
+}
+
+int ocap_ns_fetch(int sock, ocap_ns **out)
+{
+	struct ocap_msg *m;
+	ocap_ns *ns;
+	int r;
+
+	if (!out)
+		return -EINVAL;
+	m = malloc(sizeof *m);
+	if (!m)
+		return -ENOMEM;
+	if ((r = ocap_ns_new(&ns)) < 0) {
+		free(m);
+		return r;
+	}
+	r = fetch(sock, ns, m);
+	free(m);
+	if (r < 0) {
+		ocap_ns_free(ns);
+		return r;
+	}
+	*out = ns;
+	return 0;
+}
+
+static struct {
+	pthread_once_t once;
+	int err;
+	ocap_ns *ns;
+} root = { PTHREAD_ONCE_INIT, 0, NULL };
+
+/* The descriptor $OCAP_ROOT names. */
+static int root_fd(void)
+{
+	const char *s = getenv(OCAP_ROOT_ENV);
+	char *end;
+	long fd;
+
+	if (!s)
+		return -ENOENT;
+	errno = 0;
+	fd = strtol(s, &end, 10);
+	if (!*s || *end || errno || fd < 0 || fd > INT_MAX)
+		return -EBADF;
+	if (fcntl((int)fd, F_GETFD) < 0)
+		return -EBADF;
+	return (int)fd;
+}
+
+static void root_init(void)
+{
+	int fd = root_fd();
+
+	root.err = fd < 0 ? fd : ocap_ns_fetch(fd, &root.ns);
+}
+
+int ocap_root(ocap_ns **out)
+{
+	if (!out)
+		return -EINVAL;
+	pthread_once(&root.once, root_init);
+	if (root.err < 0)
+		return root.err;
+	*out = root.ns;
+	return 0;
+}
+
+int ocap_lookup(const char *name, const ocap_cap **out)
+{
+	ocap_ns *ns;
+	const ocap_cap *c;
+	int r;
+
+	if (!name || !out)
+		return -EINVAL;
+	if ((r = ocap_root(&ns)) < 0)
+		return r;
+	if (!(c = ocap_ns_find(ns, name)))
+		return -ENOENT;
+	*out = c;
+	return 0;
+}
