@@ -90,6 +90,9 @@ int ocap__open_in(const ocap_cap *cap, const char *rel, int flags,
 	}
 	if (fd == -ENOENT && (flags & O_CREAT) && !(f & O_CREAT))
 		return -EACCES;
+	/* List without read opened it as a directory: a file is refused. */
+	if (fd == -ENOTDIR && (f & O_DIRECTORY) && !(flags & O_DIRECTORY))
+		return -EACCES;
 	/* Read without list must not open a directory. */
 	if (fd >= 0 && !(f & (O_PATH | O_DIRECTORY)) &&
 	    !(cap->rights & OCAP_RIGHT_LIST)) {

@@ -127,11 +127,47 @@ static int root_fd(void)
 	return (int)fd;
 }
 
+int ocap_session(int rootfd)
+{
+	struct ocap_msg *m;
+	int sv[2], r;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return -errno;
+	m = calloc(1, sizeof *m);
+	if (!m) {
+		r = -ENOMEM;
+		goto fail;
+	}
+	m->type = OCAP_MSG_SESSION;
+	m->nfds = 1;
+	m->fds[0] = sv[1];
+	r = ocap_msg_send(rootfd, m);
+	free(m);
+	if (r < 0)
+		goto fail;
+	close(sv[1]);
+	return sv[0];
+fail:
+	close(sv[0]);
+	close(sv[1]);
+	return r;
+}
+
 static void root_init(void)
 {
-	int fd = root_fd();
+	int fd = root_fd(), s;
 
-	root.err = fd < 0 ? fd : ocap_ns_fetch(fd, &root.ns);
+	if (fd < 0) {
+		root.err = fd;
+		return;
+	}
+	if ((s = ocap_session(fd)) < 0) {
+		root.err = s;
+		return;
+	}
+	root.err = ocap_ns_fetch(s, &root.ns);
+	close(s);
 }
 
 int ocap_root(ocap_ns **out)

@@ -178,12 +178,37 @@ OCAP_API int ocap_path_normalize(const char *cwd, const char *path,
 
 /* Fetch the capability table over the broker socket sock. */
 OCAP_API int ocap_ns_fetch(int sock, ocap_ns **out);
+/* Open a private channel to the broker behind the shared root descriptor
+ * root: the reply to a request on it can reach no other process.  Returns
+ * the channel (O_CLOEXEC) or a negative errno. */
+OCAP_API int ocap_session(int root);
 /* The program's own namespace, fetched once from the root descriptor
- * ($OCAP_ROOT); -ENOENT when the program was not started by a broker.
- * Safe to call from any thread; the table is then read-only. */
+ * ($OCAP_ROOT) over a private channel; -ENOENT when the program was not
+ * started by a broker.  Safe to call from any thread; the table is then
+ * read-only. */
 OCAP_API int ocap_root(ocap_ns **out);
 /* The capability mounted at name in the root namespace. */
 OCAP_API int ocap_lookup(const char *name, const ocap_cap **out);
+
+/* ---- the broker's network services --------------------------------------
+ *
+ * Each request goes over this process's private session with the broker
+ * behind $OCAP_ROOT.  The program's own socket is passed along and the
+ * broker acts on that very socket, so options, non-blocking mode and the
+ * descriptor number are kept and data never passes through the broker.
+ * -EACCES when the grants do not allow it; -ENOENT with no broker.
+ */
+
+/* Connect sock to addr; -EINPROGRESS for a non-blocking socket whose
+ * connect goes on (as connect(2)). */
+OCAP_API int ocap_connect(int sock, const struct sockaddr *addr,
+			  socklen_t len);
+OCAP_API int ocap_bind(int sock, const struct sockaddr *addr, socklen_t len);
+OCAP_API int ocap_listen(int sock, int backlog);
+/* Resolve a granted host name: at most n addresses (port set) into addrs;
+ * returns how many. */
+OCAP_API int ocap_resolve(const char *host, uint16_t port,
+			  struct sockaddr_storage *addrs, size_t n);
 
 /* ---- the protocol -------------------------------------------------------
  *
@@ -209,7 +234,8 @@ enum ocap_msg_type {
 	OCAP_MSG_LISTEN = 7,      /* client: count (backlog), + the socket */
 	OCAP_MSG_RESOLVE = 8,     /* client: name (host), port */
 	OCAP_MSG_ADDR = 9,        /* broker: one resolved addr */
-	OCAP_MSG_TYPE_MAX = 9,
+	OCAP_MSG_SESSION = 10,    /* client: + one end of a private channel */
+	OCAP_MSG_TYPE_MAX = 10,
 };
 
 /* Fields, as bits of ocap_msg.fields. */

@@ -1,0 +1,157 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * ocapsh: run a program with exactly the granted capabilities.
+ * Exit status as env(1): 125 for ocapsh's own failures, 126 cannot
+ * execute, 127 not found, else the program's (128+N for signal N).
+ */
+#include <err.h>
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+
+#include <ocap/launch.h>
+
+#define EXIT_LAUNCHER 125
+
+static const char usage_text[] =
+	"usage: ocapsh [options] [--] program [argument ...]\n"
+	"\n"
+	"Grants:\n"
+	"  --ro PATH               read and list PATH\n"
+	"  --rw PATH               read, write, create, delete, list, truncate\n"
+	"  --rx PATH               read, list and execute\n"
+	"  --grant PATH=RIGHTS     exactly RIGHTS, e.g. ./out=create,write\n"
+	"  --connect HOST:PORT     TCP connect; HOST a name, IPv4, [IPv6] or *\n"
+	"  --connect unix:PATH     connect to a Unix socket\n"
+	"  --listen ADDR:PORT      TCP bind and listen\n"
+	"  --udp HOST:PORT         UDP to HOST:PORT\n"
+	"  --env NAME[=VALUE]      pass NAME (the caller's value) or set it\n"
+	"  --inherit-env           keep the whole environment\n"
+	"  --grants FILE           read options from FILE, one per line\n"
+	"Sandbox:\n"
+	"  --mode auto|native|compat  how to run the program (default auto)\n"
+	"  --no-runtime            no runtime files for dynamic programs\n"
+	"  --allow-syscall NAME    allow one more system call\n"
+	"  --rlimit NAME=VALUE     core, nofile, nproc, as, cpu, fsize\n"
+	"  --best-effort           run even when a grant cannot be enforced\n"
+	"  -v, --verbose           log each denial the broker makes\n"
+	"Other:\n"
+	"  --explain[=json]        print the plan and exit\n"
+	"  -h, --help              print this help and exit\n"
+	"  --version               print the version and exit\n";
+
+static _Noreturn void usage(int status)
+{
+	fputs(usage_text, status ? stderr : stdout);
+	exit(status);
+}
+
+struct args {
+	int explain; /* 0 no, 1 text, 2 json */
+	char **prog;
+};
+
+/* Options up to the program; each is handed to the plan as it comes. */
+static void parse(ocap_plan *p, int argc, char **argv, struct args *a)
+{
+	int i;
+
+	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
+		char *opt = argv[i], *eq, *val = NULL, where[32];
+		int arity;
+
+		if (!strcmp(opt, "--")) {
+			i++;
+			break;
+		}
+		if (!strcmp(opt, "-h") || !strcmp(opt, "--help"))
+			usage(0);
+		if (!strcmp(opt, "--version")) {
+			printf("ocapsh %d.%d.%d\n", OCAP_VERSION_MAJOR,
+			       OCAP_VERSION_MINOR, OCAP_VERSION_PATCH);
+			exit(0);
+		}
+		if (!strcmp(opt, "--explain") || !strcmp(opt, "--explain=text")) {
+			a->explain = 1;
+			continue;
+		}
+		if (!strcmp(opt, "--explain=json")) {
+			a->explain = 2;
+			continue;
+		}
+		if (!strncmp(opt, "--", 2) && (eq = strchr(opt, '='))) {
+			*eq = '\0';
+			val = eq + 1;
+		}
+		snprintf(where, sizeof where, "argument %d", i);
+		arity = ocap_plan_option_arity(opt);
+		if (arity < 0)
+			errx(EXIT_LAUNCHER, "%s: unknown option '%s'\n"
+			     "Hint: ocapsh --help lists the options", where, opt);
+		if (arity == 1 && !val) {
+			if (i + 1 >= argc)
+				errx(EXIT_LAUNCHER, "%s: %s: missing value",
+				     where, opt);
+			val = argv[++i];
+		}
+		if (ocap_plan_option(p, opt, val, where, NULL) < 0)
+			errx(EXIT_LAUNCHER, "%s", ocap_plan_error(p));
+	}
+	if (i >= argc) {
+		warnx("no program given");
+		usage(EXIT_LAUNCHER);
+	}
+	a->prog = argv + i;
+}
+
+static int exit_status(int status)
+{
+	if (WIFEXITED(status))
+		return WEXITSTATUS(status);
+	if (WIFSIGNALED(status))
+		return 128 + WTERMSIG(status);
+	return EXIT_LAUNCHER;
+}
+
+static _Noreturn void fail(ocap_plan *p, int r)
+{
+	warnx("%s", ocap_plan_error(p));
+	if (r == -EOPNOTSUPP)
+		fprintf(stderr, "Hint: --best-effort runs it anyway and "
+				"reports what is not enforced\n");
+	exit(EXIT_LAUNCHER);
+}
+
+int main(int argc, char **argv)
+{
+	struct args a = { 0, NULL };
+	ocap_plan *p;
+	int r, status = 0;
+
+	if (ocap_plan_new(&p) < 0)
+		errx(EXIT_LAUNCHER, "out of memory");
+	parse(p, argc, argv, &a);
+	if ((r = ocap_plan_program(p, a.prog)) < 0)
+		errx(r == -ENOENT ? 127 : r == -EACCES ? 126 : EXIT_LAUNCHER,
+		     "%s", ocap_plan_error(p));
+	if (a.explain) {
+		if ((r = ocap_plan_explain(p, stdout, a.explain == 2)) < 0)
+			fail(p, r);
+		ocap_plan_free(p);
+		return fflush(stdout) == 0 ? 0 : EXIT_LAUNCHER;
+	}
+	if ((r = ocap_plan_check(p)) < 0)
+		fail(p, r);
+	for (size_t i = 0; ocap_plan_warning(p, i); i++)
+		warnx("not enforced: %s", ocap_plan_warning(p, i));
+	fflush(stdout);
+	r = ocap_launch(p, &status);
+	if (r < 0 && !(WIFEXITED(status) && WEXITSTATUS(status) >= 126))
+		fail(p, r);
+	if (r < 0)
+		warnx("%s", ocap_plan_error(p));
+	ocap_plan_free(p);
+	return exit_status(status);
+}

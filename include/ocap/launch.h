@@ -1,0 +1,75 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef OCAP_LAUNCH_H
+#define OCAP_LAUNCH_H
+
+/*
+ * libocap-launch: start a program with exactly the granted capabilities.
+ *
+ * A plan collects grants (the same options ocapsh takes, one call each or
+ * from a grants file), the program and its arguments.  ocap_launch() opens
+ * the grants, starts the program in its sandbox and serves as its broker
+ * until it and its descendants are gone.  Every function returns 0 or a
+ * negative errno; ocap_plan_error() then says what and where, in one line.
+ */
+
+#include <stdio.h>
+#include <sys/types.h>
+
+#include <ocap/ocap.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+typedef struct ocap_plan ocap_plan;
+
+enum ocap_mode {
+	OCAP_MODE_AUTO = 0,   /* native when the binary carries ocap's note */
+	OCAP_MODE_NATIVE = 1, /* strict capability mode */
+	OCAP_MODE_COMPAT = 2, /* unmodified binaries */
+};
+
+/* ELF note an ocap-cc binary carries: owner "ocap", this type. */
+#define OCAP_ELF_NOTE_NAME "ocap"
+#define OCAP_ELF_NOTE_TYPE 0x6f636170u
+
+OCAP_API int ocap_plan_new(ocap_plan **out);
+OCAP_API void ocap_plan_free(ocap_plan *p);
+/* The last error, one line naming the input and where it came from. */
+OCAP_API const char *ocap_plan_error(const ocap_plan *p);
+
+/* Add one option, spelt as on ocapsh's command line without its value
+ * ("--ro") and its value ("/usr"), or NULL for a flag.  where names the
+ * source in errors ("argv", "grants.txt:3"); relative paths resolve
+ * against base (NULL: the current directory).  -EINVAL for bad input. */
+OCAP_API int ocap_plan_option(ocap_plan *p, const char *opt,
+			      const char *value, const char *where,
+			      const char *base);
+/* Whether opt takes a value (1), is a flag (0) or is unknown (-EINVAL). */
+OCAP_API int ocap_plan_option_arity(const char *opt);
+/* Read a grants file: one option per line, # comments. */
+OCAP_API int ocap_plan_grants_file(ocap_plan *p, const char *path);
+/* The program: argv[0] is searched in $PATH like execvp(3).  -ENOENT and
+ * -EACCES are reported as ocapsh's 127 and 126. */
+OCAP_API int ocap_plan_program(ocap_plan *p, char *const argv[]);
+
+/* Check the plan against the program and the running kernel: choose the
+ * mode, add the runtime set, refuse what cannot be enforced (-EOPNOTSUPP)
+ * unless best effort was asked for.  ocap_launch() and
+ * ocap_plan_explain() call it when the caller has not. */
+OCAP_API int ocap_plan_check(ocap_plan *p);
+/* The i-th thing a best-effort plan does not enforce, or NULL. */
+OCAP_API const char *ocap_plan_warning(const ocap_plan *p, size_t i);
+
+/* Print the plan (json: machine-readable) without running anything. */
+OCAP_API int ocap_plan_explain(ocap_plan *p, FILE *out, int json);
+
+/* Run the plan: fork, sandbox, exec, broker.  On success *status is the
+ * program's wait status (waitpid(2) form).  Must be called once. */
+OCAP_API int ocap_launch(ocap_plan *p, int *status);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

@@ -1,0 +1,121 @@
+/* SPDX-License-Identifier: MIT */
+#include <elf.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "exe.h"
+
+#define PHDRS_MAX 64
+#define NOTES_MAX 4096
+
+static int read_at(int fd, void *buf, size_t len, off_t off)
+{
+	ssize_t n = pread(fd, buf, len, off);
+
+	if (n < 0)
+		return -errno;
+	return (size_t)n == len ? 0 : -ENOEXEC;
+}
+
+static int read_interp(int fd, const Elf64_Phdr *ph, struct ocap_exe *x)
+{
+	if (ph->p_filesz < 2 || ph->p_filesz > sizeof x->interp)
+		return -ENOEXEC;
+	if (read_at(fd, x->interp, ph->p_filesz, (off_t)ph->p_offset) < 0)
+		return -ENOEXEC;
+	if (x->interp[ph->p_filesz - 1] != '\0' || x->interp[0] != '/')
+		return -ENOEXEC;
+	return 0;
+}
+
+/* Look for the "ocap" note among the notes of one PT_NOTE segment. */
+static void scan_notes(int fd, const Elf64_Phdr *ph, struct ocap_exe *x)
+{
+	unsigned char buf[NOTES_MAX];
+	size_t len = ph->p_filesz < sizeof buf ? ph->p_filesz : sizeof buf;
+	size_t off = 0;
+
+	if (read_at(fd, buf, len, (off_t)ph->p_offset) < 0)
+		return;
+	while (off + sizeof(Elf64_Nhdr) <= len) {
+		Elf64_Nhdr n;
+		memcpy(&n, buf + off, sizeof n);
+		off += sizeof n;
+		size_t nsz = (n.n_namesz + 3) & ~3u, dsz = (n.n_descsz + 3) & ~3u;
+		if (nsz > len - off || dsz > len - off - nsz)
+			return;
+		if (n.n_namesz == sizeof OCAP_ELF_NOTE_NAME &&
+		    n.n_type == OCAP_ELF_NOTE_TYPE &&
+		    !memcmp(buf + off, OCAP_ELF_NOTE_NAME,
+			    sizeof OCAP_ELF_NOTE_NAME))
+			x->ocap_note = true;
+		off += nsz + dsz;
+	}
+}
+
+static int inspect_elf(int fd, struct ocap_exe *x)
+{
+	Elf64_Ehdr eh;
+	Elf64_Phdr ph;
+	int r;
+
+	if ((r = read_at(fd, &eh, sizeof eh, 0)) < 0)
+		return r;
+	if (eh.e_ident[EI_CLASS] != ELFCLASS64 ||
+	    eh.e_ident[EI_DATA] != ELFDATA2LSB || eh.e_machine != EM_X86_64 ||
+	    eh.e_phentsize != sizeof ph || eh.e_phnum > PHDRS_MAX)
+		return -ENOEXEC;
+	x->elf = true;
+	for (unsigned i = 0; i < eh.e_phnum; i++) {
+		if ((r = read_at(fd, &ph, sizeof ph,
+				 (off_t)(eh.e_phoff + i * sizeof ph))) < 0)
+			return r;
+		if (ph.p_type == PT_INTERP && (r = read_interp(fd, &ph, x)) < 0)
+			return r;
+		if (ph.p_type == PT_NOTE)
+			scan_notes(fd, &ph, x);
+	}
+	return 0;
+}
+
+static int inspect_script(int fd, struct ocap_exe *x)
+{
+	char line[PATH_MAX + 2];
+	ssize_t n = pread(fd, line, sizeof line - 1, 0);
+	char *s, *e;
+
+	if (n < 3)
+		return -ENOEXEC;
+	line[n] = '\0';
+	s = line + 2;
+	while (*s == ' ' || *s == '\t')
+		s++;
+	e = s + strcspn(s, " \t\n");
+	if (*s != '/' || !*e)
+		return -ENOEXEC;
+	*e = '\0';
+	strcpy(x->shebang, s);
+	return 0;
+}
+
+int ocap__exe_inspect(const char *path, struct ocap_exe *x)
+{
+	unsigned char magic[4];
+	int fd, r;
+
+	memset(x, 0, sizeof *x);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	r = read_at(fd, magic, sizeof magic, 0);
+	if (r == 0 && !memcmp(magic, ELFMAG, SELFMAG))
+		r = inspect_elf(fd, x);
+	else if (r == 0 && magic[0] == '#' && magic[1] == '!')
+		r = inspect_script(fd, x);
+	else
+		r = -ENOEXEC;
+	close(fd);
+	return r;
+}

@@ -1,0 +1,573 @@
+/* SPDX-License-Identifier: MIT */
+#include <arpa/inet.h>
+#include <ctype.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <seccomp.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "plan.h"
+
+#define GRANTS_DEPTH_MAX 8
+#define GRANTS_LINE_MAX 8192
+
+struct opt {
+	const char *name;
+	int (*add)(ocap_plan *p, const struct opt *o, const char *v,
+		   const char *where, const char *base);
+	ocap_rights_t rights; /* path grants; net kind for network grants */
+	bool value;
+};
+
+#define WHERE(w) (w) ? (w) : "", (w) ? ": " : ""
+
+static int fail_opt(ocap_plan *p, int err, const char *where,
+		    const struct opt *o, const char *v, const char *why)
+{
+	return ocap__plan_fail(p, err, "%s%s%s%s%s: %s", WHERE(where), o->name,
+			       v ? " " : "", v ? v : "", why);
+}
+
+/* ---- paths ----------------------------------------------------------- */
+
+static int add_path_rights(ocap_plan *p, const char *path, ocap_rights_t r,
+			   const char *where, const char *base, bool runtime)
+{
+	char cwd[PATH_MAX], name[OCAP_NAME_MAX + 1];
+	struct ocap_path_grant *g;
+	int n;
+
+	if (path[0] != '/' && !base) {
+		if (!getcwd(cwd, sizeof cwd))
+			return -errno;
+		base = cwd;
+	}
+	n = ocap_path_normalize(base, path, name, sizeof name);
+	if (n < 0)
+		return n;
+	if (n > 1 && name[n - 1] == '/')
+		name[n - 1] = '\0';
+	for (size_t i = 0; i < p->npaths; i++) {
+		if (!strcmp(p->paths[i].name, name)) {
+			/* The same path twice: what the user wrote adds up. */
+			p->paths[i].rights |= r;
+			p->paths[i].runtime &= runtime;
+			return 0;
+		}
+	}
+	g = realloc(p->paths, (p->npaths + 1) * sizeof *g);
+	if (!g)
+		return -ENOMEM;
+	p->paths = g;
+	g = &p->paths[p->npaths];
+	*g = (struct ocap_path_grant){ .rights = r, .runtime = runtime,
+				       .fd = -1 };
+	g->name = strdup(name);
+	g->where = strdup(where ? where : "");
+	if (!g->name || !g->where) {
+		free(g->name);
+		free(g->where);
+		return -ENOMEM;
+	}
+	p->npaths++;
+	return 0;
+}
+
+hidden int ocap__plan_add_path(ocap_plan *p, const char *path,
+			       ocap_rights_t r, const char *where,
+			       bool runtime);
+int ocap__plan_add_path(ocap_plan *p, const char *path, ocap_rights_t r,
+			const char *where, bool runtime)
+{
+	return add_path_rights(p, path, r, where, NULL, runtime);
+}
+
+static int path_ok(ocap_plan *p, const struct opt *o, const char *v,
+		   const char *where)
+{
+	if (!*v)
+		return fail_opt(p, -EINVAL, where, o, NULL, "empty path");
+	if (strlen(v) > OCAP_NAME_MAX)
+		return fail_opt(p, -EINVAL, where, o, v, "path too long");
+	return 0;
+}
+
+static int add_path(ocap_plan *p, const struct opt *o, const char *v,
+		    const char *where, const char *base)
+{
+	int r = path_ok(p, o, v, where);
+
+	if (r < 0)
+		return r;
+	r = add_path_rights(p, v, o->rights, where, base, false);
+	return r < 0 ? fail_opt(p, r, where, o, v, strerror(-r)) : 0;
+}
+
+/* --grant PATH=RIGHTS; the last '=' splits, rights never hold one. */
+static int add_grant(ocap_plan *p, const struct opt *o, const char *v,
+		     const char *where, const char *base)
+{
+	const char *eq = strrchr(v, '='), *end = NULL;
+	char path[OCAP_NAME_MAX + 1], why[96];
+	ocap_rights_t rights;
+	int r;
+
+	if (!eq)
+		return fail_opt(p, -EINVAL, where, o, v,
+				"expected PATH=RIGHTS");
+	if ((size_t)(eq - v) > OCAP_NAME_MAX)
+		return fail_opt(p, -EINVAL, where, o, v, "path too long");
+	memcpy(path, v, (size_t)(eq - v));
+	path[eq - v] = '\0';
+	if ((r = path_ok(p, o, path, where)) < 0)
+		return r;
+	if (ocap_rights_parse(eq + 1, &rights, &end) < 0) {
+		snprintf(why, sizeof why, "unknown right '%.*s' at column %zu",
+			 (int)strcspn(end, ","), end,
+			 (size_t)(end - v) + 1);
+		return fail_opt(p, -EINVAL, where, o, v, why);
+	}
+	if (rights & (OCAP_RIGHT_CONNECT | OCAP_RIGHT_LISTEN))
+		return fail_opt(p, -EINVAL, where, o, v,
+				"connect and listen are granted with "
+				"--connect and --listen");
+	r = add_path_rights(p, path, rights, where, base, false);
+	return r < 0 ? fail_opt(p, r, where, o, v, strerror(-r)) : 0;
+}
+
+/* ---- network ------------------------------------------------------------ */
+
+static bool host_ok(const char *h)
+{
+	struct in6_addr a6;
+
+	if (!strcmp(h, "*"))
+		return true;
+	if (strchr(h, ':'))
+		return inet_pton(AF_INET6, h, &a6) == 1;
+	if (!*h || strlen(h) > 253)
+		return false;
+	for (const char *c = h; *c; c++)
+		if (!isalnum((unsigned char)*c) && *c != '.' && *c != '-' &&
+		    *c != '_')
+			return false;
+	return true;
+}
+
+/* HOST:PORT, [V6]:PORT or *:PORT. */
+static const char *parse_hostport(const char *v, char *host, size_t size,
+				  uint16_t *port)
+{
+	const char *colon, *h = v;
+	size_t hlen;
+	char *end;
+	long n;
+
+	if (v[0] == '[') {
+		const char *rb = strchr(v, ']');
+		if (!rb || rb[1] != ':')
+			return "expected [ADDRESS]:PORT";
+		h = v + 1;
+		hlen = (size_t)(rb - h);
+		colon = rb + 1;
+	} else {
+		colon = strrchr(v, ':');
+		if (!colon)
+			return "expected HOST:PORT";
+		hlen = (size_t)(colon - v);
+		if (memchr(v, ':', hlen))
+			return "an IPv6 address goes in brackets: [ADDRESS]:PORT";
+	}
+	if (hlen == 0 || hlen >= size)
+		return "missing host";
+	memcpy(host, h, hlen);
+	host[hlen] = '\0';
+	if (!host_ok(host) || (v[0] == '[' && !strchr(host, ':')))
+		return "not a host name or address";
+	if (!isdigit((unsigned char)colon[1]))
+		return "expected a port number after ':'";
+	errno = 0;
+	n = strtol(colon + 1, &end, 10);
+	if (*end || errno || n < 1 || n > 65535)
+		return "port must be a number from 1 to 65535";
+	*port = (uint16_t)n;
+	return NULL;
+}
+
+static int push_net(ocap_plan *p, int kind, const char *host, uint16_t port,
+		    const char *where)
+{
+	struct ocap_net_grant *g;
+
+	for (size_t i = 0; i < p->nnets; i++)
+		if (p->nets[i].kind == kind && p->nets[i].port == port &&
+		    !strcmp(p->nets[i].host, host))
+			return 0;
+	g = realloc(p->nets, (p->nnets + 1) * sizeof *g);
+	if (!g)
+		return -ENOMEM;
+	p->nets = g;
+	g = &p->nets[p->nnets];
+	*g = (struct ocap_net_grant){ .kind = kind, .port = port };
+	g->host = strdup(host);
+	g->where = strdup(where ? where : "");
+	if (!g->host || !g->where) {
+		free(g->host);
+		free(g->where);
+		return -ENOMEM;
+	}
+	p->nnets++;
+	return 0;
+}
+
+static int add_net(ocap_plan *p, const struct opt *o, const char *v,
+		   const char *where, const char *base)
+{
+	char host[256], cwd[PATH_MAX], path[OCAP_NAME_MAX + 1];
+	const char *why;
+	uint16_t port = 0;
+	int kind = (int)o->rights, r;
+
+	if (kind == OCAP_NET_CONNECT && !strncmp(v, "unix:", 5)) {
+		if (!v[5])
+			return fail_opt(p, -EINVAL, where, o, v,
+					"expected unix:PATH");
+		if (v[5] != '/' && !base) {
+			if (!getcwd(cwd, sizeof cwd))
+				return -errno;
+			base = cwd;
+		}
+		r = ocap_path_normalize(base, v + 5, path, sizeof path);
+		if (r < 0 || strlen(path) >= 108)
+			return fail_opt(p, -EINVAL, where, o, v,
+					"socket path too long");
+		r = push_net(p, OCAP_NET_UNIX, path, 0, where);
+	} else {
+		if ((why = parse_hostport(v, host, sizeof host, &port)))
+			return fail_opt(p, -EINVAL, where, o, v, why);
+		r = push_net(p, kind, host, port, where);
+	}
+	return r < 0 ? fail_opt(p, r, where, o, v, strerror(-r)) : 0;
+}
+
+/* ---- environment, mode and the rest -------------------------------------- */
+
+static int push_str(char ***v, size_t *n, const char *s)
+{
+	char **nv = realloc(*v, (*n + 1) * sizeof *nv);
+
+	if (!nv)
+		return -ENOMEM;
+	*v = nv;
+	if (!(nv[*n] = strdup(s)))
+		return -ENOMEM;
+	(*n)++;
+	return 0;
+}
+
+static int add_env(ocap_plan *p, const struct opt *o, const char *v,
+		   const char *where, const char *base)
+{
+	size_t len = strcspn(v, "=");
+
+	if (len == 0 || isdigit((unsigned char)v[0]))
+		return fail_opt(p, -EINVAL, where, o, v,
+				"expected NAME or NAME=VALUE");
+	for (size_t i = 0; i < len; i++)
+		if (!isalnum((unsigned char)v[i]) && v[i] != '_')
+			return fail_opt(p, -EINVAL, where, o, v,
+					"not a variable name");
+	if (len == strlen(OCAP_ROOT_ENV) && !strncmp(v, OCAP_ROOT_ENV, len))
+		return fail_opt(p, -EINVAL, where, o, v,
+				"OCAP_ROOT is set by the launcher");
+	return push_str(&p->env, &p->nenv, v);
+}
+
+static int add_flag(ocap_plan *p, const struct opt *o, const char *v,
+		    const char *where, const char *base)
+{
+	if (!strcmp(o->name, "--inherit-env"))
+		p->inherit_env = true;
+	else if (!strcmp(o->name, "--no-runtime"))
+		p->no_runtime = true;
+	else if (!strcmp(o->name, "--best-effort"))
+		p->best_effort = true;
+	else
+		p->verbose++;
+	return 0;
+}
+
+static int add_mode(ocap_plan *p, const struct opt *o, const char *v,
+		    const char *where, const char *base)
+{
+	static const char *const modes[] = { "auto", "native", "compat" };
+
+	for (int i = 0; i < 3; i++) {
+		if (!strcmp(v, modes[i])) {
+			p->mode = i;
+			return 0;
+		}
+	}
+	return fail_opt(p, -EINVAL, where, o, v,
+			"expected auto, native or compat");
+}
+
+static int add_syscall(ocap_plan *p, const struct opt *o, const char *v,
+		       const char *where, const char *base)
+{
+	if (seccomp_syscall_resolve_name(v) == __NR_SCMP_ERROR)
+		return fail_opt(p, -EINVAL, where, o, v,
+				"no such system call on this architecture");
+	for (size_t i = 0; i < p->nallow; i++)
+		if (!strcmp(p->allow_syscalls[i], v))
+			return 0;
+	return push_str(&p->allow_syscalls, &p->nallow, v);
+}
+
+static int add_rlimit(ocap_plan *p, const struct opt *o, const char *v,
+		      const char *where, const char *base)
+{
+	size_t len = strcspn(v, "=");
+	const char *val = v + len + 1;
+	char *end;
+	unsigned long long n;
+
+	if (!v[len])
+		return fail_opt(p, -EINVAL, where, o, v,
+				"expected NAME=VALUE");
+	for (int i = 0; i < OCAP_NRLIMITS; i++) {
+		struct ocap_rlimit *l = &p->rlimits[i];
+		if (strlen(l->name) != len || strncmp(l->name, v, len))
+			continue;
+		if (!strcmp(val, "unlimited")) {
+			n = RLIM_INFINITY;
+		} else {
+			errno = 0;
+			n = strtoull(val, &end, 10);
+			if (!isdigit((unsigned char)*val) || *end || errno)
+				return fail_opt(p, -EINVAL, where, o, v,
+						"expected a number or "
+						"'unlimited'");
+		}
+		l->lim.rlim_cur = l->lim.rlim_max = (rlim_t)n;
+		l->set = true;
+		return 0;
+	}
+	return fail_opt(p, -EINVAL, where, o, v,
+			"limits are core, nofile, nproc, as, cpu, fsize");
+}
+
+static int add_grants(ocap_plan *p, const struct opt *o, const char *v,
+		      const char *where, const char *base);
+
+static const struct opt opts[] = {
+	{ "--ro", add_path, OCAP_RIGHTS_RO, true },
+	{ "--rw", add_path, OCAP_RIGHTS_RW, true },
+	{ "--rx", add_path, OCAP_RIGHTS_RX, true },
+	{ "--grant", add_grant, 0, true },
+	{ "--connect", add_net, OCAP_NET_CONNECT, true },
+	{ "--listen", add_net, OCAP_NET_LISTEN, true },
+	{ "--udp", add_net, OCAP_NET_UDP, true },
+	{ "--env", add_env, 0, true },
+	{ "--inherit-env", add_flag, 0, false },
+	{ "--no-runtime", add_flag, 0, false },
+	{ "--best-effort", add_flag, 0, false },
+	{ "--verbose", add_flag, 0, false },
+	{ "-v", add_flag, 0, false },
+	{ "--mode", add_mode, 0, true },
+	{ "--allow-syscall", add_syscall, 0, true },
+	{ "--rlimit", add_rlimit, 0, true },
+	{ "--grants", add_grants, 0, true },
+};
+
+static const struct opt *find_opt(const char *name)
+{
+	for (size_t i = 0; i < sizeof opts / sizeof opts[0]; i++)
+		if (!strcmp(opts[i].name, name))
+			return &opts[i];
+	return NULL;
+}
+
+int ocap_plan_option_arity(const char *opt)
+{
+	const struct opt *o = opt ? find_opt(opt) : NULL;
+
+	return o ? o->value : -EINVAL;
+}
+
+int ocap_plan_option(ocap_plan *p, const char *opt, const char *value,
+		     const char *where, const char *base)
+{
+	const struct opt *o;
+
+	if (!p || !opt)
+		return -EINVAL;
+	if (!(o = find_opt(opt)))
+		return ocap__plan_fail(p, -EINVAL, "%s%sunknown option '%s'",
+				       WHERE(where), opt);
+	if (o->value && !value)
+		return ocap__plan_fail(p, -EINVAL, "%s%s%s: missing value",
+				       WHERE(where), opt);
+	if (!o->value && value)
+		return ocap__plan_fail(p, -EINVAL, "%s%s%s takes no value",
+				       WHERE(where), opt);
+	if (p->launched)
+		return ocap__plan_fail(p, -EBUSY, "the plan has run");
+	return o->add(p, o, value, where, base);
+}
+
+/* ---- grants files ---------------------------------------------------------- */
+
+static int grants_line(ocap_plan *p, char *line, const char *where,
+		       const char *base)
+{
+	char *s = line, *e, *value = NULL;
+
+	while (isspace((unsigned char)*s))
+		s++;
+	e = s + strlen(s);
+	while (e > s && isspace((unsigned char)e[-1]))
+		*--e = '\0';
+	if (!*s || *s == '#')
+		return 0;
+	if (s[0] != '-')
+		return ocap__plan_fail(p, -EINVAL,
+				       "%s: expected an option, not '%.40s'",
+				       where, s);
+	e = s + strcspn(s, "= \t");
+	if (*e) {
+		*e = '\0';
+		value = e + 1;
+		while (isspace((unsigned char)*value))
+			value++;
+	}
+	return ocap_plan_option(p, s, value, where, base);
+}
+
+static int read_grants(ocap_plan *p, const char *path, const char *where,
+		       const char *base)
+{
+	char full[OCAP_NAME_MAX + 1], dir[OCAP_NAME_MAX + 1], cwd[PATH_MAX];
+	char at[OCAP_NAME_MAX + 32], *line = NULL;
+	size_t cap = 0;
+	unsigned lineno = 0;
+	ssize_t len;
+	FILE *f;
+	int r = 0;
+
+	if (p->depth >= GRANTS_DEPTH_MAX)
+		return ocap__plan_fail(p, -ELOOP, "%s%s--grants %s: nested "
+				       "more than %d deep", WHERE(where), path,
+				       GRANTS_DEPTH_MAX);
+	if (!base) {
+		if (!getcwd(cwd, sizeof cwd))
+			return -errno;
+		base = cwd;
+	}
+	if ((r = ocap_path_normalize(base, path, full, sizeof full)) < 0)
+		return ocap__plan_fail(p, r, "%s%s--grants %s: %s",
+				       WHERE(where), path, strerror(-r));
+	f = fopen(full, "re");
+	if (!f)
+		return ocap__plan_fail(p, -errno, "%s%s--grants %s: %s",
+				       WHERE(where), path, strerror(errno));
+	strcpy(dir, full);
+	*strrchr(dir, '/') = '\0';
+	if (!dir[0])
+		strcpy(dir, "/");
+	p->depth++;
+	while (r == 0 && (len = getline(&line, &cap, f)) >= 0) {
+		snprintf(at, sizeof at, "%s:%u", path, ++lineno);
+		if (len > GRANTS_LINE_MAX)
+			r = ocap__plan_fail(p, -EINVAL, "%s: line longer than "
+					    "%d bytes", at, GRANTS_LINE_MAX);
+		else if (memchr(line, '\0', (size_t)len))
+			r = ocap__plan_fail(p, -EINVAL, "%s: NUL byte", at);
+		else
+			r = grants_line(p, line, at, dir);
+	}
+	p->depth--;
+	if (r == 0 && ferror(f))
+		r = ocap__plan_fail(p, -EIO, "%s: read error", path);
+	free(line);
+	fclose(f);
+	return r;
+}
+
+static int add_grants(ocap_plan *p, const struct opt *o, const char *v,
+		      const char *where, const char *base)
+{
+	return read_grants(p, v, where, base);
+}
+
+int ocap_plan_grants_file(ocap_plan *p, const char *path)
+{
+	if (!p || !path)
+		return -EINVAL;
+	return read_grants(p, path, NULL, NULL);
+}
+
+/* ---- the program -------------------------------------------------------------- */
+
+static int find_in_path(const char *name, char *out, size_t size)
+{
+	const char *path = getenv("PATH");
+	int err = -ENOENT;
+
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	while (*path) {
+		size_t len = strcspn(path, ":");
+		if (snprintf(out, size, "%.*s%s%s", (int)len, path,
+			     len ? "/" : "", name) < (int)size) {
+			if (access(out, X_OK) == 0)
+				return 0;
+			if (errno == EACCES)
+				err = -EACCES;
+		}
+		path += len + (path[len] == ':');
+	}
+	return err;
+}
+
+int ocap_plan_program(ocap_plan *p, char *const argv[])
+{
+	char found[PATH_MAX], cwd[PATH_MAX], abs[OCAP_NAME_MAX + 1];
+	size_t n = 0;
+	int r;
+
+	if (!p || !argv || !argv[0] || !argv[0][0])
+		return -EINVAL;
+	if (strchr(argv[0], '/')) {
+		if (strlen(argv[0]) >= sizeof found)
+			return ocap__plan_fail(p, -ENAMETOOLONG, "%s: %s",
+					       argv[0], strerror(ENAMETOOLONG));
+		strcpy(found, argv[0]);
+		if (access(found, X_OK) < 0)
+			return ocap__plan_fail(p, -errno, "%s: %s", argv[0],
+					       strerror(errno));
+	} else if ((r = find_in_path(argv[0], found, sizeof found)) < 0) {
+		return ocap__plan_fail(p, r, "%s: %s", argv[0],
+				       r == -ENOENT ? "command not found"
+						    : strerror(-r));
+	}
+	if (!getcwd(cwd, sizeof cwd))
+		return -errno;
+	if ((r = ocap_path_normalize(cwd, found, abs, sizeof abs)) < 0)
+		return ocap__plan_fail(p, r, "%s: %s", argv[0], strerror(-r));
+	while (argv[n])
+		n++;
+	free(p->prog);
+	if (!(p->prog = strdup(abs)))
+		return -ENOMEM;
+	if (!(p->argv = calloc(n + 1, sizeof *p->argv)))
+		return -ENOMEM;
+	for (size_t i = 0; i < n; i++)
+		if (!(p->argv[i] = strdup(argv[i])))
+			return -ENOMEM;
+	return 0;
+}

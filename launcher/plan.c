@@ -1,0 +1,105 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "plan.h"
+
+/* Limits set in every child unless overridden: no core dumps, which would
+ * write the program's memory outside its grants. */
+static const struct ocap_rlimit default_rlimits[OCAP_NRLIMITS] = {
+	{ RLIMIT_CORE, "core", { 0, 0 }, true },
+	{ RLIMIT_NOFILE, "nofile", { 0, 0 }, false },
+	{ RLIMIT_NPROC, "nproc", { 0, 0 }, false },
+	{ RLIMIT_AS, "as", { 0, 0 }, false },
+	{ RLIMIT_CPU, "cpu", { 0, 0 }, false },
+	{ RLIMIT_FSIZE, "fsize", { 0, 0 }, false },
+};
+
+int ocap_plan_new(ocap_plan **out)
+{
+	ocap_plan *p;
+
+	if (!out)
+		return -EINVAL;
+	p = calloc(1, sizeof *p);
+	if (!p)
+		return -ENOMEM;
+	memcpy(p->rlimits, default_rlimits, sizeof p->rlimits);
+	*out = p;
+	return 0;
+}
+
+static void free_strv(char **v, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
+void ocap_plan_free(ocap_plan *p)
+{
+	if (!p)
+		return;
+	for (size_t i = 0; i < p->npaths; i++) {
+		free(p->paths[i].name);
+		free(p->paths[i].where);
+		if (p->paths[i].fd >= 0)
+			close(p->paths[i].fd);
+	}
+	free(p->paths);
+	for (size_t i = 0; i < p->nnets; i++) {
+		free(p->nets[i].host);
+		free(p->nets[i].where);
+		free(p->nets[i].addrs);
+	}
+	free(p->nets);
+	free_strv(p->env, p->nenv);
+	free_strv(p->allow_syscalls, p->nallow);
+	free_strv(p->warnings, p->nwarnings);
+	if (p->argv)
+		for (char **a = p->argv; *a; a++)
+			free(*a);
+	free(p->argv);
+	free(p->prog);
+	free(p);
+}
+
+const char *ocap_plan_error(const ocap_plan *p)
+{
+	return p && p->err[0] ? p->err : "unknown error";
+}
+
+int ocap__plan_fail(ocap_plan *p, int err, const char *fmt, ...)
+{
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(p->err, sizeof p->err, fmt, ap);
+	va_end(ap);
+	return err;
+}
+
+int ocap__plan_warn(ocap_plan *p, const char *fmt, ...)
+{
+	char *line, **w;
+	va_list ap;
+	int r;
+
+	va_start(ap, fmt);
+	r = vasprintf(&line, fmt, ap);
+	va_end(ap);
+	if (r < 0)
+		return -ENOMEM;
+	w = realloc(p->warnings, (p->nwarnings + 1) * sizeof *w);
+	if (!w) {
+		free(line);
+		return -ENOMEM;
+	}
+	p->warnings = w;
+	p->warnings[p->nwarnings++] = line;
+	return 0;
+}

@@ -1,0 +1,88 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef OCAP_LAUNCH_PLAN_H
+#define OCAP_LAUNCH_PLAN_H
+
+#include <stdbool.h>
+#include <sys/resource.h>
+#include <sys/socket.h>
+
+#include "ocap/launch.h"
+
+#define hidden __attribute__((visibility("hidden")))
+
+/* A directory or file grant. */
+struct ocap_path_grant {
+	char *name;   /* absolute, normalised: where it is mounted */
+	char *where;  /* where the grant was written: "argv", "g.txt:3" */
+	ocap_rights_t rights;
+	bool runtime; /* from the runtime set, not the user */
+	bool optional;/* runtime entries that may be missing on this host */
+	int fd;       /* opened at launch; -1 before */
+	int kind;     /* OCAP_KIND_DIR or OCAP_KIND_FILE once opened */
+};
+
+enum ocap_net_kind {
+	OCAP_NET_CONNECT = 1, /* --connect HOST:PORT (TCP) */
+	OCAP_NET_LISTEN,      /* --listen ADDR:PORT (TCP bind + listen) */
+	OCAP_NET_UDP,         /* --udp HOST:PORT */
+	OCAP_NET_UNIX,        /* --connect unix:PATH */
+};
+
+struct ocap_net_grant {
+	int kind;
+	char *host;   /* name, address literal, "*"; the path for UNIX */
+	uint16_t port;/* 0 only for UNIX */
+	char *where;
+	struct sockaddr_storage *addrs; /* host resolved at launch */
+	size_t naddrs;
+};
+
+/* Resource limits set in the child; the defaults are documented in
+ * ocapsh(1) and each may be overridden with --rlimit NAME=VALUE. */
+struct ocap_rlimit {
+	int resource;
+	const char *name;
+	struct rlimit lim;
+	bool set;
+};
+#define OCAP_NRLIMITS 6
+
+struct ocap_plan {
+	struct ocap_path_grant *paths;
+	size_t npaths;
+	struct ocap_net_grant *nets;
+	size_t nnets;
+	char **env; /* "NAME" (the caller's value) or "NAME=VALUE" */
+	size_t nenv;
+	char **allow_syscalls;
+	size_t nallow;
+	bool inherit_env, no_runtime, best_effort;
+	int verbose;
+	int mode;        /* as asked; see mode_eff */
+	int mode_eff;    /* AUTO resolved against the binary */
+	char *prog;      /* the executable, searched in $PATH */
+	char **argv;
+	struct ocap_rlimit rlimits[OCAP_NRLIMITS];
+	char **warnings; /* best-effort gaps, one line each */
+	size_t nwarnings;
+	bool launched;
+	bool checked;    /* ocap_plan_check done */
+	int depth;       /* grants files being read */
+	char err[768];
+};
+
+/* plan.c */
+hidden int ocap__plan_fail(ocap_plan *p, int err, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+hidden int ocap__plan_warn(ocap_plan *p, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
+/* Format a table name for a net grant ("tcp:example.com:443"). */
+hidden int ocap__net_name(const struct ocap_net_grant *g, char *buf,
+			  size_t size);
+
+/* broker.c: serve rootfd (the broker's end of the root descriptor) until
+ * child and every descendant are gone; *status is child's wait status. */
+hidden int ocap__broker_run(ocap_plan *p, int rootfd, pid_t child,
+			    int *status);
+
+#endif
