@@ -273,6 +273,10 @@ static int start(ocap_plan *p, struct ocap_child *c, int sv[2], int ep[2],
 	if (pipe2(ep, O_CLOEXEC) < 0)
 		return ocap__plan_fail(p, -errno, "pipe: %s", strerror(errno));
 	c->rootfd = sv[1];
+	c->progfd = above_root(open(p->prog, O_PATH | O_CLOEXEC));
+	if (c->progfd < 0)
+		return ocap__plan_fail(p, -errno, "%s: %s", p->prog,
+				       strerror(errno));
 	if ((ep[1] = above_root(ep[1])) < 0)
 		return ocap__plan_fail(p, -errno, "pipe: %s", strerror(errno));
 	c->errfd = ep[1];
@@ -295,7 +299,7 @@ static int start(ocap_plan *p, struct ocap_child *c, int sv[2], int ep[2],
 
 int ocap_launch(ocap_plan *p, int *status)
 {
-	struct ocap_child c = { .plan = p };
+	struct ocap_child c = { .plan = p, .progfd = -1 };
 	struct ocap_exe x;
 	int sv[2] = { -1, -1 }, ep[2] = { -1, -1 }, r;
 
@@ -321,6 +325,8 @@ int ocap_launch(ocap_plan *p, int *status)
 		ocap__ll_plan_free(&c.ll);
 	}
 	ocap__free_env(c.envp);
+	if (c.progfd >= 0)
+		close(c.progfd);
 	for (int i = 0; i < 2; i++) {
 		if (sv[i] >= 0)
 			close(sv[i]);

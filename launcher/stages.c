@@ -237,7 +237,13 @@ struct ocap_child_err ocap__child_run(const struct ocap_child *c)
 	STAGE(OCAP_STAGE_PRIVS, stage_privs(c));
 	STAGE(OCAP_STAGE_LANDLOCK, ocap_ll_apply(&c->ll, e.why, sizeof e.why));
 	STAGE(OCAP_STAGE_SECCOMP, stage_seccomp(c));
-	execve(c->plan->prog, c->plan->argv, c->envp);
+	/* Native mode refuses execve by path; exec what was opened.  Compat
+	 * keeps the path so that "#!" scripts find their interpreter. */
+	if (c->sc_mode == OCAP_SC_NATIVE)
+		syscall(SYS_execveat, c->progfd, "", c->plan->argv, c->envp,
+			AT_EMPTY_PATH);
+	else
+		execve(c->plan->prog, c->plan->argv, c->envp);
 	e.stage = OCAP_STAGE_EXEC;
 	e.err = errno;
 	return e;

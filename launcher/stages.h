@@ -11,6 +11,7 @@ struct ocap_child {
 	const ocap_plan *plan;
 	int rootfd;      /* the child's end of the root descriptor */
 	int errfd;       /* close-on-exec pipe to the parent */
+	int progfd;      /* the program, O_PATH: native mode execs it */
 	pid_t broker;
 	char **envp;
 	struct ocap_ll_plan ll;

@@ -56,7 +56,7 @@ static int open_rights(ocap_rights_t have, int *flags, ocap_rights_t *need)
 	if (acc == O_RDWR)
 		n |= OCAP_RIGHT_READ;
 	if (f & O_TRUNC)
-		n |= OCAP_RIGHT_TRUNCATE;
+		n |= OCAP_RIGHT_TRUNCATE | OCAP_RIGHT_WRITE;
 	if ((f & O_CREAT) && !(have & OCAP_RIGHT_CREATE)) {
 		if (f & O_EXCL)
 			return -EACCES;
@@ -67,6 +67,28 @@ static int open_rights(ocap_rights_t have, int *flags, ocap_rights_t *need)
 	return 0;
 }
 
+/* Whether the last component is followed by the open. */
+static bool open_follows(int flags)
+{
+	return !(flags & O_NOFOLLOW) &&
+	       (flags & (O_CREAT | O_EXCL)) != (O_CREAT | O_EXCL);
+}
+
+/* A right is missing on cap: unless the path leads out of cap (then it is
+ * resolved where it lands, with that capability's rights), -EACCES. */
+static int denied(const ocap_cap *cap, const char *rel, bool follow)
+{
+	int fd;
+
+	if (cap->kind != OCAP_KIND_DIR)
+		return -EACCES;
+	fd = ocap__openat2(cap->fd, rel,
+			   O_PATH | O_CLOEXEC | (follow ? 0 : O_NOFOLLOW), 0);
+	if (fd >= 0)
+		close(fd);
+	return fd == OCAP__ESCAPE ? OCAP__ESCAPE : -EACCES;
+}
+
 int ocap__open_in(const ocap_cap *cap, const char *rel, int flags,
 		  mode_t mode)
 {
@@ -74,9 +96,9 @@ int ocap__open_in(const ocap_cap *cap, const char *rel, int flags,
 	int f = flags, fd, r;
 
 	if ((r = open_rights(cap->rights, &f, &need)) < 0)
-		return r;
+		return denied(cap, rel, false);
 	if (need & ~cap->rights)
-		return -EACCES;
+		return denied(cap, rel, open_follows(flags));
 	if (cap->kind == OCAP_KIND_FILE) {
 		if (strcmp(rel, "."))
 			return -ENOTDIR;
@@ -114,13 +136,6 @@ static int op_open(const ocap_cap *cap, const char *rel, void *arg)
 {
 	struct open_arg *a = arg;
 	return ocap__open_in(cap, rel, a->flags, a->mode);
-}
-
-/* Whether the last component is followed by the open. */
-static bool open_follows(int flags)
-{
-	return !(flags & O_NOFOLLOW) &&
-	       (flags & (O_CREAT | O_EXCL)) != (O_CREAT | O_EXCL);
 }
 
 static int do_open(const struct ocap_view *v, char *abs, int flags,
@@ -177,7 +192,7 @@ static int op_opendir(const ocap_cap *cap, const char *rel, void *arg)
 	if (cap->kind != OCAP_KIND_DIR)
 		return -ENOTDIR;
 	if (!(cap->rights & OCAP_RIGHT_LIST))
-		return -EACCES;
+		return denied(cap, rel, true);
 	fd = ocap__openat2(cap->fd, rel, O_RDONLY | O_DIRECTORY | O_CLOEXEC, 0);
 	if (fd < 0)
 		return fd;
@@ -482,7 +497,7 @@ static int op_derive(const ocap_cap *cap, const char *rel, void *arg)
 	int fd, len;
 
 	if (a->rights & ~cap->rights)
-		return -EACCES;
+		return denied(cap, rel, true);
 	if (cap->kind == OCAP_KIND_FILE && strcmp(rel, "."))
 		return -ENOTDIR;
 	fd = cap->kind == OCAP_KIND_FILE

@@ -77,6 +77,10 @@ hidden int ocap__with_path(const struct ocap_view *v, char *abs, bool follow,
 hidden int ocap__open_in(const ocap_cap *cap, const char *rel, int flags,
 			 mode_t mode);
 
+/* root.c: the descriptor $OCAP_ROOT names; -ENOENT when unset, -EBADF
+ * when it names no open descriptor. */
+hidden int ocap__root_fd(void);
+
 /* cap.c */
 hidden int ocap__cap_new(int fd, int kind, ocap_rights_t rights,
 			 const char *name, ocap_cap **out);

@@ -19,7 +19,7 @@ static int append(char *buf, size_t *n, const char *s)
 			if (*n > 0)
 				(*n)--;
 		} else {
-			if (*n + 1 + len > OCAP_NAME_MAX)
+			if (*n + 1 + len > 2 * OCAP_PATH_BUF)
 				return -ENAMETOOLONG;
 			buf[(*n)++] = '/';
 			memcpy(buf + *n, s, len);
@@ -44,7 +44,7 @@ static bool names_dir(const char *path, size_t len)
 int ocap_path_normalize(const char *cwd, const char *path, char *out,
 			size_t size)
 {
-	char buf[OCAP_PATH_BUF + 1];
+	char buf[2 * OCAP_PATH_BUF + 2];
 	size_t n = 0, len;
 	int r;
 
@@ -79,7 +79,12 @@ bool ocap__name_ok(const char *name)
 {
 	char buf[OCAP_PATH_BUF];
 
+	size_t len;
+
 	if (!name || name[0] != '/')
+		return false;
+	len = strlen(name);
+	if (len > 1 && name[len - 1] == '/')
 		return false;
 	return ocap_path_normalize(NULL, name, buf, sizeof buf) >= 0 &&
 	       !strcmp(buf, name);

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+#include <ctype.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -110,7 +111,7 @@ static struct {
 } root = { PTHREAD_ONCE_INIT, 0, NULL };
 
 /* The descriptor $OCAP_ROOT names. */
-static int root_fd(void)
+int ocap__root_fd(void)
 {
 	const char *s = getenv(OCAP_ROOT_ENV);
 	char *end;
@@ -118,6 +119,8 @@ static int root_fd(void)
 
 	if (!s)
 		return -ENOENT;
+	if (!isdigit((unsigned char)s[0]))
+		return -EBADF;
 	errno = 0;
 	fd = strtol(s, &end, 10);
 	if (!*s || *end || errno || fd < 0 || fd > INT_MAX)
@@ -156,7 +159,7 @@ fail:
 
 static void root_init(void)
 {
-	int fd = root_fd(), s;
+	int fd = ocap__root_fd(), s;
 
 	if (fd < 0) {
 		root.err = fd;

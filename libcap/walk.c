@@ -29,6 +29,15 @@ static int splice_link(char *abs, size_t dir, const char *target,
 	return ocap_path_normalize(NULL, joined, abs, OCAP_PATH_BUF);
 }
 
+static int magic_link(int dirfd, const char *comp)
+{
+	int fd = ocap__openat2(dirfd, comp, O_PATH | O_CLOEXEC, 0);
+
+	if (fd >= 0)
+		close(fd);
+	return fd == -ELOOP ? -ELOOP : 0;
+}
+
 /* One pass over abs's components beneath the capability it falls in.
  * Returns 1 when a symlink was spliced in (walk again), 0 when done. */
 static int walk_once(const struct ocap_view *v, char *abs, bool follow,
@@ -68,6 +77,10 @@ static int walk_once(const struct ocap_view *v, char *abs, bool follow,
 				break;
 			}
 			target[n] = '\0';
+			/* A magic link (/proc/self/fd/N) reads as a path but
+			 * is not one: refuse it as openat2 would. */
+			if ((r = magic_link(dirfd, comp)) < 0)
+				break;
 			if (++*links > OCAP_MAXSYMLINKS) {
 				r = -ELOOP;
 				break;

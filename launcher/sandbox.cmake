@@ -1,0 +1,26 @@
+# SPDX-License-Identifier: MIT
+# The launcher's enforcement stages (Landlock, seccomp) as one internal
+# static library.  The default seccomp programs are compiled to BPF here,
+# at build time, by ocap-gen-seccomp (which must run on the build machine).
+pkg_check_modules(SECCOMP REQUIRED IMPORTED_TARGET libseccomp)
+
+add_executable(ocap-gen-seccomp gen-seccomp.c seccomp.c)
+target_compile_definitions(ocap-gen-seccomp PRIVATE _GNU_SOURCE)
+target_include_directories(ocap-gen-seccomp PRIVATE
+  ${CMAKE_CURRENT_SOURCE_DIR} ${PROJECT_SOURCE_DIR}/include)
+target_link_libraries(ocap-gen-seccomp PRIVATE PkgConfig::SECCOMP)
+
+set(OCAP_SECCOMP_BPF ${CMAKE_CURRENT_BINARY_DIR}/seccomp-bpf.c)
+add_custom_command(OUTPUT ${OCAP_SECCOMP_BPF}
+  COMMAND ocap-gen-seccomp ${OCAP_SECCOMP_BPF}
+  DEPENDS ocap-gen-seccomp
+  COMMENT "Compiling the default seccomp programs to BPF"
+  VERBATIM)
+
+add_library(ocap_sandbox STATIC landlock.c seccomp.c ${OCAP_SECCOMP_BPF})
+target_compile_definitions(ocap_sandbox PRIVATE _GNU_SOURCE)
+target_include_directories(ocap_sandbox
+  PUBLIC $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}>
+         $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include>
+  PRIVATE ${CMAKE_CURRENT_BINARY_DIR})
+target_link_libraries(ocap_sandbox PRIVATE PkgConfig::SECCOMP)

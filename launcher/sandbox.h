@@ -1,0 +1,131 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef OCAP_LAUNCHER_SANDBOX_H
+#define OCAP_LAUNCHER_SANDBOX_H
+
+/*
+ * The launcher's two enforcement stages, applied in the child after
+ * no_new_privs and before execve: Landlock (what paths, ports, sockets and
+ * signals the program reaches), then seccomp (what kernel code it reaches).
+ * Internal to libocap-launch.  Every function returns 0 (or a count) on
+ * success and a negative errno value on failure; none prints or exits.
+ */
+
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdint.h>
+
+#include <linux/filter.h>
+
+#include <ocap/ocap.h>
+
+/* ---- Landlock ----------------------------------------------------------- */
+
+/* The running kernel's Landlock ABI version; 0 when Landlock is not built
+ * in or not enabled at boot (ENOSYS, EOPNOTSUPP). */
+int ocap_ll_abi(void);
+
+/* The Landlock filesystem access that rights give beneath a directory
+ * (dir true) or on one file, restricted to what abi knows.  Rights:
+ *   read   READ_FILE (+ IOCTL_DEV, ABI 5)
+ *   list   READ_DIR                           (directories only)
+ *   write  WRITE_FILE (+ IOCTL_DEV, ABI 5); not TRUNCATE, see truncate
+ *   truncate  TRUNCATE (ABI 3)
+ *   create MAKE_REG, MAKE_DIR, MAKE_SYM, MAKE_FIFO, MAKE_SOCK, REFER (ABI 2)
+ *          (directories only; never MAKE_CHAR or MAKE_BLOCK)
+ *   delete REMOVE_FILE, REMOVE_DIR             (directories only)
+ *   exec   EXECUTE
+ * connect and listen have no filesystem meaning. */
+uint64_t ocap_ll_fs_access(ocap_rights_t rights, bool dir, int abi);
+
+/* One path rule: a descriptor (O_PATH is enough) for a directory or a file
+ * and the rights granted beneath it. */
+struct ocap_ll_path {
+	int fd;
+	ocap_rights_t rights;
+};
+
+/* Plan flags.  A zeroed plan is the strictest: no path, no TCP port, no
+ * abstract Unix socket or signal out of the sandbox. */
+/* Leave TCP bind and connect unrestricted. */
+#define OCAP_LL_ANY_TCP (1u << 0)
+/* Let abstract Unix sockets and signals reach out of the sandbox. */
+#define OCAP_LL_UNSCOPED (1u << 1)
+/* Audit-log the exec'd program's denials (ABI 7). */
+#define OCAP_LL_LOG (1u << 2)
+/* Enforce what the kernel can and report the rest through gap. */
+#define OCAP_LL_BEST_EFFORT (1u << 3)
+
+/* Called once per thing the running kernel cannot enforce or provide, with
+ * a one-line reason (no trailing newline). */
+typedef void ocap_ll_gap_fn(void *ctx, const char *reason);
+
+struct ocap_ll_plan {
+	const struct ocap_ll_path *paths;
+	size_t npaths;
+	const uint16_t *connect_ports; /* TCP ports the program may connect to */
+	size_t nconnect;
+	const uint16_t *bind_ports; /* TCP ports it may bind (0: ephemeral) */
+	size_t nbind;
+	unsigned flags; /* OCAP_LL_* */
+	ocap_ll_gap_fn *gap; /* may be NULL */
+	void *gap_ctx;
+};
+
+/* Report, through p->gap, everything in p that Landlock ABI abi cannot
+ * enforce (or cannot grant: cross-directory rename on ABI 1).  Returns the
+ * number of gaps; the first is also written to why.  Makes no system call,
+ * so --explain can use it for any ABI. */
+int ocap_ll_check(const struct ocap_ll_plan *p, int abi, char *why,
+		  size_t whylen);
+
+/* Build one ruleset from p and restrict the calling thread with it.  The
+ * caller has set no_new_privs and has no other threads.  The handled set
+ * is everything the running ABI knows, so what p does not grant is denied.
+ * Without OCAP_LL_BEST_EFFORT any gap is -EOPNOTSUPP and nothing is
+ * restricted; with it each gap goes to p->gap and the rest is enforced.
+ * Returns the number of gaps tolerated (0 when everything is enforced) or
+ * a negative errno, with a one-line reason in why (if whylen > 0). */
+int ocap_ll_apply(const struct ocap_ll_plan *p, char *why, size_t whylen);
+
+/* ---- seccomp ------------------------------------------------------------ */
+
+/* The two ways to run a program (DESIGN.md). */
+enum ocap_sc_mode {
+	OCAP_SC_COMPAT = 0, /* unmodified binary: Landlock confines paths */
+	OCAP_SC_NATIVE = 1, /* capability mode: no AT_FDCWD, no own connect */
+	OCAP_SC_NMODES
+};
+
+/* Load mode's default program, compiled to BPF at build time.  The caller
+ * has set no_new_privs (or holds CAP_SYS_ADMIN).  -EINVAL for a bad mode. */
+int ocap_seccomp_load(int mode);
+
+/* Compile mode's program at run time with the n syscalls in allow (names,
+ * or decimal numbers) allowed unconditionally, and load it.  -EINVAL when
+ * a name is unknown (check names first with ocap_seccomp_resolve). */
+int ocap_seccomp_load_extra(int mode, const char *const *allow, size_t n);
+
+/* The syscall number of name on this architecture, or -EINVAL. */
+int ocap_seccomp_resolve(const char *name);
+
+/* How many syscalls mode's default program lets reach the kernel, counting
+ * those allowed only with some arguments (clone3, answered ENOSYS without
+ * reaching the kernel, is not counted). */
+int ocap_seccomp_count(int mode);
+
+/* The i-th of those syscalls in table order, or NULL past the end.  When
+ * note is not NULL it gets the argument restriction ("" for none). */
+const char *ocap_seccomp_name(int mode, size_t i, const char **note);
+
+/* Compile mode's program (plus allow, as for ocap_seccomp_load_extra)
+ * with libseccomp into a malloc'ed BPF program of *len instructions.  Used
+ * by gen-seccomp at build time and by ocap_seccomp_load_extra. */
+int ocap_seccomp_compile(int mode, const char *const *allow, size_t n,
+			 struct sock_filter **prog, size_t *len);
+
+/* mode's prebuilt program, from the source gen-seccomp writes at build
+ * time; -EINVAL for a bad mode. */
+int ocap_seccomp_prebuilt(int mode, const struct sock_filter **prog,
+			  size_t *len);
+
+#endif

@@ -1,0 +1,637 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * seccomp stage: one default-deny allowlist, in two modes.
+ *
+ * Everything not in the table below fails with EPERM; clone3 fails with
+ * ENOSYS so that libc falls back to clone, whose flags we can see.  Other
+ * ABIs on the same machine (i386 through int 0x80, x32 numbers) kill the
+ * process.  compat keeps what unmodified glibc programs need and relies on
+ * Landlock to confine paths; native (capability mode) also refuses paths on
+ * AT_FDCWD, the non-*at path calls (execve too: exec a descriptor with
+ * execveat), connect/bind/listen, which the broker does, and datagram
+ * sockets, whose sendmsg can name any address.
+ *
+ * Landlock does not check metadata changes: chmod, chown, utimes and
+ * setxattr by path are refused in both modes; their descriptor forms are
+ * allowed, the open having been checked.
+ *
+ * Argument checks look at the low 32 bits where the kernel reads an int,
+ * so a high word cannot hide a value.  libseccomp has no masked "not
+ * equal" and drops conditional rules next to an unconditional one, so the
+ * few "allow, except these values" checks (TIOCSTI...) are a short
+ * hand-written prefix run before libseccomp's program.
+ *
+ * The default programs are compiled at build time by gen-seccomp (using
+ * ocap_seccomp_compile) and loaded without libseccomp; libseccomp is used at
+ * launch only for --allow-syscall.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <sched.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/mman.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include <linux/seccomp.h>
+#include <seccomp.h>
+
+#include "sandbox.h"
+
+#ifndef IPPROTO_MPTCP
+#define IPPROTO_MPTCP 262
+#endif
+#ifndef TCP_FASTOPEN_CONNECT
+#define TCP_FASTOPEN_CONNECT 30
+#endif
+#ifndef TCP_ULP
+#define TCP_ULP 31
+#endif
+
+#define C (1u << OCAP_SC_COMPAT)
+#define N (1u << OCAP_SC_NATIVE)
+#define B (C | N)
+
+#define LO32 0xffffffffu
+/* Every CLONE_NEW* flag clone(2) takes (CLONE_NEWTIME is clone3-only). */
+#define CLONE_NS_FLAGS                                                     \
+	(CLONE_NEWNS | CLONE_NEWCGROUP | CLONE_NEWUTS | CLONE_NEWIPC |      \
+	 CLONE_NEWUSER | CLONE_NEWPID | CLONE_NEWNET)
+
+/* An int argument equal to v in its low 32 bits. */
+#define ARG_IS(i, v) SCMP_CMP((i), SCMP_CMP_MASKED_EQ, LO32, (uint32_t)(v))
+/* An int argument with none of the bits in m set. */
+#define ARG_CLEAR(i, m) SCMP_CMP((i), SCMP_CMP_MASKED_EQ, (uint32_t)(m), 0)
+
+typedef int rule_fn(scmp_filter_ctx ctx, int nr, int mode, unsigned dirfds);
+
+struct rule {
+	const char *name;
+	unsigned char modes;  /* C, N or B */
+	unsigned char dirfds; /* bit i: argument i is a dirfd */
+	rule_fn *add;         /* NULL: allowed (native: not on AT_FDCWD) */
+	const char *note;     /* what add restricts */
+};
+
+static rule_fn add_enosys, add_clone, add_personality, add_prlimit,
+	add_socket_compat, add_socket_native, add_socketpair,
+	add_socketpair_native, add_sendto,
+	add_sendto_native, add_sendmsg, add_sendmmsg, add_utimensat;
+
+/* Table rows: allowed in both modes, compat only, with dirfd arguments
+ * (bit i: argument i), or with a rule function and its note. */
+#define BOTH(n) { n, B, 0, NULL, NULL }
+#define COMPAT(n) { n, C, 0, NULL, NULL }
+#define AT(n, dirfds) { n, B, dirfds, NULL, NULL }
+#define RULE(n, modes, fn, note) { n, modes, 0, fn, note }
+
+static const struct rule rules[] = {
+	/* memory */
+	BOTH("brk"), BOTH("mmap"), BOTH("munmap"), BOTH("mprotect"),
+	BOTH("mremap"), BOTH("madvise"), BOTH("msync"),
+	/* descriptors */
+	BOTH("read"), BOTH("write"), BOTH("readv"), BOTH("writev"),
+	BOTH("pread64"), BOTH("pwrite64"), BOTH("lseek"), BOTH("close"),
+	BOTH("close_range"), BOTH("dup"), BOTH("dup2"), BOTH("dup3"),
+	BOTH("fcntl"), BOTH("flock"), BOTH("fsync"), BOTH("fdatasync"),
+	BOTH("ftruncate"),
+	RULE("ioctl", B, NULL, "cmd not TIOCSTI, TIOCLINUX"),
+	BOTH("fstat"), BOTH("fstatfs"), BOTH("getdents64"),
+	/* Metadata changes on a descriptor, whose open Landlock checked.  By
+	 * path (chmod, fchmodat, chown, utimes, setxattr...) they are
+	 * refused: Landlock does not check them at all. */
+	BOTH("fchmod"), BOTH("fchown"), BOTH("fallocate"), BOTH("fadvise64"),
+	BOTH("fgetxattr"), BOTH("flistxattr"), BOTH("fsetxattr"),
+	BOTH("sendfile"), BOTH("copy_file_range"),
+	/* paths beneath a directory descriptor */
+	AT("openat", 1), AT("openat2", 1), AT("newfstatat", 1),
+	AT("statx", 1), AT("mkdirat", 1), AT("mknodat", 1),
+	AT("unlinkat", 1), AT("renameat", 5), AT("renameat2", 5),
+	AT("linkat", 5), AT("symlinkat", 2), AT("readlinkat", 1),
+	AT("faccessat", 1), AT("faccessat2", 1),
+	{ "utimensat", B, 1, add_utimensat, "on a descriptor (path NULL)" },
+	AT("execveat", 1), BOTH("fchdir"), BOTH("getcwd"),
+	/* global paths: compat only, confined by Landlock */
+	COMPAT("open"), COMPAT("creat"), COMPAT("access"), COMPAT("mkdir"),
+	COMPAT("rmdir"), COMPAT("unlink"), COMPAT("rename"), COMPAT("link"),
+	COMPAT("symlink"), COMPAT("readlink"), COMPAT("truncate"),
+	COMPAT("chdir"), COMPAT("statfs"), COMPAT("execve"),
+	COMPAT("getxattr"), COMPAT("lgetxattr"), COMPAT("listxattr"),
+	COMPAT("llistxattr"),
+	/* process */
+	BOTH("getpid"), BOTH("getppid"), BOTH("gettid"), BOTH("getuid"),
+	BOTH("geteuid"), BOTH("getgid"), BOTH("getegid"), BOTH("getgroups"),
+	BOTH("getpgrp"), BOTH("getpgid"), BOTH("setpgid"), BOTH("setsid"),
+	BOTH("umask"), BOTH("uname"), BOTH("sysinfo"), BOTH("prctl"),
+	BOTH("arch_prctl"), BOTH("set_tid_address"), BOTH("set_robust_list"),
+	BOTH("rseq"),
+	RULE("personality", B, add_personality, "query or PER_LINUX only"),
+	RULE("prlimit64", B, add_prlimit, "own process (pid 0)"),
+	BOTH("getrusage"), BOTH("sched_yield"), BOTH("sched_getaffinity"),
+	RULE("clone", B, add_clone, "no CLONE_NEW* flags"),
+	RULE("clone3", B, add_enosys, "ENOSYS: libc falls back to clone"),
+	BOTH("vfork"), BOTH("exit"), BOTH("exit_group"), BOTH("wait4"),
+	/* signals (Landlock scopes kill and tgkill to the sandbox) */
+	BOTH("rt_sigaction"), BOTH("rt_sigprocmask"), BOTH("rt_sigreturn"),
+	BOTH("rt_sigsuspend"), BOTH("sigaltstack"), BOTH("kill"),
+	BOTH("tgkill"), BOTH("alarm"), BOTH("setitimer"),
+	BOTH("restart_syscall"),
+	/* time */
+	BOTH("clock_gettime"), BOTH("clock_nanosleep"), BOTH("nanosleep"),
+	BOTH("gettimeofday"), BOTH("time"), BOTH("timer_create"),
+	BOTH("timer_settime"), BOTH("timer_delete"),
+	/* waiting */
+	BOTH("futex"), BOTH("poll"), BOTH("ppoll"), BOTH("select"),
+	BOTH("epoll_create1"), BOTH("epoll_ctl"), BOTH("epoll_wait"),
+	BOTH("epoll_pwait"), BOTH("eventfd2"), BOTH("pipe2"),
+	/* sockets */
+	RULE("socket", C, add_socket_compat,
+	     "AF_UNIX; AF_INET, AF_INET6 with TCP or UDP"),
+	RULE("socket", N, add_socket_native,
+	     "AF_UNIX stream, seqpacket; AF_INET, AF_INET6 with TCP"),
+	RULE("socketpair", C, add_socketpair, "AF_UNIX"),
+	RULE("socketpair", N, add_socketpair_native,
+	     "AF_UNIX stream, seqpacket"),
+	COMPAT("connect"), COMPAT("bind"), COMPAT("listen"),
+	BOTH("accept"), BOTH("accept4"), BOTH("getsockname"),
+	BOTH("getpeername"),
+	RULE("setsockopt", B, NULL, "not TCP_FASTOPEN_CONNECT, TCP_ULP"),
+	BOTH("getsockopt"),
+	RULE("sendto", C, add_sendto, "no MSG_FASTOPEN"),
+	RULE("sendto", N, add_sendto_native, "no MSG_FASTOPEN, no address"),
+	RULE("sendmsg", B, add_sendmsg, "no MSG_FASTOPEN"),
+	RULE("sendmmsg", B, add_sendmmsg, "no MSG_FASTOPEN"),
+	BOTH("recvfrom"), BOTH("recvmsg"), BOTH("shutdown"),
+	/* misc */
+	BOTH("getrandom"), BOTH("memfd_create"),
+};
+
+#define NRULES (sizeof(rules) / sizeof(rules[0]))
+
+/* Refused although the rule above allows the syscall: arg a (and b) equal
+ * va (and vb) in their low 32 bits. */
+struct argdeny {
+	const char *name;
+	unsigned char a, b; /* b == 0: one comparison */
+	uint32_t va, vb;
+};
+
+static const struct argdeny argdenies[] = {
+	{ "ioctl", 1, 0, TIOCSTI, 0 },
+	{ "ioctl", 1, 0, TIOCLINUX, 0 },
+	{ "setsockopt", 1, 2, IPPROTO_TCP, TCP_FASTOPEN_CONNECT },
+	{ "setsockopt", 1, 2, IPPROTO_TCP, TCP_ULP },
+};
+
+#define NARGDENIES (sizeof(argdenies) / sizeof(argdenies[0]))
+
+/* ---- the table, without libseccomp ------------------------------------ */
+
+static bool in_mode(const struct rule *r, int mode)
+{
+	return mode >= 0 && mode < OCAP_SC_NMODES && (r->modes & (1u << mode));
+}
+
+/* Reaches the kernel's implementation (clone3 does not). */
+static bool reachable(const struct rule *r, int mode)
+{
+	return in_mode(r, mode) && r->add != add_enosys;
+}
+
+int ocap_seccomp_count(int mode)
+{
+	int n = 0;
+
+	if (mode < 0 || mode >= OCAP_SC_NMODES)
+		return -EINVAL;
+	for (size_t i = 0; i < NRULES; i++)
+		n += reachable(&rules[i], mode);
+	return n;
+}
+
+const char *ocap_seccomp_name(int mode, size_t i, const char **note)
+{
+	for (size_t k = 0; k < NRULES; k++) {
+		const struct rule *r = &rules[k];
+
+		if (!reachable(r, mode) || i-- > 0)
+			continue;
+		if (note && r->note)
+			*note = r->note;
+		else if (note)
+			*note = (mode == OCAP_SC_NATIVE && r->dirfds)
+					? "dirfd not AT_FDCWD" : "";
+		return r->name;
+	}
+	return NULL;
+}
+
+static int load_prog(const struct sock_filter *f, size_t len)
+{
+	struct sock_fprog prog = { .len = (unsigned short)len,
+				   .filter = (struct sock_filter *)f };
+
+	if (len == 0 || len > BPF_MAXINSNS)
+		return -E2BIG;
+	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog))
+		return -errno;
+	return 0;
+}
+
+int ocap_seccomp_load(int mode)
+{
+	const struct sock_filter *f;
+	size_t len;
+	int err = ocap_seccomp_prebuilt(mode, &f, &len);
+
+	return err ? err : load_prog(f, len);
+}
+
+/* ---- rules, with libseccomp -------------------------------------------- */
+
+static int allow(scmp_filter_ctx ctx, int nr, unsigned n,
+		 const struct scmp_arg_cmp *c)
+{
+	return seccomp_rule_add_array(ctx, SCMP_ACT_ALLOW, nr, n, c);
+}
+
+/* In native mode each dirfd argument must be a descriptor: its low 32 bits
+ * non-negative, which refuses AT_FDCWD (-100) with any high word. */
+static unsigned dirfd_conds(int mode, unsigned dirfds, struct scmp_arg_cmp *c)
+{
+	unsigned n = 0;
+
+	if (mode != OCAP_SC_NATIVE)
+		return 0;
+	for (unsigned i = 0; i < 6; i++)
+		if (dirfds & (1u << i))
+			c[n++] = ARG_CLEAR(i, 0x80000000u);
+	return n;
+}
+
+static int add_plain(scmp_filter_ctx ctx, int nr, int mode, unsigned dirfds)
+{
+	struct scmp_arg_cmp c[6];
+
+	return allow(ctx, nr, dirfd_conds(mode, dirfds, c), c);
+}
+
+static int add_enosys(scmp_filter_ctx ctx, int nr, int mode, unsigned dirfds)
+{
+	return seccomp_rule_add(ctx, SCMP_ACT_ERRNO(ENOSYS), nr, 0);
+}
+
+static int add_clone(scmp_filter_ctx ctx, int nr, int mode, unsigned dirfds)
+{
+	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+				ARG_CLEAR(0, CLONE_NS_FLAGS));
+}
+
+static int add_personality(scmp_filter_ctx ctx, int nr, int mode,
+			   unsigned dirfds)
+{
+	int err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+				   ARG_IS(0, 0xffffffffu));
+
+	return err ? err : seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+					    ARG_IS(0, 0 /* PER_LINUX */));
+}
+
+static int add_prlimit(scmp_filter_ctx ctx, int nr, int mode, unsigned dirfds)
+{
+	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, ARG_IS(0, 0));
+}
+
+/* socket(domain, type, protocol) with type's low 4 bits (SOCK_TYPE_MASK:
+ * the rest is SOCK_NONBLOCK, SOCK_CLOEXEC) equal to type. */
+static int add_sock(scmp_filter_ctx ctx, int nr, int domain, int type,
+		    int proto)
+{
+	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 3, ARG_IS(0, domain),
+				SCMP_A1(SCMP_CMP_MASKED_EQ, 0xf, type),
+				ARG_IS(2, proto));
+}
+
+/* TCP and UDP only: MPTCP and SCTP escape Landlock's TCP rules, and
+ * SOCK_SEQPACKET with protocol 0 would pick SCTP. */
+static int add_inet(scmp_filter_ctx ctx, int nr, int domain, bool udp)
+{
+	int err = add_sock(ctx, nr, domain, SOCK_STREAM, 0);
+
+	if (!err)
+		err = add_sock(ctx, nr, domain, SOCK_STREAM, IPPROTO_TCP);
+	if (!err && udp)
+		err = add_sock(ctx, nr, domain, SOCK_DGRAM, 0);
+	if (!err && udp)
+		err = add_sock(ctx, nr, domain, SOCK_DGRAM, IPPROTO_UDP);
+	return err;
+}
+
+static int add_socket_compat(scmp_filter_ctx ctx, int nr, int mode,
+			     unsigned dirfds)
+{
+	int err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+				   ARG_IS(0, AF_UNIX));
+
+	if (!err)
+		err = add_inet(ctx, nr, AF_INET, true);
+	return err ? err : add_inet(ctx, nr, AF_INET6, true);
+}
+
+/* Native programs connect and bind through the broker; a datagram socket
+ * would let them send anywhere without connect (sendmsg's msg_name is out
+ * of seccomp's sight), and Landlock has no UDP rules. */
+static int add_socket_native(scmp_filter_ctx ctx, int nr, int mode,
+			     unsigned dirfds)
+{
+	int err = add_sock(ctx, nr, AF_UNIX, SOCK_STREAM, 0);
+
+	if (!err)
+		err = add_sock(ctx, nr, AF_UNIX, SOCK_SEQPACKET, 0);
+	if (!err)
+		err = add_inet(ctx, nr, AF_INET, false);
+	return err ? err : add_inet(ctx, nr, AF_INET6, false);
+}
+
+static int add_socketpair(scmp_filter_ctx ctx, int nr, int mode,
+			  unsigned dirfds)
+{
+	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1, ARG_IS(0, AF_UNIX));
+}
+
+/* A datagram socket of a pair still sends to any address in msg_name. */
+static int add_socketpair_native(scmp_filter_ctx ctx, int nr, int mode,
+				 unsigned dirfds)
+{
+	int err = add_sock(ctx, nr, AF_UNIX, SOCK_STREAM, 0);
+
+	return err ? err : add_sock(ctx, nr, AF_UNIX, SOCK_SEQPACKET, 0);
+}
+
+/* TCP Fast Open connects without the connect hook Landlock checks. */
+static int add_sendto(scmp_filter_ctx ctx, int nr, int mode, unsigned dirfds)
+{
+	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+				ARG_CLEAR(3, MSG_FASTOPEN));
+}
+
+static int add_sendto_native(scmp_filter_ctx ctx, int nr, int mode,
+			     unsigned dirfds)
+{
+	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 2,
+				ARG_CLEAR(3, MSG_FASTOPEN),
+				SCMP_A4(SCMP_CMP_EQ, 0));
+}
+
+static int add_sendmsg(scmp_filter_ctx ctx, int nr, int mode, unsigned dirfds)
+{
+	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+				ARG_CLEAR(2, MSG_FASTOPEN));
+}
+
+static int add_sendmmsg(scmp_filter_ctx ctx, int nr, int mode,
+			unsigned dirfds)
+{
+	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+				ARG_CLEAR(3, MSG_FASTOPEN));
+}
+
+/* futimens() is utimensat(fd, NULL, ...); with a path it changes times of
+ * a file Landlock never checked. */
+static int add_utimensat(scmp_filter_ctx ctx, int nr, int mode,
+			 unsigned dirfds)
+{
+	struct scmp_arg_cmp c[7];
+	unsigned n = dirfd_conds(mode, dirfds, c);
+
+	c[n++] = SCMP_A1(SCMP_CMP_EQ, 0);
+	return allow(ctx, nr, n, c);
+}
+
+/* ---- compiling ---------------------------------------------------------- */
+
+int ocap_seccomp_resolve(const char *name)
+{
+	char *end;
+	long nr;
+	int r;
+
+	if (!name || !*name)
+		return -EINVAL;
+	r = seccomp_syscall_resolve_name(name);
+	if (r >= 0)
+		return r;
+	errno = 0;
+	nr = strtol(name, &end, 10);
+	if (errno || *end || nr < 0 || nr > 0xffff)
+		return -EINVAL;
+	return (int)nr;
+}
+
+/* Whether the caller allows syscall nr outright (by name or number). */
+static bool listed(int nr, const char *const *extra, size_t n)
+{
+	for (size_t i = 0; i < n; i++)
+		if (ocap_seccomp_resolve(extra[i]) == nr)
+			return true;
+	return false;
+}
+
+static int add_rules(scmp_filter_ctx ctx, int mode, const char *const *extra,
+		     size_t n)
+{
+	for (size_t i = 0; i < NRULES; i++) {
+		const struct rule *r = &rules[i];
+		int nr, err;
+
+		if (!in_mode(r, mode))
+			continue;
+		nr = seccomp_syscall_resolve_name(r->name);
+		if (nr < 0 || listed(nr, extra, n))
+			continue; /* not on this architecture, or allowed */
+		err = (r->add ? r->add : add_plain)(ctx, nr, mode, r->dirfds);
+		if (err)
+			return err;
+	}
+	for (size_t i = 0; i < n; i++) {
+		int nr = ocap_seccomp_resolve(extra[i]);
+		int err = nr < 0 ? nr : allow(ctx, nr, 0, NULL);
+
+		if (err)
+			return err;
+	}
+	return 0;
+}
+
+static int build(int mode, const char *const *extra, size_t n,
+		 scmp_filter_ctx *out)
+{
+	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(EPERM));
+	int err;
+
+	if (!ctx)
+		return -ENOMEM;
+	/* i386 (int 0x80) and x32 are other architectures: kill. */
+	err = seccomp_attr_set(ctx, SCMP_FLTATR_ACT_BADARCH,
+			       SCMP_ACT_KILL_PROCESS);
+	if (!err) /* the caller sets no_new_privs */
+		err = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_NNP, 0);
+	if (!err) /* a binary tree: ~150 syscalls */
+		err = seccomp_attr_set(ctx, SCMP_FLTATR_CTL_OPTIMIZE, 2);
+	if (!err)
+		err = add_rules(ctx, mode, extra, n);
+	if (err) {
+		seccomp_release(ctx);
+		return err;
+	}
+	*out = ctx;
+	return 0;
+}
+
+/* Load the low 32 bits of argument i (or the syscall number). */
+static struct sock_filter ld_arg(int i)
+{
+	unsigned off = offsetof(struct seccomp_data, args) + 8u * (unsigned)i;
+
+#if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
+	off += 4;
+#endif
+	return (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, off);
+}
+
+/* A jump-if-equal that, when not equal, skips to the end of its entry. */
+static struct sock_filter jeq_or_skip(uint32_t v, unsigned skip)
+{
+	return (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, v, 0,
+					    (unsigned char)skip);
+}
+
+/* One argdeny entry: [ld nr, jeq, ld a, jeq, (ld b, jeq,) ret EPERM]. */
+static size_t emit_argdeny(struct sock_filter *f, int nr,
+			   const struct argdeny *d)
+{
+	size_t len = d->b ? 7 : 5, k = 0;
+
+	f[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			offsetof(struct seccomp_data, nr));
+	f[k] = jeq_or_skip((uint32_t)nr, len - k - 1), k++;
+	f[k++] = ld_arg(d->a);
+	f[k] = jeq_or_skip(d->va, len - k - 1), k++;
+	if (d->b) {
+		f[k++] = ld_arg(d->b);
+		f[k] = jeq_or_skip(d->vb, len - k - 1), k++;
+	}
+	f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+			SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA));
+	return k;
+}
+
+/* The argdeny prefix: falls through to the program after it.  Other
+ * architectures skip it (that program kills them). */
+static size_t emit_prefix(struct sock_filter *f, const char *const *extra,
+			  size_t n)
+{
+	size_t k = 2;
+
+	for (size_t i = 0; i < NARGDENIES; i++) {
+		const struct argdeny *d = &argdenies[i];
+		int nr = seccomp_syscall_resolve_name(d->name);
+
+		if (nr >= 0 && !listed(nr, extra, n))
+			k += emit_argdeny(f + k, nr, d);
+	}
+	f[0] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			offsetof(struct seccomp_data, arch));
+	f[1] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
+			seccomp_arch_native(), 0, (unsigned char)(k - 2));
+	return k;
+}
+
+#define PREFIX_MAX (2 + 7 * NARGDENIES)
+
+static int read_all(int fd, void *buf, size_t len)
+{
+	ssize_t r = pread(fd, buf, len, 0);
+
+	if (r < 0)
+		return -errno;
+	return (size_t)r == len ? 0 : -EIO;
+}
+
+/* libseccomp 2.5 exports only to a descriptor. */
+static int export_bpf(scmp_filter_ctx ctx, struct sock_filter **prog,
+		      size_t *len)
+{
+	int fd = memfd_create("ocap-seccomp", MFD_CLOEXEC);
+	struct sock_filter *f;
+	struct stat st;
+	int err;
+
+	if (fd < 0)
+		return -errno;
+	err = seccomp_export_bpf(ctx, fd);
+	if (!err && fstat(fd, &st) < 0)
+		err = -errno;
+	if (!err && (st.st_size == 0 || st.st_size % sizeof(*f)))
+		err = -EIO;
+	f = err ? NULL : malloc(PREFIX_MAX * sizeof(*f) + (size_t)st.st_size);
+	if (!err && !f)
+		err = -ENOMEM;
+	if (!err)
+		err = read_all(fd, f + PREFIX_MAX, (size_t)st.st_size);
+	close(fd);
+	if (err) {
+		free(f);
+		return err;
+	}
+	*prog = f;
+	*len = (size_t)st.st_size / sizeof(*f);
+	return 0;
+}
+
+int ocap_seccomp_compile(int mode, const char *const *extra, size_t n,
+			 struct sock_filter **prog, size_t *len)
+{
+	struct sock_filter pre[PREFIX_MAX], *f = NULL;
+	scmp_filter_ctx ctx;
+	size_t body = 0, k;
+	int err;
+
+	if (mode < 0 || mode >= OCAP_SC_NMODES)
+		return -EINVAL;
+	err = build(mode, extra, n, &ctx);
+	if (err)
+		return err;
+	err = export_bpf(ctx, &f, &body);
+	seccomp_release(ctx);
+	if (err)
+		return err;
+	/* The body was read in after room for the longest prefix. */
+	k = emit_prefix(pre, extra, n);
+	memmove(f + k, f + PREFIX_MAX, body * sizeof(*f));
+	memcpy(f, pre, k * sizeof(*f));
+	*prog = f;
+	*len = k + body;
+	return 0;
+}
+
+int ocap_seccomp_load_extra(int mode, const char *const *extra, size_t n)
+{
+	struct sock_filter *f;
+	size_t len;
+	int err = ocap_seccomp_compile(mode, extra, n, &f, &len);
+
+	if (err)
+		return err;
+	err = load_prog(f, len);
+	free(f);
+	return err;
+}
