@@ -1,35 +1,42 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# The demo: capcat holds one directory capability and can read what is in
-# it, and nothing else, whichever path it is given.
+# The demo: real programs run under ocapsh with a few capabilities, use
+# them, and reach nothing else.
 set -eu
 build=${1:-build/gcc}
-capcat=$build/examples/capcat
+ocapsh=$(cd "$build" && pwd)/capsh/ocapsh
+capcat=$(cd "$build" && pwd)/examples/capcat
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
+cd "$tmp"
 
-mkdir -p "$tmp/project/docs"
-echo "meeting moved to 10:00" >"$tmp/project/docs/notes.txt"
-echo "the password is hunter2" >"$tmp/secret.txt"
-ln -s ../../secret.txt "$tmp/project/docs/shortcut"
-ln -s notes.txt "$tmp/project/docs/readme"
+mkdir -p project/docs out
+echo "meeting moved to 10:00" >project/docs/notes.txt
+printf 'pear\napple\nfig\n' >project/docs/list.txt
+echo "the password is hunter2" >secret.txt
+ln -s ../../secret.txt project/docs/shortcut
 
-show() {
-	printf '\n$ capcat %s %s\n' "project" "$1"
-	"$capcat" "$tmp/project" "$1" 2>&1 | tee -a "$tmp/out" || true
+run() {
+	printf '\n$ %s\n' "$*"
+	"$@" 2>&1 | tee -a log || true
 }
-echo "capcat holds one capability: $tmp/project (read, list)."
-echo "Next to it, outside the capability: $tmp/secret.txt"
-show docs/notes.txt
-show docs/readme
-show ../secret.txt
-show docs/shortcut
-show "$tmp/secret.txt"
-show /etc/passwd
-show /proc/self/root/etc/passwd
+
+echo "Grants: --ro project (read, list), --rw out. Outside them: secret.txt."
+run "$ocapsh" --ro project -- cat project/docs/notes.txt
+run "$ocapsh" --ro project --rw out -- sort -o out/sorted.txt project/docs/list.txt
+run cat out/sorted.txt
+run "$ocapsh" --ro project -- cat secret.txt
+run "$ocapsh" --ro project -- cat project/docs/shortcut
+run "$ocapsh" --ro project -- ls "$HOME"
+run "$ocapsh" --ro project -- /usr/bin/python3 -c "print(open('secret.txt').read())"
+run "$ocapsh" --ro project -- sort -o project/docs/list.txt project/docs/list.txt
+SECRET_TOKEN=hunter2 run "$ocapsh" -- env
 echo
-if grep -q hunter2 "$tmp/out"; then
-	echo "FAIL: the secret was read through the capability" >&2
+echo "And in-process, with libocap: capcat holds one directory capability."
+run "$capcat" project docs/notes.txt ../secret.txt docs/shortcut /etc/passwd
+echo
+if grep -q hunter2 log; then
+	echo "FAIL: the secret was read" >&2
 	exit 1
 fi
-echo "Only the files inside the capability were read; the secret stayed out."
+echo "Only what was granted was read or written; the secret stayed out."

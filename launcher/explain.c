@@ -76,7 +76,8 @@ static void ports(FILE *f, const uint16_t *v, size_t n, bool json)
 
 static void explain_text(const ocap_plan *p, FILE *f, const struct row *rows,
 			 size_t nrows, const struct ocap_ll_plan *ll,
-			 char **envp, int abi)
+			 char **envp, int abi, const char **extra,
+			 size_t nextra)
 {
 	fprintf(f, "program:      %s\n", p->prog);
 	fprintf(f, "arguments:   ");
@@ -98,9 +99,8 @@ static void explain_text(const ocap_plan *p, FILE *f, const struct row *rows,
 						 : OCAP_SC_COMPAT;
 	fprintf(f, "seccomp:      default-deny %s program, %d system calls "
 		   "reachable", mode_names[p->mode_eff], ocap_seccomp_count(sc));
-	for (size_t i = 0; i < p->nallow; i++)
-		fprintf(f, "%s%s", i ? " " : "; --allow-syscall: ",
-			p->allow_syscalls[i]);
+	for (size_t i = 0; i < nextra; i++)
+		fprintf(f, "%s%s", i ? " " : "; also allowed: ", extra[i]);
 	fprintf(f, "\nenvironment:\n");
 	for (char **e = envp; *e; e++)
 		fprintf(f, "  %s\n", *e);
@@ -122,7 +122,8 @@ static void json_strv(FILE *f, char *const *v, size_t n)
 
 static void explain_json(const ocap_plan *p, FILE *f, const struct row *rows,
 			 size_t nrows, const struct ocap_ll_plan *ll,
-			 char **envp, int abi)
+			 char **envp, int abi, const char **extra,
+			 size_t nextra)
 {
 	size_t nargv = 0, nenv = 0;
 	int sc = p->mode_eff == OCAP_MODE_NATIVE ? OCAP_SC_NATIVE
@@ -152,9 +153,9 @@ static void explain_json(const ocap_plan *p, FILE *f, const struct row *rows,
 	fputs("],\"bind_ports\":[", f);
 	ports(f, ll->bind_ports, ll->nbind, true);
 	fprintf(f, "],\"scoped\":true},\"seccomp\":{\"program\":\"%s\","
-		   "\"reachable\":%d,\"allow_syscall\":",
+		   "\"reachable\":%d,\"also_allowed\":",
 		mode_names[p->mode_eff], ocap_seccomp_count(sc));
-	json_strv(f, p->allow_syscalls, p->nallow);
+	json_strv(f, (char *const *)extra, nextra);
 	fputs("},\"environment\":", f);
 	json_strv(f, envp, nenv);
 	fputs(",\"not_enforced\":", f);
@@ -180,17 +181,22 @@ int ocap_plan_explain(ocap_plan *p, FILE *f, int json)
 		ocap__free_env(envp);
 		return r;
 	}
+	const char **extra = NULL;
+	size_t nextra = 0;
 	rows = calloc(p->npaths + p->nnets + 1, sizeof *rows);
-	if (rows) {
+	if (rows && ocap__sc_extras(p, &extra, &nextra) == 0) {
 		size_t n = rows_of(p, rows);
 		if (json)
-			explain_json(p, f, rows, n, &ll, envp, ocap_ll_abi());
+			explain_json(p, f, rows, n, &ll, envp, ocap_ll_abi(),
+				     extra, nextra);
 		else
-			explain_text(p, f, rows, n, &ll, envp, ocap_ll_abi());
-		free(rows);
+			explain_text(p, f, rows, n, &ll, envp, ocap_ll_abi(),
+				     extra, nextra);
 	} else {
 		r = -ENOMEM;
 	}
+	free(extra);
+	free(rows);
 	ocap__ll_plan_free(&ll);
 	ocap__free_env(envp);
 	return r;

@@ -54,9 +54,10 @@ static int check_compat_net(ocap_plan *p)
 		if (g->kind == OCAP_NET_CONNECT && strcmp(g->host, "*"))
 			why = "compat mode limits TCP by port only: any host "
 			      "on this port is reachable";
-		else if (g->kind == OCAP_NET_LISTEN && strcmp(g->host, "*"))
-			why = "compat mode limits bind by port only: any "
-			      "local address on this port";
+		else if (g->kind == OCAP_NET_LISTEN)
+			why = "compat mode limits bind by port only, and "
+			      "listen() on an unbound socket takes an "
+			      "unchecked ephemeral port";
 		else if (g->kind == OCAP_NET_UDP)
 			why = "compat mode cannot limit UDP by host or port";
 		else if (g->kind == OCAP_NET_UNIX)
@@ -70,6 +71,33 @@ static int check_compat_net(ocap_plan *p)
 					       g->where, name, why);
 		ocap__plan_warn(p, "%s: %s", name, why);
 	}
+	return 0;
+}
+
+/* What the seccomp program allows beyond its default: --allow-syscall
+ * names, and in compat mode the allowances network grants need. */
+int ocap__sc_extras(const ocap_plan *p, const char ***out, size_t *n)
+{
+	const char **v = calloc(p->nallow + 4, sizeof *v);
+	bool udp = false, unix_ = false, listen_ = false;
+
+	if (!v)
+		return -ENOMEM;
+	*n = 0;
+	for (size_t i = 0; i < p->nallow; i++)
+		v[(*n)++] = p->allow_syscalls[i];
+	for (size_t i = 0; p->mode_eff == OCAP_MODE_COMPAT && i < p->nnets; i++) {
+		udp |= p->nets[i].kind == OCAP_NET_UDP;
+		unix_ |= p->nets[i].kind == OCAP_NET_UNIX;
+		listen_ |= p->nets[i].kind == OCAP_NET_LISTEN;
+	}
+	if (udp)
+		v[(*n)++] = OCAP_SC_ALLOW_UDP;
+	if (unix_)
+		v[(*n)++] = OCAP_SC_ALLOW_UNIX;
+	if (listen_)
+		v[(*n)++] = OCAP_SC_ALLOW_LISTEN;
+	*out = v;
 	return 0;
 }
 
@@ -321,7 +349,9 @@ int ocap_launch(ocap_plan *p, int *status)
 		c.ll.gap = NULL; /* reported once, by ocap__plan_prepare */
 		c.sc_mode = p->mode_eff == OCAP_MODE_NATIVE ? OCAP_SC_NATIVE
 							    : OCAP_SC_COMPAT;
-		r = start(p, &c, sv, ep, status);
+		if ((r = ocap__sc_extras(p, &c.sc_extra, &c.nsc_extra)) == 0)
+			r = start(p, &c, sv, ep, status);
+		free(c.sc_extra);
 		ocap__ll_plan_free(&c.ll);
 	}
 	ocap__free_env(c.envp);

@@ -100,6 +100,13 @@ enum ocap_sc_mode {
  * has set no_new_privs (or holds CAP_SYS_ADMIN).  -EINVAL for a bad mode. */
 int ocap_seccomp_load(int mode);
 
+/* Compat-mode allowances a grant needs, given in allow: socket(AF_UNIX)
+ * for --connect unix:, UDP sockets for --udp, listen() for --listen.  The
+ * default compat program has none of them. */
+#define OCAP_SC_ALLOW_UNIX   "@unix"
+#define OCAP_SC_ALLOW_UDP    "@udp"
+#define OCAP_SC_ALLOW_LISTEN "@listen"
+
 /* Compile mode's program at run time with the n syscalls in allow (names,
  * or decimal numbers) allowed unconditionally, and load it.  -EINVAL when
  * a name is unknown (check names first with ocap_seccomp_resolve). */

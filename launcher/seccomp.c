@@ -160,7 +160,9 @@ static const struct rule rules[] = {
 	RULE("socketpair", C, add_socketpair, "AF_UNIX"),
 	RULE("socketpair", N, add_socketpair_native,
 	     "AF_UNIX stream, seqpacket"),
-	COMPAT("connect"), COMPAT("bind"), COMPAT("listen"),
+	COMPAT("connect"), COMPAT("bind"),
+	/* listen() on an unbound socket takes a port Landlock never checked:
+	 * only with a --listen grant ("@listen"). */
 	BOTH("accept"), BOTH("accept4"), BOTH("getsockname"),
 	BOTH("getpeername"),
 	RULE("setsockopt", B, NULL, "not TCP_FASTOPEN_CONNECT, TCP_ULP"),
@@ -335,15 +337,25 @@ static int add_inet(scmp_filter_ctx ctx, int nr, int domain, bool udp)
 	return err;
 }
 
+/* Compat programs get TCP only: Landlock cannot limit which pathname Unix
+ * socket is connected to (before ABI 9) nor where UDP goes.  A grant that
+ * needs them (--connect unix:, --udp) asks for "@unix" or "@udp". */
+static int socket_compat(scmp_filter_ctx ctx, int nr, bool udp, bool unix_)
+{
+	int err = 0;
+
+	if (unix_)
+		err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+				       ARG_IS(0, AF_UNIX));
+	if (!err)
+		err = add_inet(ctx, nr, AF_INET, udp);
+	return err ? err : add_inet(ctx, nr, AF_INET6, udp);
+}
+
 static int add_socket_compat(scmp_filter_ctx ctx, int nr, int mode,
 			     unsigned dirfds)
 {
-	int err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
-				   ARG_IS(0, AF_UNIX));
-
-	if (!err)
-		err = add_inet(ctx, nr, AF_INET, true);
-	return err ? err : add_inet(ctx, nr, AF_INET6, true);
+	return socket_compat(ctx, nr, false, false);
 }
 
 /* Native programs connect and bind through the broker; a datagram socket
@@ -445,6 +457,33 @@ static bool listed(int nr, const char *const *extra, size_t n)
 	return false;
 }
 
+/* Whether extra asks for a compat allowance ("@udp"). */
+static bool wants(const char *const *extra, size_t n, const char *what)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(extra[i], what))
+			return true;
+	return false;
+}
+
+/* The compat allowances grants ask for. */
+static int add_allowances(scmp_filter_ctx ctx, int mode,
+			  const char *const *extra, size_t n)
+{
+	int nr = seccomp_syscall_resolve_name("socket"), err = 0;
+	bool udp = wants(extra, n, OCAP_SC_ALLOW_UDP);
+	bool unix_ = wants(extra, n, OCAP_SC_ALLOW_UNIX);
+
+	if (mode != OCAP_SC_COMPAT)
+		return 0;
+	if ((udp || unix_) && !listed(nr, extra, n))
+		err = socket_compat(ctx, nr, udp, unix_);
+	if (!err && wants(extra, n, OCAP_SC_ALLOW_LISTEN))
+		err = allow(ctx, seccomp_syscall_resolve_name("listen"), 0,
+			    NULL);
+	return err;
+}
+
 static int add_rules(scmp_filter_ctx ctx, int mode, const char *const *extra,
 		     size_t n)
 {
@@ -457,18 +496,24 @@ static int add_rules(scmp_filter_ctx ctx, int mode, const char *const *extra,
 		nr = seccomp_syscall_resolve_name(r->name);
 		if (nr < 0 || listed(nr, extra, n))
 			continue; /* not on this architecture, or allowed */
+		if (r->add == add_socket_compat &&
+		    (wants(extra, n, OCAP_SC_ALLOW_UDP) ||
+		     wants(extra, n, OCAP_SC_ALLOW_UNIX)))
+			continue; /* add_allowances widens it */
 		err = (r->add ? r->add : add_plain)(ctx, nr, mode, r->dirfds);
 		if (err)
 			return err;
 	}
 	for (size_t i = 0; i < n; i++) {
-		int nr = ocap_seccomp_resolve(extra[i]);
-		int err = nr < 0 ? nr : allow(ctx, nr, 0, NULL);
+		int nr, err;
 
-		if (err)
+		if (extra[i][0] == '@')
+			continue;
+		nr = ocap_seccomp_resolve(extra[i]);
+		if ((err = nr < 0 ? nr : allow(ctx, nr, 0, NULL)))
 			return err;
 	}
-	return 0;
+	return add_allowances(ctx, mode, extra, n);
 }
 
 static int build(int mode, const char *const *extra, size_t n,

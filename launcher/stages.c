@@ -206,15 +206,13 @@ static int stage_privs(const struct ocap_child *c)
 	return 0;
 }
 
+/* The prebuilt program, unless the plan needs more (then libseccomp
+ * compiles it now). */
 static int stage_seccomp(const struct ocap_child *c)
 {
-	const ocap_plan *p = c->plan;
-
-	if (p->nallow)
-		return ocap_seccomp_load_extra(c->sc_mode,
-					       (const char *const *)
-						       p->allow_syscalls,
-					       p->nallow);
+	if (c->nsc_extra)
+		return ocap_seccomp_load_extra(c->sc_mode, c->sc_extra,
+					       c->nsc_extra);
 	return ocap_seccomp_load(c->sc_mode);
 }
 

@@ -16,6 +16,8 @@ struct ocap_child {
 	char **envp;
 	struct ocap_ll_plan ll;
 	int sc_mode;
+	const char **sc_extra; /* ocap__sc_extras: compiled at launch */
+	size_t nsc_extra;
 };
 
 enum ocap_stage {
@@ -36,6 +38,7 @@ struct ocap_child_err {
 };
 
 hidden const char *ocap__stage_name(int stage);
+hidden int ocap__sc_extras(const ocap_plan *p, const char ***out, size_t *n);
 hidden int ocap__build_env(const ocap_plan *p, char ***envp);
 hidden void ocap__free_env(char **envp);
 /* Run every stage and exec; returns only on failure. */

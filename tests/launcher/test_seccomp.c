@@ -807,7 +807,10 @@ static const struct sc_case cases[] = {
 	ALLOW(c_getpid), ALLOW(c_pipe_rw), ALLOW(c_fionread), ALLOW(c_mmap),
 	ALLOW(c_clone), ALLOW(c_pthread), ALLOW(c_personality_get),
 	ALLOW(c_getrlimit), ALLOW(c_fchmod), ALLOW(c_futimens),
-	ALLOW(c_nodelay), ALLOW(c_tcp), ALLOW(c_tcp6), ALLOW(c_unix_stream),
+	ALLOW(c_nodelay), ALLOW(c_tcp), ALLOW(c_tcp6),
+	/* compat: no socket(AF_UNIX), UDP or listen without a grant */
+	CASE(c_unix_stream, EPERM, 0, false), DENY(c_udp), DENY(c_unix_dgram),
+	DENY(c_listen),
 	ALLOW(c_socketpair), ALLOW(c_send_pair), ALLOW(c_openat_dir),
 	ALLOW(c_fstat), ALLOW(c_mkdirat),
 	/* compat only: global paths, own sockets */
@@ -817,9 +820,7 @@ static const struct sc_case cases[] = {
 	CASE(c_renameat_cwd, ENOENT, EPERM, false),
 	CASE(c_execve, ENOENT, EPERM, false),
 	CASE(c_execveat_cwd, ENOENT, EPERM, false),
-	CASE(c_listen, 0, EPERM, false), CASE(c_connect, 0, EPERM, false),
-	CASE(c_bind, 0, EPERM, false), CASE(c_udp, 0, EPERM, false),
-	CASE(c_unix_dgram, 0, EPERM, false),
+	CASE(c_connect, 0, EPERM, false), CASE(c_bind, 0, EPERM, false),
 	CASE(c_socketpair_dgram, 0, EPERM, false),
 };
 
@@ -972,6 +973,27 @@ static void test_extra(void **state)
 	assert_int_equal(ocap_seccomp_resolve("openat"), __NR_openat);
 }
 
+/* A compat grant's allowance opens exactly its own door. */
+static void test_allowances(void **state)
+{
+	static const char *const udp[] = { OCAP_SC_ALLOW_UDP };
+	static const char *const unix_[] = { OCAP_SC_ALLOW_UNIX };
+	static const char *const listen_[] = { OCAP_SC_ALLOW_LISTEN };
+
+	assert_int_equal(run_extra(c_udp, OCAP_SC_COMPAT, udp, 1), 0);
+	assert_int_equal(run_extra(c_unix_stream, OCAP_SC_COMPAT, udp, 1), EPERM);
+	assert_int_equal(run_extra(c_listen, OCAP_SC_COMPAT, udp, 1), EPERM);
+	assert_int_equal(run_extra(c_mptcp, OCAP_SC_COMPAT, udp, 1), EPERM);
+	assert_int_equal(run_extra(c_unix_stream, OCAP_SC_COMPAT, unix_, 1), 0);
+	assert_int_equal(run_extra(c_unix_dgram, OCAP_SC_COMPAT, unix_, 1), 0);
+	assert_int_equal(run_extra(c_udp, OCAP_SC_COMPAT, unix_, 1), EPERM);
+	assert_int_equal(run_extra(c_listen, OCAP_SC_COMPAT, listen_, 1), 0);
+	assert_int_equal(run_extra(c_udp, OCAP_SC_COMPAT, listen_, 1), EPERM);
+	/* native mode has no allowances: the broker does its networking */
+	assert_int_equal(run_extra(c_udp, OCAP_SC_NATIVE, udp, 1), EPERM);
+	assert_int_equal(run_extra(c_listen, OCAP_SC_NATIVE, listen_, 1), EPERM);
+}
+
 /* The program built at build time is the one the table compiles to now. */
 static void test_prebuilt(void **state)
 {
@@ -1049,6 +1071,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_count),
+		cmocka_unit_test(test_allowances),
 		cmocka_unit_test(test_prebuilt),
 		cmocka_unit_test(test_control),
 		cmocka_unit_test(test_compat_root),
