@@ -73,7 +73,7 @@ static void parse(ocap_plan *p, int argc, char **argv, struct args *a)
 			       OCAP_VERSION_MINOR, OCAP_VERSION_PATCH);
 			exit(0);
 		}
-		if (!strcmp(opt, "--explain") || !strcmp(opt, "--explain=text")) {
+		if (!strcmp(opt, "--explain")) {
 			a->explain = 1;
 			continue;
 		}
@@ -115,13 +115,15 @@ static int exit_status(int status)
 	return EXIT_LAUNCHER;
 }
 
+/* A program that cannot be executed is 126, as for env(1); the rest of
+ * what goes wrong before it runs is ocapsh's own failure. */
 static _Noreturn void fail(ocap_plan *p, int r)
 {
 	warnx("%s", ocap_plan_error(p));
 	if (r == -EOPNOTSUPP)
 		fprintf(stderr, "Hint: --best-effort runs it anyway and "
 				"reports what is not enforced\n");
-	exit(EXIT_LAUNCHER);
+	exit(r == -ENOEXEC || r == -EISDIR ? 126 : EXIT_LAUNCHER);
 }
 
 int main(int argc, char **argv)

@@ -94,7 +94,8 @@ static void explain_text(const ocap_plan *p, FILE *f, const struct row *rows,
 	ports(f, ll->connect_ports, ll->nconnect, false);
 	fprintf(f, "; tcp bind ports: ");
 	ports(f, ll->bind_ports, ll->nbind, false);
-	fprintf(f, "; abstract unix sockets and signals scoped\n");
+	fprintf(f, "; abstract unix sockets and signals %s\n",
+		abi >= 6 ? "scoped" : "not scoped");
 	int sc = p->mode_eff == OCAP_MODE_NATIVE ? OCAP_SC_NATIVE
 						 : OCAP_SC_COMPAT;
 	fprintf(f, "seccomp:      default-deny %s program, %d system calls "
@@ -152,9 +153,10 @@ static void explain_json(const ocap_plan *p, FILE *f, const struct row *rows,
 	ports(f, ll->connect_ports, ll->nconnect, true);
 	fputs("],\"bind_ports\":[", f);
 	ports(f, ll->bind_ports, ll->nbind, true);
-	fprintf(f, "],\"scoped\":true},\"seccomp\":{\"program\":\"%s\","
+	fprintf(f, "],\"scoped\":%s},\"seccomp\":{\"program\":\"%s\","
 		   "\"reachable\":%d,\"also_allowed\":",
-		mode_names[p->mode_eff], ocap_seccomp_count(sc));
+		abi >= 6 ? "true" : "false", mode_names[p->mode_eff],
+		ocap_seccomp_count(sc));
 	json_strv(f, (char *const *)extra, nextra);
 	fputs("},\"environment\":", f);
 	json_strv(f, envp, nenv);

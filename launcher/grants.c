@@ -415,8 +415,8 @@ int ocap_plan_option(ocap_plan *p, const char *opt, const char *value,
 	if (!o->value && value)
 		return ocap__plan_fail(p, -EINVAL, "%s%s%s takes no value",
 				       WHERE(where), opt);
-	if (p->launched)
-		return ocap__plan_fail(p, -EBUSY, "the plan has run");
+	if (p->launched || p->checked)
+		return ocap__plan_fail(p, -EBUSY, "the plan has been checked");
 	return o->add(p, o, value, where, base);
 }
 
@@ -475,6 +475,7 @@ static int read_grants(ocap_plan *p, const char *path, const char *where,
 	if (!f)
 		return ocap__plan_fail(p, -errno, "%s%s--grants %s: %s",
 				       WHERE(where), path, strerror(errno));
+	r = 0;
 	strcpy(dir, full);
 	*strrchr(dir, '/') = '\0';
 	if (!dir[0])
@@ -540,8 +541,12 @@ int ocap_plan_program(ocap_plan *p, char *const argv[])
 	size_t n = 0;
 	int r;
 
-	if (!p || !argv || !argv[0] || !argv[0][0])
+	if (!p)
 		return -EINVAL;
+	if (!argv || !argv[0] || !argv[0][0])
+		return ocap__plan_fail(p, -ENOENT, "'': command not found");
+	if (p->prog)
+		return ocap__plan_fail(p, -EBUSY, "the program is set");
 	if (strchr(argv[0], '/')) {
 		if (strlen(argv[0]) >= sizeof found)
 			return ocap__plan_fail(p, -ENAMETOOLONG, "%s: %s",
@@ -561,7 +566,6 @@ int ocap_plan_program(ocap_plan *p, char *const argv[])
 		return ocap__plan_fail(p, r, "%s: %s", argv[0], strerror(-r));
 	while (argv[n])
 		n++;
-	free(p->prog);
 	if (!(p->prog = strdup(abs)))
 		return -ENOMEM;
 	if (!(p->argv = calloc(n + 1, sizeof *p->argv)))

@@ -16,22 +16,43 @@
 
 /* A grant nested in another that grants more would get those rights too:
  * Landlock's rights add up down a tree.  Refuse rather than widen. */
+#define FILE_RIGHTS                                                        \
+	(OCAP_RIGHT_READ | OCAP_RIGHT_WRITE | OCAP_RIGHT_EXEC |             \
+	 OCAP_RIGHT_TRUNCATE)
+
+/* The rights a grant beneath a would gain from it. */
+static ocap_rights_t gained(const struct ocap_path_grant *a,
+			    const struct ocap_path_grant *b)
+{
+	struct stat st;
+	ocap_rights_t more = a->rights & ~b->rights;
+
+	if (stat(b->name, &st) == 0 && !S_ISDIR(st.st_mode))
+		more &= FILE_RIGHTS; /* list, create, delete mean nothing */
+	return more;
+}
+
+static bool beneath(const char *a, const char *b)
+{
+	size_t len = strlen(a);
+
+	return strlen(b) > len &&
+	       (len == 1 || (!strncmp(a, b, len) && b[len] == '/'));
+}
+
 static int check_nesting(ocap_plan *p)
 {
 	char more[128];
 
 	for (size_t i = 0; i < p->npaths; i++) {
 		const struct ocap_path_grant *a = &p->paths[i];
-		size_t len = strlen(a->name);
 		for (size_t j = 0; j < p->npaths; j++) {
 			const struct ocap_path_grant *b = &p->paths[j];
-			if (i == j || b->runtime || !(a->rights & ~b->rights) ||
-			    strlen(b->name) <= len ||
-			    (len > 1 && (strncmp(a->name, b->name, len) ||
-					 b->name[len] != '/')))
+			ocap_rights_t m;
+			if (i == j || b->runtime || !beneath(a->name, b->name) ||
+			    !(m = gained(a, b)))
 				continue;
-			ocap_rights_format(a->rights & ~b->rights, more,
-					   sizeof more);
+			ocap_rights_format(m, more, sizeof more);
 			return ocap__plan_fail(
 				p, -EINVAL,
 				"%s: %s: inside %s (%s), which also grants %s; "
@@ -185,19 +206,21 @@ int ocap__plan_prepare(ocap_plan *p, struct ocap_exe *x)
 	if (!p->prog)
 		return ocap__plan_fail(p, -EINVAL, "no program to run");
 	if ((r = ocap__exe_inspect(p->prog, x)) < 0)
-		return ocap__plan_fail(p, r, "%s: %s", p->prog,
-				       r == -ENOEXEC ? "not an executable for "
-						       "this machine"
-						     : strerror(-r));
+		return ocap__plan_fail(p, r == -EISDIR ? -ENOEXEC : r, "%s: %s",
+				       p->prog,
+				       r == -ENOEXEC || r == -EISDIR
+					       ? "not an executable for this "
+						 "machine"
+					       : strerror(-r));
 	p->mode_eff = p->mode != OCAP_MODE_AUTO ? p->mode
 			: x->ocap_note         ? OCAP_MODE_NATIVE
 					       : OCAP_MODE_COMPAT;
-	if ((r = check_nesting(p)) < 0)
-		return r;
 	if (p->mode_eff == OCAP_MODE_COMPAT && !p->no_runtime &&
 	    (r = ocap__runtime_add(p)) < 0)
 		return r;
 	if ((r = ocap__runtime_exe(p, x)) < 0)
+		return r;
+	if ((r = check_nesting(p)) < 0)
 		return r;
 	if (p->mode_eff == OCAP_MODE_COMPAT && (r = check_compat_net(p)) < 0)
 		return r;

@@ -124,6 +124,7 @@ static const struct rule rules[] = {
 	COMPAT("rmdir"), COMPAT("unlink"), COMPAT("rename"), COMPAT("link"),
 	COMPAT("symlink"), COMPAT("readlink"), COMPAT("truncate"),
 	COMPAT("chdir"), COMPAT("statfs"), COMPAT("execve"),
+	COMPAT("stat"), COMPAT("lstat"),
 	COMPAT("getxattr"), COMPAT("lgetxattr"), COMPAT("listxattr"),
 	COMPAT("llistxattr"),
 	/* process */
@@ -146,7 +147,7 @@ static const struct rule rules[] = {
 	BOTH("restart_syscall"),
 	/* time */
 	BOTH("clock_gettime"), BOTH("clock_nanosleep"), BOTH("nanosleep"),
-	BOTH("gettimeofday"), BOTH("time"), BOTH("timer_create"),
+	BOTH("gettimeofday"), BOTH("timer_create"),
 	BOTH("timer_settime"), BOTH("timer_delete"),
 	/* waiting */
 	BOTH("futex"), BOTH("poll"), BOTH("ppoll"), BOTH("select"),

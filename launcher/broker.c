@@ -1,0 +1,270 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The broker: the launcher's parent half.  It serves the root descriptor
+ * and every private session opened through it (broker_chan.c, with the
+ * network services in broker_net.c), forwards terminating signals to the
+ * program and reaps it and every descendant (it is a child subreaper).
+ * It returns when the program has exited and no descendant remains;
+ * descendants that outlive the program keep the broker, and ocapsh,
+ * waiting even after the root descriptor is closed.
+ *
+ * The caller keeps rootfd (its flags are restored on return) and runs the
+ * broker on a single thread: signals are taken through a signalfd, so they
+ * are blocked here for the duration.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/signalfd.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "broker_impl.h"
+
+/* While only descendants that did not ask for SIGCHLD could be left,
+ * look for them this often. */
+#define LINGER_POLL_MS 1000
+
+static const int caught[] = { SIGCHLD, SIGTERM, SIGHUP, SIGINT, SIGQUIT };
+
+int broker_slot_new(struct broker *b, int type, int fd)
+{
+	for (int i = 0; i < BROKER_NSLOTS; i++) {
+		struct slot *s = &b->slots[i];
+		uint32_t gen = s->gen;
+
+		if (s->type != SLOT_FREE)
+			continue;
+		memset(s, 0, sizeof *s);
+		s->type = type;
+		s->fd = fd;
+		s->gen = gen;
+		s->id = b->next_id++;
+		s->job = s->owner = -1;
+		return i;
+	}
+	return -EMFILE;
+}
+
+void broker_slot_free(struct broker *b, int i)
+{
+	broker_loop_disarm(b, i);
+	b->slots[i].type = SLOT_FREE;
+	b->slots[i].fd = -1;
+	b->slots[i].want = 0;
+}
+
+void broker_slot_want(struct broker *b, int i, short events)
+{
+	if (b->slots[i].want == events)
+		return;
+	broker_loop_disarm(b, i);
+	b->slots[i].want = events;
+}
+
+/* Collect every child that has exited; the program's status is kept. */
+static void reap(struct broker *b)
+{
+	for (;;) {
+		int st;
+		pid_t pid = waitpid(-1, &st, WNOHANG | __WALL);
+
+		if (pid > 0) {
+			if (pid == b->child) {
+				b->status = st;
+				b->child_done = true;
+			}
+			continue;
+		}
+		if (pid < 0 && errno == EINTR)
+			continue;
+		b->no_children = pid < 0 && errno == ECHILD;
+		return;
+	}
+}
+
+/* After the program is gone, its descendants (now the broker's children)
+ * get what the broker was sent. */
+static void signal_children(int sig)
+{
+	char path[64], buf[4096], *p, *end;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof path, "/proc/self/task/%d/children",
+		 (int)getpid());
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	for (p = buf;; p = end) {
+		long pid = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		if (pid > 0)
+			kill((pid_t)pid, sig);
+	}
+}
+
+/* SIGINT and SIGQUIT typed at a terminal reach the program directly (it
+ * is the foreground process group); only when there is no terminal are
+ * they the broker's to pass on. */
+static void forward(struct broker *b, int sig)
+{
+	if ((sig == SIGINT || sig == SIGQUIT) && !b->fwd_tty_sigs)
+		return;
+	reap(b); /* a program that has exited is not signalled */
+	if (!b->child_done)
+		kill(b->child, sig);
+	else
+		signal_children(sig);
+}
+
+static void signal_event(struct broker *b, int i)
+{
+	struct signalfd_siginfo si;
+
+	while (read(b->slots[i].fd, &si, sizeof si) == (ssize_t)sizeof si)
+		if (si.ssi_signo != SIGCHLD)
+			forward(b, (int)si.ssi_signo);
+	reap(b);
+}
+
+void broker_event(struct broker *b, int i, short revents)
+{
+	switch (b->slots[i].type) {
+	case SLOT_SIGNAL:
+		signal_event(b, i);
+		break;
+	case SLOT_CHAN:
+		broker_chan_event(b, i, revents);
+		break;
+	case SLOT_JOB:
+		broker_job_event(b, i, revents);
+		break;
+	}
+}
+
+static int signals_start(struct broker *b)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	sigset_t set;
+	int fd, i;
+
+	sigemptyset(&set);
+	for (size_t k = 0; k < sizeof caught / sizeof caught[0]; k++)
+		sigaddset(&set, caught[k]);
+	/* An ignored SIGCHLD would reap for us and lose the status. */
+	if (sigaction(SIGCHLD, &dfl, &b->oldchld) < 0)
+		return -errno;
+	if (sigprocmask(SIG_BLOCK, &set, &b->oldmask) < 0) {
+		sigaction(SIGCHLD, &b->oldchld, NULL);
+		return -errno;
+	}
+	b->sigs_set = true;
+	if ((fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0)
+		return -errno;
+	if ((i = broker_slot_new(b, SLOT_SIGNAL, fd)) < 0) {
+		close(fd);
+		return i;
+	}
+	broker_slot_want(b, i, POLLIN);
+	b->fwd_tty_sigs = !isatty(STDIN_FILENO);
+	return 0;
+}
+
+/* Signals that came in too late to matter are dropped, not delivered
+ * to the caller when the mask is restored. */
+static void signals_stop(struct broker *b, int i)
+{
+	struct signalfd_siginfo si;
+
+	if (i >= 0) {
+		while (read(b->slots[i].fd, &si, sizeof si) > 0)
+			;
+		close(b->slots[i].fd);
+		broker_slot_free(b, i);
+	}
+	if (b->sigs_set) {
+		sigprocmask(SIG_SETMASK, &b->oldmask, NULL);
+		sigaction(SIGCHLD, &b->oldchld, NULL);
+	}
+}
+
+static int start(struct broker *b, int rootfd)
+{
+	int r;
+
+	if ((r = broker_items_new(b)) < 0 || (r = signals_start(b)) < 0 ||
+	    (r = broker_loop_new(b)) < 0)
+		return r;
+	if ((b->rootflags = fcntl(rootfd, F_GETFL)) < 0 ||
+	    fcntl(rootfd, F_SETFL, b->rootflags | O_NONBLOCK) < 0)
+		return -errno;
+	return broker_chan_add(b, rootfd, true) < 0 ? -EMFILE : 0;
+}
+
+static void stop(struct broker *b, int rootfd)
+{
+	int sig = -1;
+
+	for (int i = 0; i < BROKER_NSLOTS; i++) {
+		if (b->slots[i].type == SLOT_CHAN)
+			broker_chan_drop(b, i);
+		else if (b->slots[i].type == SLOT_JOB)
+			broker_job_cancel(b, i);
+		else if (b->slots[i].type == SLOT_SIGNAL)
+			sig = i;
+	}
+	signals_stop(b, sig);
+	broker_loop_free(b);
+	if (b->rootflags >= 0)
+		fcntl(rootfd, F_SETFL, b->rootflags);
+	broker_items_free(b);
+}
+
+static int serve(struct broker *b)
+{
+	int r;
+
+	reap(b);
+	while (!b->child_done || !b->no_children) {
+		if (b->no_children)
+			return -ECHILD; /* child was not ours */
+		r = broker_loop_wait(b, b->child_done ? LINGER_POLL_MS : -1);
+		if (r < 0)
+			return r;
+		if (b->child_done)
+			reap(b);
+	}
+	return 0;
+}
+
+int ocap__broker_run(ocap_plan *p, int rootfd, pid_t child, int *status)
+{
+	struct broker *b;
+	int r;
+
+	if (!p || rootfd < 0 || child <= 0 || !status)
+		return -EINVAL;
+	if (!(b = calloc(1, sizeof *b)))
+		return -ENOMEM;
+	b->plan = p;
+	b->child = child;
+	b->next_id = 1;
+	b->rootflags = -1;
+	for (int i = 0; i < BROKER_NSLOTS; i++)
+		b->slots[i].fd = -1;
+	if ((r = start(b, rootfd)) == 0)
+		r = serve(b);
+	stop(b, rootfd);
+	if (r == 0)
+		*status = b->status;
+	free(b);
+	return r;
+}

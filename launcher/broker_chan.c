@@ -1,0 +1,317 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Channels: the root descriptor and the private sessions opened through
+ * it.  A channel reads one request, answers it, and reads the next only
+ * when the answer is written; a session whose client stops reading waits
+ * for POLLOUT and reads nothing meanwhile.  The root descriptor is shared
+ * by every process of the program and must never stall, so what it cannot
+ * write at once is dropped: a client that wants its answers opens a
+ * session (ocap_session()).
+ *
+ * Malformed requests get a REPLY with the decoding error; messages only a
+ * broker sends, and transport errors, end a session.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "broker_impl.h"
+#include "netgrant.h"
+
+static void out_clear(struct out *o)
+{
+	free(o->addrs);
+	memset(o, 0, sizeof *o);
+}
+
+int broker_chan_add(struct broker *b, int fd, bool root)
+{
+	int i;
+
+	if (b->nchans >= BROKER_MAX_CHANNELS)
+		return -EMFILE;
+	if ((i = broker_slot_new(b, SLOT_CHAN, fd)) < 0)
+		return i;
+	b->slots[i].root = root;
+	b->nchans++;
+	broker_slot_want(b, i, POLLIN);
+	return i;
+}
+
+void broker_chan_drop(struct broker *b, int i)
+{
+	struct slot *s = &b->slots[i];
+
+	for (int j = 0; j < BROKER_NSLOTS; j++)
+		if (b->slots[j].type == SLOT_JOB && b->slots[j].owner == i &&
+		    b->slots[j].owner_id == s->id)
+			broker_job_cancel(b, j);
+	out_clear(&s->out);
+	if (!s->root)
+		close(s->fd);
+	b->nchans--;
+	broker_slot_free(b, i);
+}
+
+/* A session waits for its next request, or, while its connect is in
+ * progress, only for its client to hang up. */
+void broker_chan_idle(struct broker *b, int i)
+{
+	const struct slot *s = &b->slots[i];
+
+	broker_slot_want(b, i, s->job >= 0 ? POLLRDHUP : POLLIN);
+}
+
+static void item_msg(const struct item *it, struct ocap_msg *m)
+{
+	size_t len = strlen(it->name);
+
+	m->type = OCAP_MSG_TABLE_ENTRY;
+	m->fields = OCAP_F_KIND | OCAP_F_RIGHTS | OCAP_F_NAME;
+	m->kind = (uint32_t)it->kind;
+	m->rights = it->rights;
+	memcpy(m->name, it->name, len + 1);
+	m->name_len = (uint16_t)len;
+	if (it->fd >= 0) {
+		m->nfds = 1;
+		m->fds[0] = it->fd;
+	}
+}
+
+static void addr_msg(const struct sockaddr_storage *ss, struct ocap_msg *m)
+{
+	m->type = OCAP_MSG_ADDR;
+	m->fields = OCAP_F_ADDR;
+	m->addr = *ss;
+	m->addr_len = ss->ss_family == AF_INET ? sizeof(struct sockaddr_in)
+					       : sizeof(struct sockaddr_in6);
+}
+
+/* The message at o's position; true when it is the last. */
+static bool out_fill(const struct broker *b, const struct out *o,
+		     struct ocap_msg *m)
+{
+	m->seq = o->seq;
+	m->fields = 0;
+	m->nfds = 0;
+	if (o->kind == OUT_TABLE && o->pos < b->nitems) {
+		item_msg(&b->items[o->pos], m);
+		return false;
+	}
+	if (o->kind == OUT_ADDRS && o->pos < o->naddrs) {
+		addr_msg(&o->addrs[o->pos], m);
+		return false;
+	}
+	m->type = o->kind == OUT_TABLE ? OCAP_MSG_TABLE_END : OCAP_MSG_REPLY;
+	m->fields = o->kind == OUT_TABLE ? OCAP_F_COUNT : OCAP_F_STATUS;
+	m->status = o->status;
+	if (o->kind == OUT_TABLE)
+		m->count = (uint32_t)b->nitems;
+	if (o->kind == OUT_ADDRS) {
+		m->fields |= OCAP_F_COUNT;
+		m->count = (uint32_t)o->naddrs;
+	}
+	return true;
+}
+
+void broker_chan_flush(struct broker *b, int i)
+{
+	struct slot *s = &b->slots[i];
+
+	while (s->out.kind != OUT_NONE) {
+		bool last = out_fill(b, &s->out, &b->out);
+		int r = ocap_msg_send(s->fd, &b->out);
+
+		if (r == -EAGAIN && !s->root) {
+			broker_slot_want(b, i, POLLOUT);
+			return;
+		}
+		if (r < 0 && !s->root) {
+			broker_chan_drop(b, i);
+			return;
+		}
+		if (r < 0 || last)
+			out_clear(&s->out);
+		else
+			s->out.pos++;
+	}
+	broker_chan_idle(b, i);
+}
+
+void broker_chan_reply(struct broker *b, int i, uint32_t seq, int32_t status)
+{
+	struct out *o = &b->slots[i].out;
+
+	out_clear(o);
+	o->kind = OUT_REPLY;
+	o->seq = seq;
+	o->status = status;
+	broker_chan_flush(b, i);
+}
+
+static bool is_seqpacket(int fd)
+{
+	int dom, type;
+	socklen_t l1 = sizeof dom, l2 = sizeof type;
+
+	return !getsockopt(fd, SOL_SOCKET, SO_DOMAIN, &dom, &l1) &&
+	       !getsockopt(fd, SOL_SOCKET, SO_TYPE, &type, &l2) &&
+	       dom == AF_UNIX && type == SOCK_SEQPACKET;
+}
+
+/* A new private channel; past the cap, or not a SOCK_SEQPACKET socket,
+ * it is closed and its client reads end-of-file. */
+static void session(struct broker *b, struct ocap_msg *m)
+{
+	int fd = m->fds[0], fl;
+
+	m->fds[0] = -1;
+	if (!is_seqpacket(fd) || (fl = fcntl(fd, F_GETFL)) < 0 ||
+	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0 ||
+	    broker_chan_add(b, fd, false) < 0)
+		close(fd);
+}
+
+static void table(struct broker *b, int i, uint32_t seq)
+{
+	struct out *o = &b->slots[i].out;
+
+	out_clear(o);
+	o->kind = OUT_TABLE;
+	o->seq = seq;
+	broker_chan_flush(b, i);
+}
+
+static void dispatch(struct broker *b, int i, struct ocap_msg *m)
+{
+	switch (m->type) {
+	case OCAP_MSG_SESSION:
+		session(b, m);
+		break;
+	case OCAP_MSG_TABLE_REQ:
+		table(b, i, m->seq);
+		break;
+	case OCAP_MSG_CONNECT:
+		broker_connect(b, i, m);
+		break;
+	case OCAP_MSG_BIND:
+		broker_bind(b, i, m);
+		break;
+	case OCAP_MSG_LISTEN:
+		broker_listen(b, i, m);
+		break;
+	case OCAP_MSG_RESOLVE:
+		broker_resolve(b, i, m);
+		break;
+	default:
+		/* A broker's message: the peer is a broker, or this is a
+		 * session looped back on itself.  Answering could echo for
+		 * ever. */
+		if (!b->slots[i].root)
+			broker_chan_drop(b, i);
+	}
+}
+
+static void chan_read(struct broker *b, int i)
+{
+	struct ocap_msg *m = &b->in;
+	int r;
+
+	m->type = 0;
+	m->seq = 0;
+	m->nfds = 0;
+	r = ocap_msg_recv(b->slots[i].fd, m);
+	if (r == -EAGAIN)
+		return;
+	if (r == -EBADMSG || r == -EPROTONOSUPPORT || r == -EMSGSIZE) {
+		broker_chan_reply(b, i, m->seq, r);
+		return;
+	}
+	if (r < 0) {
+		broker_chan_drop(b, i); /* the root too: nobody holds it */
+		return;
+	}
+	dispatch(b, i, m);
+	ocap_msg_close_fds(m);
+}
+
+void broker_chan_event(struct broker *b, int i, short revents)
+{
+	const struct slot *s = &b->slots[i];
+
+	if (s->want & POLLOUT)
+		broker_chan_flush(b, i);
+	else if (s->want & POLLIN)
+		chan_read(b, i);
+	else
+		broker_chan_drop(b, i); /* hung up during its connect */
+}
+
+/* ---- the table ------------------------------------------------------------ */
+
+static bool item_add(struct broker *b, int kind, ocap_rights_t rights,
+		     const char *name, int fd)
+{
+	size_t len = strlen(name);
+	char *copy;
+
+	if (len == 0 || len > OCAP_NAME_MAX)
+		return true;
+	for (size_t k = 0; k < b->nitems; k++)
+		if (!strcmp(b->items[k].name, name))
+			return true; /* the client would refuse a duplicate */
+	if (!(copy = strdup(name)))
+		return false;
+	b->items[b->nitems++] = (struct item){ kind, rights, copy, fd };
+	return true;
+}
+
+static bool add_net(struct broker *b, const struct ocap_net_grant *g)
+{
+	char name[OCAP_NAME_MAX + 1];
+	bool listen = g->kind == OCAP_NET_LISTEN;
+
+	if (ocap__net_name(g, name, sizeof name) < 0)
+		return true;
+	return item_add(b, listen ? OCAP_KIND_LISTENER : OCAP_KIND_ENDPOINT,
+			listen ? OCAP_RIGHT_LISTEN : OCAP_RIGHT_CONNECT, name,
+			-1);
+}
+
+/* The rows of TABLE_REQ's answer, made once.  Path grants are sent with
+ * their own descriptor: SCM_RIGHTS gives the program a new one, and the
+ * plan keeps its. */
+int broker_items_new(struct broker *b)
+{
+	const ocap_plan *p = b->plan;
+	size_t max = p->npaths + p->nnets;
+
+	if (!(b->items = calloc(max ? max : 1, sizeof *b->items)))
+		return -ENOMEM;
+	for (size_t k = 0; k < p->npaths; k++) {
+		const struct ocap_path_grant *g = &p->paths[k];
+		if (g->fd < 0 || !g->name ||
+		    (g->kind != OCAP_KIND_DIR && g->kind != OCAP_KIND_FILE))
+			continue;
+		if (!item_add(b, g->kind, g->rights, g->name, g->fd))
+			return -ENOMEM;
+	}
+	for (size_t k = 0; k < p->nnets; k++)
+		if (!add_net(b, &p->nets[k]))
+			return -ENOMEM;
+	return 0;
+}
+
+void broker_items_free(struct broker *b)
+{
+	for (size_t k = 0; k < b->nitems; k++)
+		free(b->items[k].name);
+	free(b->items);
+	b->items = NULL;
+	b->nitems = 0;
+}

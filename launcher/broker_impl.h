@@ -1,0 +1,130 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef OCAP_LAUNCH_BROKER_IMPL_H
+#define OCAP_LAUNCH_BROKER_IMPL_H
+
+/*
+ * The broker's insides, shared by broker*.c.
+ *
+ * Everything the broker waits for is a slot: the signalfd, each channel
+ * (the root descriptor and every private session opened through it) and
+ * each connect in progress on a program's blocking socket.  A slot says
+ * which poll events it wants now; the loop (io_uring poll requests, or
+ * poll(2)) reports them, and the handler changes what the slot wants
+ * next.  One request is served at a time per session: while its reply is
+ * being written or its connect is in progress the session is not read,
+ * so a client that floods only fills its own socket buffer.
+ */
+
+#include <poll.h>
+#include <signal.h>
+#include <stdbool.h>
+#include <stdint.h>
+
+#include "plan.h"
+
+#define BROKER_MAX_CHANNELS 256 /* the root descriptor included */
+#define BROKER_MAX_JOBS     256
+#define BROKER_MAX_ADDRS    64  /* ADDR messages for one RESOLVE */
+#define BROKER_NSLOTS       (1 + BROKER_MAX_CHANNELS + BROKER_MAX_JOBS)
+
+enum slot_type { SLOT_FREE, SLOT_SIGNAL, SLOT_CHAN, SLOT_JOB };
+
+/* What a channel is writing: one reply, the table, or resolved addresses
+ * followed by their REPLY. */
+enum out_kind { OUT_NONE, OUT_REPLY, OUT_TABLE, OUT_ADDRS };
+
+struct out {
+	int kind;
+	uint32_t seq;
+	int32_t status;
+	size_t pos; /* next table item or address */
+	struct sockaddr_storage *addrs; /* OUT_ADDRS, owned */
+	size_t naddrs;
+};
+
+struct slot {
+	int type;
+	int fd;
+	uint32_t id;    /* incarnation, for jobs to find their channel */
+	uint32_t gen;   /* bumped whenever a poll on it is given up */
+	short want;     /* poll events wanted now; 0: not watched */
+	short armed;    /* io_uring: events of the poll in flight */
+	/* SLOT_CHAN */
+	bool root;      /* the shared root descriptor: not ours to close */
+	int job;        /* the session's connect in progress, or -1 */
+	struct out out;
+	/* SLOT_JOB */
+	int owner;      /* channel slot and its id */
+	uint32_t owner_id;
+	uint32_t seq;
+};
+
+/* A capability table row, made once from the plan. */
+struct item {
+	int kind;
+	ocap_rights_t rights;
+	char *name;
+	int fd;
+};
+
+struct broker_loop;
+
+struct broker {
+	ocap_plan *plan;
+	struct slot slots[BROKER_NSLOTS];
+	uint32_t next_id;
+	int nchans, njobs;
+	struct item *items;
+	size_t nitems;
+	struct ocap_msg in, out; /* scratch */
+	struct broker_loop *loop;
+	pid_t child;
+	int status;
+	bool child_done, no_children;
+	bool fwd_tty_sigs; /* forward SIGINT and SIGQUIT too */
+	bool sigs_set;
+	sigset_t oldmask;
+	struct sigaction oldchld;
+	int rootflags;
+};
+
+/* broker_loop.c: wait for the events slots want and call broker_event()
+ * for each; timeout_ms < 0 waits for ever. */
+hidden int broker_loop_new(struct broker *b);
+hidden void broker_loop_free(struct broker *b);
+hidden int broker_loop_wait(struct broker *b, int timeout_ms);
+/* Give up the poll in flight on slot i before its fd goes. */
+hidden void broker_loop_disarm(struct broker *b, int i);
+hidden bool broker_loop_is_uring(const struct broker *b);
+
+/* broker.c */
+hidden void broker_event(struct broker *b, int i, short revents);
+hidden int broker_slot_new(struct broker *b, int type, int fd);
+hidden void broker_slot_free(struct broker *b, int i);
+/* Change what slot i waits for; a poll in flight for the old events is
+ * given up, so a stale report never reaches the new state. */
+hidden void broker_slot_want(struct broker *b, int i, short events);
+
+/* broker_chan.c: channels and what they write. */
+hidden int broker_chan_add(struct broker *b, int fd, bool root);
+hidden void broker_chan_drop(struct broker *b, int i);
+hidden void broker_chan_event(struct broker *b, int i, short revents);
+hidden void broker_chan_reply(struct broker *b, int i, uint32_t seq,
+			      int32_t status);
+hidden void broker_chan_flush(struct broker *b, int i);
+/* What an idle channel waits for. */
+hidden void broker_chan_idle(struct broker *b, int i);
+hidden int broker_items_new(struct broker *b);
+hidden void broker_items_free(struct broker *b);
+
+/* broker_net.c: CONNECT, BIND, LISTEN, RESOLVE.  Each answers through
+ * broker_chan_reply() or starts a job; m's descriptors are theirs. */
+hidden void broker_connect(struct broker *b, int i, struct ocap_msg *m);
+hidden void broker_bind(struct broker *b, int i, struct ocap_msg *m);
+hidden void broker_listen(struct broker *b, int i, struct ocap_msg *m);
+hidden void broker_resolve(struct broker *b, int i, struct ocap_msg *m);
+hidden void broker_job_event(struct broker *b, int i, short revents);
+/* End a job whose channel is gone: the connect goes on in the kernel. */
+hidden void broker_job_cancel(struct broker *b, int i);
+
+#endif
