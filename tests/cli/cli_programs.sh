@@ -1,0 +1,322 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# cli_programs: real programs under the real ocapsh, in compat mode, each
+# with exactly its grants and each failing cleanly without them.  A canary
+# file outside every grant must never be read (its content never shows up
+# in any output) nor changed (checksum after every case).
+#
+# usage: cli_programs.sh OCAPSH [--as-nobody]
+# --as-nobody runs the same cases as uid/gid 65534 (setpriv), with the
+# ocapsh binary and the fixtures copied where that user can read them and
+# the canary readable by it, so every denial seen is the sandbox's.
+set -u
+. "$(dirname "$0")/lib.sh"
+
+OCAPSH=${1:?usage: cli_programs.sh OCAPSH [--as-nobody]}
+AS=${2:-root}
+[ -x "$OCAPSH" ] || { echo "no ocapsh at '$OCAPSH'"; exit 1; }
+[ -x /usr/bin/python3 ] || { echo "SKIP: /usr/bin/python3 is needed"; exit $SKIP_CODE; }
+ABI=$(landlock_abi)
+[ "$ABI" -ge 1 ] 2>/dev/null ||
+	{ echo "SKIP: Landlock is not enabled in this kernel"; exit $SKIP_CODE; }
+
+setup_tmp
+cd "$T" || exit 1
+
+if [ "$AS" = --as-nobody ]; then
+	[ "$(id -u)" = 0 ] ||
+		{ echo "SKIP: changing to uid 65534 needs root"; exit $SKIP_CODE; }
+	command -v setpriv >/dev/null ||
+		{ echo "SKIP: setpriv(1) is needed"; exit $SKIP_CODE; }
+	# ocapsh and any library of ours it links, where uid 65534 reads them.
+	mkdir -m 0755 "$T/ocap" "$T/ocap/lib"
+	install -m 0755 "$OCAPSH" "$T/ocap/ocapsh"
+	ldd "$OCAPSH" | awk '$2 == "=>" && $3 ~ /^\// { print $3 }' |
+		grep -Ev '^/(usr/)?lib(64|32|x32)?/' |
+		while read -r lib; do install -m 0644 "$lib" "$T/ocap/lib/"; done
+	OCAPSH=$T/ocap/ocapsh
+	RUNAS=(setpriv --reuid 65534 --regid 65534 --clear-groups
+	       env LD_LIBRARY_PATH="$T/ocap/lib")
+elif [ "$AS" != root ]; then
+	echo "usage: cli_programs.sh OCAPSH [--as-nobody]"
+	exit 1
+fi
+O=$OCAPSH
+
+# ---- fixtures ------------------------------------------------------------
+umask 022
+mkdir -p "$T/ro/sub" "$T/rw" "$T/canary" "$T/progs"
+RO_TEXT="granted-ro-content-$$"
+printf '%s\n' "$RO_TEXT" >"$T/ro/a.txt"
+printf 'pear\napple\nfig\n' >"$T/ro/unsorted.txt"
+printf 'deep\n' >"$T/ro/sub/b.txt"
+ln -s ../canary/secret.txt "$T/ro/link"
+LS_RO=$'a.txt\nlink\nsub\nunsorted.txt'
+canary "$T/canary/secret.txt" "CANARY-$RANDOM$RANDOM-must-stay-unread"
+CANARY=$CANARY_FILE
+printf '#!/bin/sh\necho should-not-run\n' >"$T/progs/noexec"
+chmod 0644 "$T/progs/noexec"
+printf '\x7fNOT\x01\x02 an executable of any kind\n' >"$T/progs/junk"
+printf '#!/nonexistent/interp\necho should-not-run\n' >"$T/progs/badinterp"
+printf '#!/bin/sh\necho script-ran\n' >"$T/progs/script.sh"
+chmod 0755 "$T/progs/junk" "$T/progs/badinterp" "$T/progs/script.sh"
+if [ "$AS" = --as-nobody ]; then
+	chown 65534:65534 "$T/rw"
+	# The canary is readable by uid 65534 as far as file modes go: any
+	# denial below comes from the sandbox.
+	if ! "${RUNAS[@]}" cat "$CANARY" >/dev/null 2>&1; then
+		echo "FAIL: uid 65534 cannot read the canary even outside ocapsh"
+		exit 1
+	fi
+fi
+DENIED='Permission denied|No such file'
+
+# ---- compat mode ------------------------------------------------------------
+# Every program below is an unmodified glibc binary: auto picks compat.
+WANT_UID=0
+[ "$AS" = --as-nobody ] && WANT_UID=65534
+# Numbers only: /etc/passwd and /etc/group are not granted.
+t runs-as-uid-$WANT_UID 0 \
+	-o "=uid=$WANT_UID gid=$WANT_UID groups=$WANT_UID" : "$O" -- id
+t explain-says-compat 0 -o "/^mode: +compat \(auto\)$" \
+	: "$O" --explain --ro "$T/ro" -- cat "$T/ro/a.txt"
+
+# ---- cat: --ro on the directory or on the file itself -------------------------
+t cat-granted-dir 0 -o "=$RO_TEXT" \
+	: "$O" --ro "$T/ro" -- cat "$T/ro/a.txt"
+t cat-granted-file 0 -o "=$RO_TEXT" \
+	: "$O" --ro "$T/ro/a.txt" -- cat "$T/ro/a.txt"
+t cat-beside-granted-file 1 -e "~Permission denied" \
+	: "$O" --ro "$T/ro/a.txt" -- cat "$T/ro/unsorted.txt"
+t cat-no-grant 1 -e "/$DENIED" \
+	: "$O" -- cat "$T/ro/a.txt"
+t cat-canary 1 -e "/$DENIED" \
+	: "$O" --ro "$T/ro" -- cat "$CANARY"
+t cat-canary-dotdot 1 -e "/$DENIED" \
+	: "$O" --ro "$T/ro" -- cat "$T/ro/../canary/secret.txt"
+t cat-canary-symlink 1 -e "/$DENIED" \
+	: "$O" --ro "$T/ro" -- cat "$T/ro/link"
+# --grant DIR=list: the names, not the contents.
+t ls-list-right 0 -o "=$LS_RO" \
+	: "$O" --grant "$T/ro=list" -- ls "$T/ro"
+t cat-list-right 1 -e "~Permission denied" \
+	: "$O" --grant "$T/ro=list" -- cat "$T/ro/a.txt"
+
+# ---- ls: --ro on the directory ---------------------------------------------
+t ls-granted 0 -o "=$LS_RO" \
+	: "$O" --ro "$T/ro" -- ls "$T/ro"
+t ls-granted-sub 0 -o "=b.txt" \
+	: "$O" --ro "$T/ro" -- ls "$T/ro/sub"
+t ls-no-grant 2 -e "/$DENIED" \
+	: "$O" -- ls "$T/ro"
+t ls-canary-dir 2 -e "/$DENIED" \
+	: "$O" --ro "$T/ro" -- ls "$T/canary"
+
+# ---- cp: --ro source, --rw destination -------------------------------------
+t cp-ro-to-rw 0 \
+	: "$O" --ro "$T/ro" --rw "$T/rw" -- cp "$T/ro/a.txt" "$T/rw/copy.txt"
+post "rw/copy.txt holds a.txt" file_is "$T/rw/copy.txt" "$RO_TEXT"
+t cp-ro-to-ro 1 -e "~Permission denied" \
+	: "$O" --ro "$T/ro" --rw "$T/rw" -- cp "$T/ro/a.txt" "$T/ro/new.txt"
+post "nothing created in the --ro dir" absent "$T/ro/new.txt"
+t cp-without-rw 1 -e "/$DENIED" \
+	: "$O" --ro "$T/ro" -- cp "$T/ro/a.txt" "$T/rw/copy2.txt"
+post "nothing created without --rw" absent "$T/rw/copy2.txt"
+t cp-canary-out 1 -e "/$DENIED" \
+	: "$O" --ro "$T/ro" --rw "$T/rw" -- cp "$CANARY" "$T/rw/stolen"
+post "the canary was not copied" absent "$T/rw/stolen"
+t cp-over-canary 1 -e "/$DENIED" \
+	: "$O" --ro "$T/ro" --rw "$T/rw" -- cp "$T/ro/a.txt" "$CANARY"
+
+# ---- sort: --ro on the input, output to stdout --------------------------------
+t sort-granted 0 -o $'=apple\nfig\npear' \
+	: "$O" --ro "$T/ro" -- sort "$T/ro/unsorted.txt"
+t sort-canary 2 -e "/$DENIED" \
+	: "$O" --ro "$T/ro" -- sort "$CANARY"
+
+# ---- sh -c: --rx /usr/bin for the commands it runs (cat, sort, wc), --ro on
+# its input, --rw on its output directory.  sh itself needs no grant: the
+# launcher grants the program and its ELF interpreter.
+SCRIPT='cat "$1" | sort >"$2/sorted" && wc -l <"$2/sorted"'
+t sh-script 0 -o "=3" \
+	: "$O" --rx /usr/bin --ro "$T/ro" --rw "$T/rw" \
+	-- sh -c "$SCRIPT" sh "$T/ro/unsorted.txt" "$T/rw"
+post "rw/sorted is sorted" file_is "$T/rw/sorted" $'apple\nfig\npear'
+# Without --rx /usr/bin the shell starts but cannot run cat or sort.
+t sh-script-no-rx 126 -e "~cat: Permission denied" -e "~sort: Permission denied" \
+	: "$O" --ro "$T/ro" --rw "$T/rw" \
+	-- sh -c "$SCRIPT" sh "$T/ro/unsorted.txt" "$T/rw"
+t sh-read-canary 1 -e "/$DENIED" \
+	: "$O" --rx /usr/bin -- sh -c 'cat "$1"' sh "$CANARY"
+t sh-write-canary 2 -e "/$DENIED" \
+	: "$O" --rx /usr/bin --rw "$T/rw" -- sh -c 'echo overwritten >"$1"' sh "$CANARY"
+t sh-append-canary 2 -e "/$DENIED" \
+	: "$O" --rx /usr/bin -- sh -c 'echo appended >>"$1"' sh "$CANARY"
+
+# ---- python3: --ro on the data, nothing else (the runtime set holds
+# /usr/lib/python3.11; Debian's sitecustomize.py there links into /etc,
+# but its cached .pyc beside it is what gets read).
+PY_READ='import sys; print(open(sys.argv[1]).read())'
+t python-granted 0 -o "=$RO_TEXT" \
+	: "$O" --ro "$T/ro" \
+	-- /usr/bin/python3 -c "$PY_READ" "$T/ro/a.txt"
+t python-canary 1 -e "~PermissionError: [Errno 13] Permission denied" \
+	: "$O" --ro "$T/ro" \
+	-- /usr/bin/python3 -c "$PY_READ" "$CANARY"
+t python-write-ro 1 -e "~PermissionError: [Errno 13] Permission denied" \
+	: "$O" --ro "$T/ro" \
+	-- /usr/bin/python3 -c 'import sys; open(sys.argv[1], "w")' "$T/ro/py.txt"
+post "python created nothing in the --ro dir" absent "$T/ro/py.txt"
+
+# ---- network: a server on 127.0.0.1 started here, outside any sandbox ------------
+SERVER='import os, socket, sys
+d = sys.argv[1]
+def put(name, text):
+    with open(d + "/" + name + ".tmp", "w") as f:
+        f.write(text)
+    os.rename(d + "/" + name + ".tmp", d + "/" + name)
+s = socket.socket()
+s.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+s.bind(("127.0.0.1", 0))
+s.listen(16)
+other = socket.socket()
+other.bind(("127.0.0.1", 0))
+put("other", str(other.getsockname()[1]))
+other.close()
+put("conns", "0")
+put("port", str(s.getsockname()[1]))
+n = 0
+while True:
+    c, _ = s.accept()
+    n += 1
+    put("conns", str(n))
+    c.sendall(b"hello-from-server\n")
+    c.close()'
+CLIENT='import socket, sys
+s = socket.create_connection(("127.0.0.1", int(sys.argv[1])), timeout=5)
+print(s.makefile().readline(), end="")'
+conns_are() { [ "$(cat "$T/.srv/conns")" = "$1" ]; }
+
+if [ "$ABI" -lt 4 ]; then
+	skip network "Landlock ABI $ABI has no TCP rules (needs 4)"
+else
+	mkdir "$T/.srv"
+	/usr/bin/python3 -c "$SERVER" "$T/.srv" </dev/null &
+	SRV_PID=$!
+	cleanup_hooks+=('kill "$SRV_PID" 2>/dev/null; wait "$SRV_PID" 2>/dev/null')
+	for _ in $(seq 100); do
+		[ -s "$T/.srv/port" ] && break
+		sleep 0.05
+	done
+	PORT=$(cat "$T/.srv/port" 2>/dev/null) || { echo "FAIL: the test server did not start"; exit 1; }
+	OTHER=$(cat "$T/.srv/other")
+
+	t connect-granted 0 -o "=hello-from-server" \
+		: "$O" --connect "*:$PORT" \
+		-- /usr/bin/python3 -c "$CLIENT" "$PORT"
+	post "the server saw 1 connection" conns_are 1
+	t connect-no-grant 1 -e "~PermissionError: [Errno 13] Permission denied" \
+		: "$O" -- /usr/bin/python3 -c "$CLIENT" "$PORT"
+	post "the server saw no new connection" conns_are 1
+	t connect-other-port 1 -e "~PermissionError: [Errno 13] Permission denied" \
+		: "$O" --connect "*:$OTHER" \
+		-- /usr/bin/python3 -c "$CLIENT" "$PORT"
+	post "the server saw no new connection" conns_are 1
+	# Compat mode limits TCP by port only: a named host is refused ...
+	t connect-host-compat 125 \
+		-e "@ocapsh: argument 1: tcp:127.0.0.1:$PORT: " -e "~Hint: " \
+		: "$O" --connect "127.0.0.1:$PORT" \
+		-- /usr/bin/python3 -c "$CLIENT" "$PORT"
+	post "nothing ran" conns_are 1
+	# ... unless --best-effort, which says what it does not enforce.
+	t connect-host-best-effort 0 -o "=hello-from-server" \
+		-e "@ocapsh: not enforced: tcp:127.0.0.1:$PORT: " \
+		: "$O" --best-effort --connect "127.0.0.1:$PORT" \
+		-- /usr/bin/python3 -c "$CLIENT" "$PORT"
+	post "the server saw 2 connections" conns_are 2
+fi
+
+# ---- exit status ---------------------------------------------------------------
+t exit-0 0 : "$O" -- sh -c 'exit 0'
+t exit-7 7 : "$O" -- sh -c 'exit 7'
+t exit-255 255 : "$O" -- sh -c 'exit 255'
+t sigterm-self 143 : "$O" -- sh -c 'kill -TERM $$'
+t sigkill-self 137 : "$O" -- sh -c 'kill -KILL $$'
+
+# SIGTERM from outside, to the sandboxed program (not to ocapsh).  timeout
+# bounds the whole run: timeout -> ocapsh (behind $RUNAS, which execs) ->
+# sleep.
+ext_sigterm() {
+	local tpid opid= cpid= bad=()
+	ncases=$((ncases + 1))
+	last_case=sigterm-external
+	timeout -k 2 "$CASE_TIMEOUT" "${RUNAS[@]}" "$O" -- /usr/bin/sleep 30 \
+		</dev/null >"$OUT" 2>"$ERR" &
+	tpid=$!
+	for _ in $(seq 200); do
+		opid=$(pgrep -P "$tpid" | head -n1)
+		[ -n "$opid" ] && cpid=$(pgrep -P "$opid" -x sleep) && break
+		sleep 0.05
+	done
+	if [ -n "$cpid" ]; then
+		kill -TERM "$cpid"
+	else
+		bad+=("no sleep under ocapsh (timeout pid $tpid) appeared")
+		kill -KILL "$tpid" ${opid:+"$opid"} 2>/dev/null
+	fi
+	wait "$tpid"
+	st=$?
+	[ "$st" = 143 ] || bad+=("exit status $st, expected 143")
+	check_spec "$OUT" - || bad+=("stdout: $why")
+	check_spec "$ERR" - || bad+=("stderr: $why")
+	if [ ${#bad[@]} -gt 0 ]; then
+		fail_case sigterm-external "${bad[@]}"
+		show stderr "$ERR"
+	else
+		echo "ok: sigterm-external"
+	fi
+}
+ext_sigterm
+
+# ---- the program: 127 not found, 126 cannot execute ---------------------------------
+t not-found-path 127 -e "@ocapsh: $T/progs/nonexistent: No such file or directory" \
+	: "$O" -- "$T/progs/nonexistent"
+t not-found-in-PATH 127 -e "@ocapsh: no-such-program-ocap: command not found" \
+	: "$O" -- no-such-program-ocap
+t not-executable 126 -e "@ocapsh: $T/progs/noexec: Permission denied" \
+	: "$O" -- "$T/progs/noexec"
+# Found and executable by mode, but no format the kernel can run: "cannot
+# execute" (DESIGN.md: 126), not a failure of ocapsh itself.
+t not-an-executable 126 -e "@ocapsh: " -e "%$T/progs/junk" \
+	: "$O" -- "$T/progs/junk"
+t directory-as-program 126 -e "@ocapsh: " -e "%$T/progs" \
+	: "$O" -- "$T/progs"
+t script-interpreter-missing 127 -e "@ocapsh: $T/progs/badinterp: " \
+	: "$O" -- "$T/progs/badinterp"
+t script-runs 0 -o "=script-ran" \
+	: "$O" -- "$T/progs/script.sh"
+
+# ---- environment -------------------------------------------------------------------
+t env-default 0 -o "/^OCAP_ROOT=3$" -o "/^PATH=/usr/bin:/bin$" \
+	-o "!SECRET_TOKEN" -o "!OCAP_ROOT=9" \
+	: env SECRET_TOKEN=x OCAP_ROOT=9 "$O" -- env
+t env-pass 0 -o "/^SECRET_TOKEN=x$" -o "/^OCAP_ROOT=3$" \
+	: env SECRET_TOKEN=x "$O" --env SECRET_TOKEN -- env
+t env-set 0 -o "/^A=b$" -o "!SECRET_TOKEN" -o "/^OCAP_ROOT=3$" \
+	: env SECRET_TOKEN=x "$O" --env A=b -- env
+t env-set-overrides 0 -o "/^SECRET_TOKEN=y$" -o "!SECRET_TOKEN=x" \
+	: env SECRET_TOKEN=x "$O" --env SECRET_TOKEN=y -- env
+t env-inherit 0 -o "/^SECRET_TOKEN=x$" -o "/^OCAP_ROOT=3$" -o "!OCAP_ROOT=9" \
+	: env SECRET_TOKEN=x OCAP_ROOT=9 "$O" --inherit-env -- env
+t root-fd-open 0 -o "=fd3-open" \
+	: "$O" -- sh -c ': <&3 && echo fd3-open'
+
+# ---- delete: --rw may, --ro may not ----------------------------------------------------
+t rm-in-rw 0 : "$O" --rw "$T/rw" -- rm "$T/rw/copy.txt"
+post "rw/copy.txt is gone" absent "$T/rw/copy.txt"
+t rm-in-ro 1 -e "~Permission denied" : "$O" --ro "$T/ro" -- rm -f "$T/ro/a.txt"
+post "ro/a.txt is still there" file_is "$T/ro/a.txt" "$RO_TEXT"
+t rm-canary 1 -e "/$DENIED" : "$O" --rw "$T/rw" -- rm -f "$CANARY"
+
+post "the canary is intact" file_is "$CANARY" "$CANARY_TEXT"
+finish
