@@ -105,11 +105,13 @@ static const struct rule rules[] = {
 	BOTH("ftruncate"),
 	RULE("ioctl", B, NULL, "cmd not TIOCSTI, TIOCLINUX"),
 	BOTH("fstat"), BOTH("fstatfs"), BOTH("getdents64"),
-	/* Metadata changes on a descriptor, whose open Landlock checked.  By
-	 * path (chmod, fchmodat, chown, utimes, setxattr...) they are
-	 * refused: Landlock does not check them at all. */
-	BOTH("fchmod"), BOTH("fchown"), BOTH("fallocate"), BOTH("fadvise64"),
-	BOTH("fgetxattr"), BOTH("flistxattr"), BOTH("fsetxattr"),
+	/* Landlock checks no metadata change, by path or on a descriptor,
+	 * and the kernel lets a file's owner make them whatever the
+	 * descriptor's access: chmod, chown, setxattr and their descriptor
+	 * forms are refused (a read-only file would otherwise gain a setuid
+	 * bit or file capabilities).  --allow-syscall brings one back. */
+	BOTH("fallocate"), BOTH("fadvise64"),
+	BOTH("fgetxattr"), BOTH("flistxattr"),
 	BOTH("sendfile"), BOTH("copy_file_range"),
 	/* paths beneath a directory descriptor */
 	AT("openat", 1), AT("openat2", 1), AT("newfstatat", 1),
@@ -117,7 +119,8 @@ static const struct rule rules[] = {
 	AT("unlinkat", 1), AT("renameat", 5), AT("renameat2", 5),
 	AT("linkat", 5), AT("symlinkat", 2), AT("readlinkat", 1),
 	AT("faccessat", 1), AT("faccessat2", 1),
-	{ "utimensat", B, 1, add_utimensat, "on a descriptor (path NULL)" },
+	{ "utimensat", B, 1, add_utimensat,
+	  "on a descriptor (path NULL), to the current time only" },
 	AT("execveat", 1), BOTH("fchdir"), BOTH("getcwd"),
 	/* global paths: compat only, confined by Landlock */
 	COMPAT("open"), COMPAT("creat"), COMPAT("access"), COMPAT("mkdir"),
@@ -139,7 +142,8 @@ static const struct rule rules[] = {
 	BOTH("getrusage"), BOTH("sched_yield"), BOTH("sched_getaffinity"),
 	RULE("clone", B, add_clone, "no CLONE_NEW* flags"),
 	RULE("clone3", B, add_enosys, "ENOSYS: libc falls back to clone"),
-	BOTH("vfork"), BOTH("exit"), BOTH("exit_group"), BOTH("wait4"),
+	BOTH("fork"), BOTH("vfork"), BOTH("exit"), BOTH("exit_group"),
+	BOTH("wait4"),
 	/* signals (Landlock scopes kill and tgkill to the sandbox) */
 	BOTH("rt_sigaction"), BOTH("rt_sigprocmask"), BOTH("rt_sigreturn"),
 	BOTH("rt_sigsuspend"), BOTH("sigaltstack"), BOTH("kill"),
@@ -155,10 +159,11 @@ static const struct rule rules[] = {
 	BOTH("epoll_pwait"), BOTH("eventfd2"), BOTH("pipe2"),
 	/* sockets */
 	RULE("socket", C, add_socket_compat,
-	     "AF_UNIX; AF_INET, AF_INET6 with TCP or UDP"),
+	     "AF_INET, AF_INET6 with TCP (+ AF_UNIX, UDP when granted)"),
 	RULE("socket", N, add_socket_native,
 	     "AF_UNIX stream, seqpacket; AF_INET, AF_INET6 with TCP"),
-	RULE("socketpair", C, add_socketpair, "AF_UNIX"),
+	RULE("socketpair", C, add_socketpair_native,
+	     "AF_UNIX stream, seqpacket (+ datagram when granted)"),
 	RULE("socketpair", N, add_socketpair_native,
 	     "AF_UNIX stream, seqpacket"),
 	COMPAT("connect"), COMPAT("bind"),
@@ -417,15 +422,18 @@ static int add_sendmmsg(scmp_filter_ctx ctx, int nr, int mode,
 				ARG_CLEAR(3, MSG_FASTOPEN));
 }
 
-/* futimens() is utimensat(fd, NULL, ...); with a path it changes times of
- * a file Landlock never checked. */
+/* futimens(fd, NULL) is utimensat(fd, NULL, NULL): "now", as touch(1)
+ * sets it on the file it just opened.  A path, or times of the caller's
+ * choosing (which only the owner may set), change a file Landlock never
+ * checked. */
 static int add_utimensat(scmp_filter_ctx ctx, int nr, int mode,
 			 unsigned dirfds)
 {
-	struct scmp_arg_cmp c[7];
+	struct scmp_arg_cmp c[8];
 	unsigned n = dirfd_conds(mode, dirfds, c);
 
 	c[n++] = SCMP_A1(SCMP_CMP_EQ, 0);
+	c[n++] = SCMP_A2(SCMP_CMP_EQ, 0);
 	return allow(ctx, nr, n, c);
 }
 
@@ -467,6 +475,16 @@ static bool wants(const char *const *extra, size_t n, const char *what)
 	return false;
 }
 
+/* Whether a compat allowance replaces rule r. */
+static bool widened(const struct rule *r, const char *const *extra, size_t n)
+{
+	bool unix_ = wants(extra, n, OCAP_SC_ALLOW_UNIX);
+
+	if (r->add == add_socket_compat)
+		return unix_ || wants(extra, n, OCAP_SC_ALLOW_UDP);
+	return !strcmp(r->name, "socketpair") && unix_;
+}
+
 /* The compat allowances grants ask for. */
 static int add_allowances(scmp_filter_ctx ctx, int mode,
 			  const char *const *extra, size_t n)
@@ -479,6 +497,9 @@ static int add_allowances(scmp_filter_ctx ctx, int mode,
 		return 0;
 	if ((udp || unix_) && !listed(nr, extra, n))
 		err = socket_compat(ctx, nr, udp, unix_);
+	nr = seccomp_syscall_resolve_name("socketpair");
+	if (!err && unix_ && !listed(nr, extra, n))
+		err = add_socketpair(ctx, nr, mode, 0);
 	if (!err && wants(extra, n, OCAP_SC_ALLOW_LISTEN))
 		err = allow(ctx, seccomp_syscall_resolve_name("listen"), 0,
 			    NULL);
@@ -497,10 +518,8 @@ static int add_rules(scmp_filter_ctx ctx, int mode, const char *const *extra,
 		nr = seccomp_syscall_resolve_name(r->name);
 		if (nr < 0 || listed(nr, extra, n))
 			continue; /* not on this architecture, or allowed */
-		if (r->add == add_socket_compat &&
-		    (wants(extra, n, OCAP_SC_ALLOW_UDP) ||
-		     wants(extra, n, OCAP_SC_ALLOW_UNIX)))
-			continue; /* add_allowances widens it */
+		if (mode == OCAP_SC_COMPAT && widened(r, extra, n))
+			continue; /* add_allowances adds it, wider */
 		err = (r->add ? r->add : add_plain)(ctx, nr, mode, r->dirfds);
 		if (err)
 			return err;

@@ -590,6 +590,36 @@ static int c_futimens(void)
 	return errno_of(futimens(fx.filefd, NULL));
 }
 
+/* Times of the caller's choosing, on a descriptor. */
+static int c_futimens_epoch(void)
+{
+	struct timespec ts[2] = { { 0, 0 }, { 0, 0 } };
+
+	return errno_of(futimens(fx.filefd, ts));
+}
+
+static int c_fsetxattr(void)
+{
+	return errno_of(fsetxattr(fx.filefd, "user.ocap", "x", 1, 0));
+}
+
+static int c_fchown(void)
+{
+	return errno_of(fchown(fx.filefd, getuid(), getgid()));
+}
+
+static int c_fork(void)
+{
+	long pid = syscall(SYS_fork);
+
+	if (pid == 0)
+		_exit(0);
+	if (pid < 0)
+		return errno;
+	waitpid((pid_t)pid, NULL, 0);
+	return 0;
+}
+
 static int c_setxattr(void)
 {
 	return errno_of(setxattr(fx.file, "user.ocap", "x", 1, 0));
@@ -806,7 +836,9 @@ static const struct sc_case cases[] = {
 	/* allowed in both modes */
 	ALLOW(c_getpid), ALLOW(c_pipe_rw), ALLOW(c_fionread), ALLOW(c_mmap),
 	ALLOW(c_clone), ALLOW(c_pthread), ALLOW(c_personality_get),
-	ALLOW(c_getrlimit), ALLOW(c_fchmod), ALLOW(c_futimens),
+	DENY(c_fchmod), DENY(c_fchown), DENY(c_fsetxattr),
+	DENY(c_futimens_epoch),
+	ALLOW(c_getrlimit), ALLOW(c_futimens), ALLOW(c_fork),
 	ALLOW(c_nodelay), ALLOW(c_tcp), ALLOW(c_tcp6),
 	/* compat: no socket(AF_UNIX), UDP or listen without a grant */
 	CASE(c_unix_stream, EPERM, 0, false), DENY(c_udp), DENY(c_unix_dgram),
@@ -821,7 +853,7 @@ static const struct sc_case cases[] = {
 	CASE(c_execve, ENOENT, EPERM, false),
 	CASE(c_execveat_cwd, ENOENT, EPERM, false),
 	CASE(c_connect, 0, EPERM, false), CASE(c_bind, 0, EPERM, false),
-	CASE(c_socketpair_dgram, 0, EPERM, false),
+	DENY(c_socketpair_dgram),
 };
 
 #define NCASES (sizeof(cases) / sizeof(cases[0]))
@@ -986,6 +1018,10 @@ static void test_allowances(void **state)
 	assert_int_equal(run_extra(c_mptcp, OCAP_SC_COMPAT, udp, 1), EPERM);
 	assert_int_equal(run_extra(c_unix_stream, OCAP_SC_COMPAT, unix_, 1), 0);
 	assert_int_equal(run_extra(c_unix_dgram, OCAP_SC_COMPAT, unix_, 1), 0);
+	assert_int_equal(run_extra(c_socketpair_dgram, OCAP_SC_COMPAT, unix_, 1),
+			 0);
+	assert_int_equal(run_extra(c_socketpair_dgram, OCAP_SC_COMPAT, udp, 1),
+			 EPERM);
 	assert_int_equal(run_extra(c_udp, OCAP_SC_COMPAT, unix_, 1), EPERM);
 	assert_int_equal(run_extra(c_listen, OCAP_SC_COMPAT, listen_, 1), 0);
 	assert_int_equal(run_extra(c_udp, OCAP_SC_COMPAT, listen_, 1), EPERM);

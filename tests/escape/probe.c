@@ -1,0 +1,274 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * escape-probe: one escape attempt per run, from inside ocapsh.
+ *
+ *   escape-probe NAME KEY=VALUE...   try technique NAME (see probe.h)
+ *   escape-probe --list              name, flags and what "blocked" means
+ *   escape-probe --handle PATH       PATH's file handle, for open-by-handle
+ *
+ * Every run prints one verdict line; the exit status is in probe.h.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <ocap/ocap.h>
+
+#include "probe.h"
+
+static const struct technique {
+	const char *name;
+	technique_fn *fn;
+	const char *flags;
+	const char *doc;
+} techniques[] = {
+#define T(name, fn, flags, doc) { name, fn, flags, doc },
+#include "techniques.def"
+#undef T
+};
+
+#define NTECH (sizeof techniques / sizeof techniques[0])
+
+const char *ename(int e)
+{
+	static const struct {
+		int e;
+		const char *name;
+	} names[] = {
+#define E(x) { x, #x }
+		E(EPERM), E(ENOENT), E(ESRCH), E(EINTR), E(EIO), E(EBADF),
+		E(EAGAIN), E(ENOMEM), E(EACCES), E(EFAULT), E(EBUSY),
+		E(EEXIST), E(EXDEV), E(ENODEV), E(ENOTDIR), E(EISDIR),
+		E(EINVAL), E(EMFILE), E(ENOTTY), E(ENOSPC), E(EROFS),
+		E(EPIPE), E(ENOSYS), E(ELOOP), E(ENOTSOCK), E(EMSGSIZE),
+		E(EPROTOTYPE), E(ENOPROTOOPT), E(EPROTONOSUPPORT),
+		E(ESOCKTNOSUPPORT), E(EOPNOTSUPP), E(EAFNOSUPPORT),
+		E(EADDRINUSE), E(EADDRNOTAVAIL), E(ENETUNREACH),
+		E(ECONNRESET), E(EISCONN), E(ENOTCONN), E(ETIMEDOUT),
+		E(ECONNREFUSED), E(EALREADY), E(EINPROGRESS), E(ENOKEY),
+		E(ENODATA),
+#undef E
+	};
+	static char buf[32];
+
+	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
+		if (names[i].e == e)
+			return names[i].name;
+	snprintf(buf, sizeof buf, "errno %d", e);
+	return buf;
+}
+
+int say(int code, const char *fmt, ...)
+{
+	static const char *const tags[] = {
+		[BLOCKED] = "blocked", [ESCAPED] = "ESCAPED",
+		[SETUP] = "setup", [UNEXPECTED] = "unexpected",
+	};
+	va_list ap;
+
+	printf("%s: ", code == MISSING ? "missing" : tags[code]);
+	va_start(ap, fmt);
+	vprintf(fmt, ap);
+	va_end(ap);
+	putchar('\n');
+	fflush(stdout);
+	return code;
+}
+
+int expect_err(const char *what, long r, int err, const int *ok)
+{
+	char want[128] = "";
+
+	if (r >= 0)
+		return say(ESCAPED, "%s succeeded (returned %ld)", what, r);
+	for (const int *e = ok; *e; e++) {
+		if (*e == err)
+			return say(BLOCKED, "%s: %s", what, ename(err));
+		snprintf(want + strlen(want), sizeof want - strlen(want),
+			 "%s%s", e == ok ? "" : " or ", ename(*e));
+	}
+	return say(UNEXPECTED, "%s: %s, expected %s", what, ename(err), want);
+}
+
+int mode_err(const struct ctx *c)
+{
+	return c->native ? EPERM : EACCES;
+}
+
+int leak(int fd, const char *what)
+{
+	char buf[256];
+	ssize_t n = read(fd, buf, sizeof buf);
+
+	if (n < 0)
+		return say(ESCAPED, "%s: opened (fd %d; read: %s)", what, fd,
+			   ename(errno));
+	return say(ESCAPED, "%s: opened, read %zd bytes: %.*s", what, n,
+		   (int)n, buf);
+}
+
+int grant_dir(const struct ctx *c, const char *path)
+{
+	const ocap_cap *cap;
+	int fd, r;
+
+	if (!path) {
+		say(SETUP, "no such grant given (rodir=?)");
+		return -1;
+	}
+	if (!c->native) {
+		fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+		if (fd < 0)
+			say(SETUP, "open(%s): %s", path, ename(errno));
+		return fd;
+	}
+	/* Capability mode: the directory comes from the broker's table. */
+	r = ocap_lookup(path, &cap);
+	if (r < 0) {
+		say(SETUP, "ocap_lookup(%s) through the broker: %s", path,
+		    ename(-r));
+		return -1;
+	}
+	return ocap_cap_fd(cap);
+}
+
+/* A raw clone(SIGCHLD) rather than fork(): musl's fork() is the fork
+ * system call, which the allowlist does not have; this keeps the
+ * techniques that need a child independent of that. */
+int in_child(int (*fn)(void *), void *arg)
+{
+	int status;
+	long pid;
+
+	fflush(stdout);
+	pid = syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+	if (pid < 0)
+		return -1;
+	if (pid == 0)
+		_exit(fn(arg));
+	while (waitpid((pid_t)pid, &status, 0) < 0)
+		if (errno != EINTR)
+			return -1;
+	return status;
+}
+
+int expect_signal(const char *what, int st, int sig)
+{
+	if (st == -1)
+		return say(SETUP, "%s: fork: %s", what, ename(errno));
+	if (WIFSIGNALED(st) && WTERMSIG(st) == sig)
+		return say(BLOCKED, "%s: child killed by signal %d", what, sig);
+	if (WIFSIGNALED(st))
+		return say(UNEXPECTED, "%s: child killed by signal %d, "
+			   "expected %d", what, WTERMSIG(st), sig);
+	return say(ESCAPED, "%s: reached the kernel, child exited %d", what,
+		   WEXITSTATUS(st));
+}
+
+/* ---- arguments -------------------------------------------------------- */
+
+static const char *base(const char *path)
+{
+	const char *s = strrchr(path, '/');
+
+	return s ? s + 1 : path;
+}
+
+static int parse(struct ctx *c, int argc, char **argv)
+{
+	for (int i = 0; i < argc; i++) {
+		char *v = strchr(argv[i], '=');
+		const char *k = argv[i];
+
+		if (!v)
+			return say(SETUP, "argument '%s' is not KEY=VALUE", k);
+		*v++ = '\0';
+#define KEY(name, field) else if (!strcmp(k, name)) c->field = v
+		if (!strcmp(k, "mode"))
+			c->native = !strcmp(v, "native");
+		else if (!strcmp(k, "port"))
+			c->port = atoi(v);
+		else if (!strcmp(k, "uport"))
+			c->uport = atoi(v);
+		KEY("granted", granted);
+		KEY("canary", canary);
+		KEY("cdir", cdir);
+		KEY("csub", csub);
+		KEY("unix", unix_path);
+		KEY("dgram", dgram_path);
+		KEY("abstract", abstract);
+		KEY("adgram", adgram);
+		KEY("handle", handle);
+		KEY("rodir", rodir);
+		else
+			return say(SETUP, "unknown key '%s'", k);
+#undef KEY
+	}
+	if (!c->granted || !c->canary || !c->cdir || !c->csub)
+		return say(SETUP, "granted=, canary=, cdir= and csub= are "
+			   "needed");
+	/* granted and cdir are siblings (run.sh lays the tree out so). */
+	snprintf(c->reldir, sizeof c->reldir, "../%s", base(c->cdir));
+	snprintf(c->rel, sizeof c->rel, "%s/%s", c->reldir, base(c->canary));
+	snprintf(c->relsub, sizeof c->relsub, "%s/%s", c->reldir,
+		 base(c->csub));
+	return 0;
+}
+
+/* Outside the sandbox: the handle open-by-handle replays inside. */
+static int print_handle(const char *path)
+{
+	struct {
+		unsigned int bytes;
+		int type;
+		unsigned char h[128];
+	} fh = { .bytes = sizeof fh.h };
+	int mnt;
+
+	if (syscall(SYS_name_to_handle_at, AT_FDCWD, path, &fh, &mnt, 0) < 0) {
+		fprintf(stderr, "name_to_handle_at(%s): %s\n", path,
+			ename(errno));
+		return errno == EOPNOTSUPP ? MISSING : SETUP;
+	}
+	printf("%d:", fh.type);
+	for (unsigned i = 0; i < fh.bytes; i++)
+		printf("%02x", fh.h[i]);
+	putchar('\n');
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	struct ctx c = { 0 };
+	int r;
+
+	if (argc == 2 && !strcmp(argv[1], "--list")) {
+		for (size_t i = 0; i < NTECH; i++)
+			printf("%s\t%s\t%s\n", techniques[i].name,
+			       techniques[i].flags, techniques[i].doc);
+		return 0;
+	}
+	if (argc == 3 && !strcmp(argv[1], "--handle"))
+		return print_handle(argv[2]);
+	if (argc < 2) {
+		fprintf(stderr, "usage: escape-probe NAME KEY=VALUE...\n"
+				"       escape-probe --list\n"
+				"       escape-probe --handle PATH\n");
+		return SETUP;
+	}
+	if ((r = parse(&c, argc - 2, argv + 2)) != 0)
+		return r;
+	/* A peer that hangs up must not turn an escape into a SIGPIPE. */
+	signal(SIGPIPE, SIG_IGN);
+	for (size_t i = 0; i < NTECH; i++)
+		if (!strcmp(argv[1], techniques[i].name))
+			return techniques[i].fn(&c);
+	return say(SETUP, "no technique '%s' (escape-probe --list)", argv[1]);
+}

@@ -1,0 +1,283 @@
+#!/bin/bash
+# SPDX-License-Identifier: MIT
+# run.sh OCAPSH LISTENER PROBE [STATIC_PROBE]
+#
+# The escape suite under the real ocapsh.  Every technique escape-probe
+# --list names runs in each mode (compat: PROBE, glibc, dynamic; native:
+# STATIC_PROBE, musl -static, --mode native) and as each user (root and
+# 65534 when run as root), with one grant: --rw GRANTED.  Outside it sit
+# a canary file and directory holding a secret, and canary listeners
+# (TCP, UDP, pathname and abstract Unix sockets); techniques flagged
+# "ro-grant" also get --ro RODIR, whose file must not change either.
+# After every run the secret must not appear in the output, the canary
+# files must be as they were, the grant must hold no copy, the listeners
+# must have heard nothing, and ocapsh must have passed the probe's own
+# status through.  First a self-check runs a few techniques without
+# ocapsh, where they must escape and be caught.
+#
+# Prints "PASS|FAIL|SKIP name (mode, user)[: detail]" per run, then
+# "N passed, N failed, N skipped".  Exits 1 on any FAIL, 77 when all
+# were skipped.  ESCAPE_ONLY=ERE runs the matching techniques only;
+# ESCAPE_VERBOSE=1 adds the probe's line to PASS too.
+# Needs bash, coreutils, findutils; setpriv (util-linux) for the 65534
+# runs, script (util-linux) for the tty techniques (SKIP without).
+set -u
+
+if [ $# -lt 3 ] || [ $# -gt 4 ]; then
+	echo "usage: run.sh OCAPSH LISTENER PROBE [STATIC_PROBE]" >&2
+	exit 2
+fi
+ocapsh=$1 listener=$2 probe=$3 static=${4:-}
+only=${ESCAPE_ONLY:-}
+verbose=${ESCAPE_VERBOSE:-0}
+limit=10 # seconds per run: a hang is a FAIL either way
+npass=0 nfail=0 nskip=0
+
+for f in "$ocapsh" "$listener" "$probe"; do
+	[ -x "$f" ] || { echo "escape: $f: not built" >&2; exit 2; }
+done
+# Runs start in the canary directory: absolute paths only.
+ocapsh=$(realpath "$ocapsh") listener=$(realpath "$listener")
+probe=$(realpath "$probe")
+[ -n "$static" ] && static=$(realpath "$static")
+
+tmp=$(mktemp -d "${TMPDIR:-/tmp}/ocap-escape.XXXXXX") || exit 2
+lpid=
+cleanup() {
+	[ -n "$lpid" ] && kill "$lpid" 2>/dev/null
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 2' INT TERM
+chmod 755 "$tmp"
+
+# The layout escape-probe assumes: granted and cdir are siblings.
+granted=$tmp/granted cdir=$tmp/outside csub=$tmp/outside/subdir
+canary=$cdir/secret ctl=$tmp/ctl/ctl out=$tmp/run/out
+rodir=$tmp/rodir # granted read-only to "ro-grant" techniques
+mkdir -p "$tmp/bin" "$tmp/ctl" "$tmp/run" "$cdir" "$csub" "$granted" "$rodir"
+chmod 755 "$tmp/bin" "$tmp/run" "$cdir" "$csub"
+chmod 700 "$tmp/ctl"
+secret="OCAP-CANARY-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
+
+# Copies 65534 can run, whatever the build directory's permissions.
+cp "$probe" "$tmp/bin/escape-probe"
+[ -n "$static" ] && [ -x "$static" ] && cp "$static" "$tmp/bin/escape-probe-static"
+chmod 755 "$tmp"/bin/*
+
+"$listener" "$cdir" "$ctl" >"$tmp/listener.info" &
+lpid=$!
+for _ in $(seq 100); do
+	grep -q '^port=' "$tmp/listener.info" 2>/dev/null && break
+	sleep 0.05
+done
+read -r l_port l_uport l_abs l_adgram <"$tmp/listener.info" || {
+	echo "escape: the canary listener did not start" >&2
+	exit 2
+}
+port=${l_port#port=} uport=${l_uport#uport=}
+abstract=${l_abs#abstract=} adgram=${l_adgram#adgram=}
+
+sync_hits() { "$listener" --sync "$ctl"; }
+
+# The canary files, owned by the user under test so that only the
+# sandbox (not file permissions) stands between the probe and them.
+owner=0:0
+reset_canary() {
+	find "$cdir" -mindepth 1 ! -name sock ! -name dgram ! -path "$csub" \
+		-exec rm -rf {} + 2>/dev/null
+	mkdir -p "$csub"
+	printf '%s\n' "$secret" >"$canary"
+	printf '%s\n' "$secret" >"$csub/inner"
+	chmod 644 "$canary" "$csub/inner"
+	chmod 755 "$cdir" "$csub"
+	chown -R "$owner" "$cdir"
+	rm -rf "$rodir"
+	mkdir "$rodir"
+	printf 'read-only\n' >"$rodir/rofile"
+	chmod 644 "$rodir/rofile"
+	chmod 755 "$rodir"
+	chown -R "$owner" "$rodir"
+	handle=$("$tmp/bin/escape-probe" --handle "$canary" 2>/dev/null) || handle=
+	baseline=$(snapshot)
+	sum=$(checksum)
+}
+snapshot() {
+	(cd "$tmp" && find outside rodir -printf '%p %y %i %m %s %n %U %G %T@\n') | sort
+}
+checksum() { cat "$canary" "$rodir/rofile" 2>&1 | sha256sum; }
+
+# Sets changed to what changed (empty when nothing did) and restores
+# the canary for the next run.
+check_canary() {
+	local now
+	now=$(snapshot)
+	changed=
+	if [ "$now" != "$baseline" ] || [ "$(checksum)" != "$sum" ]; then
+		changed="canary files changed (path type inode mode size links uid gid mtime): $(diff \
+			<(echo "$baseline") <(echo "$now") | grep '^[<>]' | tr '\n' ' ')"
+		reset_canary
+	fi
+}
+
+# run_cmd FLAGS USER CMD...: run CMD as USER from the canary directory,
+# holding the canary on 7 and its directory on 8 (which ocapsh must not
+# pass on); stdin /dev/null, the canary ("stdin-canary") or a pty
+# ("tty", through script(1)).  Output in $out; returns the status.
+run_cmd() {
+	local flags=,$1, user=$2 in=/dev/null
+	shift 2
+	local as=()
+	[ "$user" = nobody ] &&
+		as=(setpriv --reuid 65534 --regid 65534 --clear-groups --inh-caps=-all)
+	[[ $flags == *,stdin-canary,* ]] && in=$canary
+	if [[ $flags == *,tty,* ]] && command -v script >/dev/null; then
+		local line
+		line=$(printf '%q ' "${as[@]}" "$@")
+		(cd "$cdir" && SHELL=/bin/bash exec timeout -k 5 "$limit" \
+			script -qefc "$line" /dev/null) </dev/null >"$out" 2>&1 7<"$canary" 8<"$cdir"
+	else
+		(cd "$cdir" && exec timeout -k 5 "$limit" "${as[@]}" "$@") \
+			<"$in" >"$out" 2>&1 7<"$canary" 8<"$cdir"
+	fi
+}
+
+result() { # verdict name mode user detail
+	local v=$1 name=$2 mode=$3 user=$4 detail=${5//"$secret"/<canary secret>}
+	case $v in
+	PASS) npass=$((npass + 1)) ;;
+	FAIL) nfail=$((nfail + 1)) ;;
+	SKIP) nskip=$((nskip + 1)) ;;
+	esac
+	if [ "$v" = PASS ] && [ "$verbose" != 1 ]; then
+		echo "PASS $name ($mode, $user)"
+	else
+		echo "$v $name ($mode, $user)${detail:+: $detail}"
+	fi
+}
+
+# run_one NAME FLAGS MODE USER BINARY
+run_one() {
+	local name=$1 flags=$2 mode=$3 user=$4 bin=$5 st line v detail why=()
+	local grants=(--rw "$granted")
+	[[ ,$flags, == *,ro-grant,* ]] && grants+=(--ro "$rodir")
+	rm -rf "$granted"
+	mkdir "$granted"
+	chown "$owner" "$granted"
+	chmod 755 "$granted"
+	run_cmd "$flags" "$user" "$ocapsh" --mode "$mode" "${grants[@]}" -- \
+		"$bin" "$name" mode="$mode" granted="$granted" canary="$canary" \
+		cdir="$cdir" csub="$csub" unix="$cdir/sock" dgram="$cdir/dgram" \
+		abstract="$abstract" adgram="$adgram" port="$port" \
+		uport="$uport" handle="$handle" rodir="$rodir"
+	st=$?
+	sed -i 's/\r$//' "$out"
+	line=$(grep -E '^(blocked|ESCAPED|setup|unexpected|missing): ' "$out" | tail -n 1)
+	case $st in
+	0) v=PASS detail=$line ;;
+	1) v=FAIL detail=$line ;;
+	2) v=FAIL detail="probe setup failed: $line" ;;
+	3) v=FAIL detail="not refused where expected: $line" ;;
+	77) v=SKIP detail=${line#missing: } ;;
+	124) v=FAIL detail="timed out after $limit s (hung: probe or broker)" ;;
+	125 | 126 | 127)
+		v=FAIL detail="ocapsh exited $st: $(grep -v '^$' "$out" | head -n 2 | tr '\n' ' ')" ;;
+	*)
+		if [ "$st" -gt 128 ]; then
+			v=FAIL detail="ocapsh exited $st (signal $((st - 128))): the probe or the broker was killed; probe said: ${line:-nothing}"
+		else
+			v=FAIL detail="exit status $st: $(tail -n 2 "$out" | tr '\n' ' ')"
+		fi ;;
+	esac
+	# The checks outside the probe overrule it.
+	grep -qF "$secret" "$out" && why+=("the canary's secret is in the output")
+	grep -rqF "$secret" "$granted" 2>/dev/null && why+=("the canary's content is in the grant")
+	local hits
+	check_canary
+	[ -n "$changed" ] && why+=("$changed")
+	hits=$(sync_hits | tr '\n' ';')
+	[ -n "$hits" ] && why+=("the canary listeners heard: $hits")
+	if [ ${#why[@]} -gt 0 ]; then
+		local w
+		detail=
+		for w in "${why[@]}"; do detail+="$w; "; done
+		detail+="probe (exit $st): ${line:-nothing}"
+		v=FAIL
+	fi
+	result "$v" "$name" "$mode" "$user" "$detail"
+}
+
+# The harness must see an escape when there is one: run a few techniques
+# without ocapsh, where they must succeed and be caught.
+self_check() {
+	local name expect st
+	for name in dotdot-read fd-leak tcp-connect unix-connect; do
+		run_cmd - root "$tmp/bin/escape-probe" "$name" mode=compat \
+			granted="$granted" canary="$canary" cdir="$cdir" \
+			csub="$csub" unix="$cdir/sock" dgram="$cdir/dgram" \
+			abstract="$abstract" adgram="$adgram" port="$port" \
+			uport="$uport"
+		st=$?
+		case $name in
+		dotdot-read | fd-leak) # fd-leak reads the canary the driver holds on 7
+			grep -qF "$secret" "$out" && expect=ok || expect="secret not seen" ;;
+		*) [ -n "$(sync_hits)" ] && expect=ok || expect="listener heard nothing" ;;
+		esac
+		if [ "$st" != 1 ] || [ "$expect" != ok ]; then
+			result FAIL "harness-self-check/$name" unsandboxed root \
+				"exit $st, $expect: the harness would miss this escape"
+		else
+			echo "# self-check: $name escapes without ocapsh and is caught"
+		fi
+	done
+	reset_canary
+}
+
+techniques=$("$tmp/bin/escape-probe" --list) || exit 2
+[ -n "$only" ] && techniques=$(grep -E "^($only)	" <<<"$techniques")
+
+users=(root)
+[ "$(id -u)" = 0 ] || users=("$(id -un)")
+nobody_ok=
+if [ "$(id -u)" = 0 ]; then
+	users+=(nobody)
+	if ! command -v setpriv >/dev/null; then
+		nobody_ok="setpriv not found"
+	elif ! setpriv --reuid 65534 --regid 65534 --clear-groups \
+		--inh-caps=-all "$ocapsh" --version >/dev/null 2>&1; then
+		nobody_ok="uid 65534 cannot run $ocapsh (build directory permissions?)"
+	fi
+fi
+
+reset_canary
+self_check
+echo "# ocapsh $("$ocapsh" --version 2>&1 | tail -n 1); canary port $port, udp $uport; kernel $(uname -r)"
+
+for user in "${users[@]}"; do
+	case $user in
+	nobody) owner=65534:65534 ;;
+	*) owner=$(id -u):$(id -g) ;;
+	esac
+	reset_canary
+	for mode in compat native; do
+		bin=$tmp/bin/escape-probe skip=
+		if [ "$mode" = native ]; then
+			bin=$tmp/bin/escape-probe-static
+			[ -x "$bin" ] || skip="no static probe (musl-gcc not found)"
+		fi
+		[ "$user" = nobody ] && [ -n "$nobody_ok" ] && skip=$nobody_ok
+		while IFS=$'\t' read -r name flags _; do
+			[ -n "$name" ] || continue
+			if [ -n "$skip" ]; then
+				result SKIP "$name" "$mode" "$user" "$skip"
+				continue
+			fi
+			run_one "$name" "$flags" "$mode" "$user" "$bin"
+		done <<<"$techniques"
+	done
+done
+
+echo "$npass passed, $nfail failed, $nskip skipped"
+[ "$nfail" -gt 0 ] && exit 1
+[ "$npass" -eq 0 ] && exit 77
+exit 0

@@ -1,0 +1,515 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Path escapes.  Most start from the granted directory's descriptor and
+ * use the *at calls, which native mode allows too, so that Landlock is
+ * what refuses them in both modes; those on AT_FDCWD or a global path get
+ * mode_err(): Landlock's EACCES in compat, seccomp's EPERM in native.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "probe.h"
+
+#ifndef RENAME_EXCHANGE
+#define RENAME_EXCHANGE (1 << 1)
+#endif
+
+extern char **environ;
+
+/* The canary, held O_PATH from the granted directory.  Landlock does not
+ * check O_PATH opens (they give no access to the content), so this works
+ * in both modes and is the start of the descriptor-based techniques. */
+static int canary_opath(const struct ctx *c, int g)
+{
+	int fd = openat(g, c->rel, O_PATH | O_CLOEXEC);
+
+	if (fd < 0)
+		say(SETUP, "openat(granted, %s, O_PATH): %s", c->rel,
+		    ename(errno));
+	return fd;
+}
+
+/* A file of our own in the grant. */
+static int make_mine(int g)
+{
+	int fd = openat(g, "mine", O_WRONLY | O_CREAT | O_CLOEXEC, 0644);
+
+	if (fd < 0)
+		return say(SETUP, "openat(granted, mine, O_CREAT): %s",
+			   ename(errno));
+	close(fd);
+	return 0;
+}
+
+int t_dotdot_read(const struct ctx *c)
+{
+	int g = granted_dir(c), fd;
+
+	if (g < 0)
+		return SETUP;
+	fd = openat(g, c->rel, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0)
+		return leak(fd, "openat(granted, ../canary, O_RDONLY)");
+	return EXPECT("openat(granted, ../canary, O_RDONLY)", fd, EACCES);
+}
+
+int t_dotdot_write(const struct ctx *c)
+{
+	int g = granted_dir(c), fd;
+
+	if (g < 0)
+		return SETUP;
+	fd = openat(g, c->rel, O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (fd >= 0) {
+		ssize_t n = write(fd, "ESCAPED\n", 8);
+		return say(ESCAPED, "openat(granted, ../canary, O_WRONLY): "
+			   "opened, wrote %zd bytes", n);
+	}
+	return EXPECT("openat(granted, ../canary, O_WRONLY)", fd, EACCES);
+}
+
+int t_dotdot_create(const struct ctx *c)
+{
+	char rel[600];
+	int g = granted_dir(c);
+
+	if (g < 0)
+		return SETUP;
+	snprintf(rel, sizeof rel, "%s/created", c->reldir);
+	return EXPECT("openat(granted, ../cdir/created, O_CREAT)",
+		      openat(g, rel, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC,
+			     0644),
+		      EACCES);
+}
+
+int t_dotdot_list(const struct ctx *c)
+{
+	char buf[4096];
+	int g = granted_dir(c), fd;
+	long n;
+
+	if (g < 0)
+		return SETUP;
+	fd = openat(g, "..", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return EXPECT("openat(granted, .., O_DIRECTORY)", fd, EACCES);
+	n = syscall(SYS_getdents64, fd, buf, sizeof buf);
+	return say(ESCAPED, "openat(granted, .., O_DIRECTORY) opened; "
+		   "getdents64: %ld bytes", n);
+}
+
+int t_dotdot_opath(const struct ctx *c)
+{
+	char rel[600];
+	int g = granted_dir(c), up, fd;
+
+	if (g < 0)
+		return SETUP;
+	up = openat(g, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (up < 0)
+		return say(SETUP, "openat(granted, .., O_PATH): %s (Landlock "
+			   "does not check O_PATH; why refused?)",
+			   ename(errno));
+	/* c->rel without its leading "../". */
+	snprintf(rel, sizeof rel, "%s", c->rel + 3);
+	fd = openat(up, rel, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0)
+		return leak(fd, "openat(O_PATH of .., cdir/canary)");
+	return EXPECT("openat(O_PATH of .., cdir/canary)", fd, EACCES);
+}
+
+int t_abs_read(const struct ctx *c)
+{
+	int fd = open(c->canary, O_RDONLY | O_CLOEXEC);
+
+	if (fd >= 0)
+		return leak(fd, "open(canary)");
+	return EXPECT("open(canary)", fd, mode_err(c));
+}
+
+int t_cwd_read(const struct ctx *c)
+{
+	const char *name = strrchr(c->canary, '/') + 1;
+	char cwd[4096];
+	int fd;
+
+	if (!getcwd(cwd, sizeof cwd) || strcmp(cwd, c->cdir))
+		return say(SETUP, "cwd is not the canary directory %s",
+			   c->cdir);
+	fd = open(name, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0)
+		return leak(fd, "open(canary name) from the inherited cwd");
+	return EXPECT("open(canary name) from the inherited cwd", fd,
+		      mode_err(c));
+}
+
+int t_fchdir_dotdot(const struct ctx *c)
+{
+	int g = granted_dir(c), fd;
+
+	if (g < 0)
+		return SETUP;
+	if (fchdir(g) < 0)
+		return say(SETUP, "fchdir(granted): %s", ename(errno));
+	fd = open(c->rel, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0)
+		return leak(fd, "fchdir(granted); open(../canary)");
+	return EXPECT("fchdir(granted); open(../canary)", fd, mode_err(c));
+}
+
+int t_symlink_read(const struct ctx *c)
+{
+	int g = granted_dir(c), fd;
+
+	if (g < 0)
+		return SETUP;
+	if (symlinkat(c->canary, g, "ln") < 0)
+		return say(SETUP, "symlinkat(canary, granted/ln): %s",
+			   ename(errno));
+	fd = openat(g, "ln", O_RDONLY | O_CLOEXEC);
+	if (fd >= 0)
+		return leak(fd, "openat(granted, ln -> canary)");
+	return EXPECT("openat(granted, ln -> canary)", fd, EACCES);
+}
+
+int t_symlink_dir(const struct ctx *c)
+{
+	char rel[600];
+	int g = granted_dir(c), fd;
+
+	if (g < 0)
+		return SETUP;
+	if (symlinkat(c->cdir, g, "dln") < 0)
+		return say(SETUP, "symlinkat(cdir, granted/dln): %s",
+			   ename(errno));
+	snprintf(rel, sizeof rel, "dln/%s", strrchr(c->canary, '/') + 1);
+	fd = openat(g, rel, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0)
+		return leak(fd, "openat(granted, dln/canary), dln -> cdir");
+	return EXPECT("openat(granted, dln/canary), dln -> cdir", fd, EACCES);
+}
+
+int t_symlink_create(const struct ctx *c)
+{
+	char target[600];
+	int g = granted_dir(c);
+
+	if (g < 0)
+		return SETUP;
+	snprintf(target, sizeof target, "%s/created", c->cdir);
+	if (symlinkat(target, g, "dl") < 0)
+		return say(SETUP, "symlinkat(cdir/created, granted/dl): %s",
+			   ename(errno));
+	return EXPECT("openat(granted, dl -> cdir/created, O_CREAT)",
+		      openat(g, "dl", O_WRONLY | O_CREAT | O_CLOEXEC, 0644),
+		      EACCES);
+}
+
+/* Landlock refuses a link whose source lies where REFER is not granted
+ * with EXDEV; it answers EACCES instead when another access is missing
+ * as well, which kernels have weighed differently. */
+int t_hardlink(const struct ctx *c)
+{
+	int g = granted_dir(c);
+
+	if (g < 0)
+		return SETUP;
+	return EXPECT("linkat(granted, ../canary, granted, hl)",
+		      linkat(g, c->rel, g, "hl", 0), EXDEV, EACCES);
+}
+
+/* Before 6.10 linkat(AT_EMPTY_PATH) needed CAP_DAC_READ_SEARCH (ENOENT
+ * without it); since, the opener of the descriptor may, and Landlock's
+ * link hook is what refuses. */
+int t_hardlink_opath(const struct ctx *c)
+{
+	int g = granted_dir(c), o;
+
+	if (g < 0 || (o = canary_opath(c, g)) < 0)
+		return SETUP;
+	return EXPECT("linkat(O_PATH canary, \"\", granted, hl, AT_EMPTY_PATH)",
+		      linkat(o, "", g, "hl", AT_EMPTY_PATH), EXDEV, EACCES,
+		      ENOENT);
+}
+
+int t_hardlink_procfd(const struct ctx *c)
+{
+	char path[64];
+	int g = granted_dir(c), o;
+
+	if (g < 0 || (o = canary_opath(c, g)) < 0)
+		return SETUP;
+	snprintf(path, sizeof path, "/proc/self/fd/%d", o);
+	if (c->native)
+		return EXPECT("linkat(AT_FDCWD, /proc/self/fd/N, granted, hl)",
+			      linkat(AT_FDCWD, path, g, "hl",
+				     AT_SYMLINK_FOLLOW),
+			      EPERM);
+	return EXPECT("linkat(AT_FDCWD, /proc/self/fd/N, granted, hl)",
+		      linkat(AT_FDCWD, path, g, "hl", AT_SYMLINK_FOLLOW),
+		      EXDEV, EACCES);
+}
+
+/* Moving out of the canary directory needs REMOVE_FILE there: EACCES,
+ * which Landlock puts before EXDEV. */
+int t_rename_in(const struct ctx *c)
+{
+	int g = granted_dir(c);
+
+	if (g < 0)
+		return SETUP;
+	return EXPECT("renameat(granted, ../canary, granted, stolen)",
+		      renameat(g, c->rel, g, "stolen"), EACCES);
+}
+
+int t_rename_dir_in(const struct ctx *c)
+{
+	int g = granted_dir(c);
+
+	if (g < 0)
+		return SETUP;
+	return EXPECT("renameat(granted, ../cdir/csub, granted, stolen)",
+		      renameat(g, c->relsub, g, "stolen"), EACCES);
+}
+
+int t_rename_exchange(const struct ctx *c)
+{
+	int g = granted_dir(c);
+
+	if (g < 0)
+		return SETUP;
+	if (make_mine(g))
+		return SETUP;
+	return EXPECT("renameat2(granted, mine, granted, ../canary, "
+		      "RENAME_EXCHANGE)",
+		      syscall(SYS_renameat2, g, "mine", g, c->rel,
+			      RENAME_EXCHANGE),
+		      EACCES);
+}
+
+int t_rename_out(const struct ctx *c)
+{
+	char rel[600];
+	int g = granted_dir(c);
+
+	if (g < 0)
+		return SETUP;
+	if (make_mine(g))
+		return SETUP;
+	snprintf(rel, sizeof rel, "%s/planted", c->reldir);
+	return EXPECT("renameat(granted, mine, granted, ../cdir/planted)",
+		      renameat(g, "mine", g, rel), EACCES);
+}
+
+int t_opath_reopen(const struct ctx *c)
+{
+	char path[64];
+	int g = granted_dir(c), o, fd;
+
+	if (g < 0 || (o = canary_opath(c, g)) < 0)
+		return SETUP;
+	snprintf(path, sizeof path, "/proc/self/fd/%d", o);
+	fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (fd >= 0)
+		return leak(fd, "open(/proc/self/fd/N of O_PATH canary)");
+	return EXPECT("open(/proc/self/fd/N of O_PATH canary)", fd,
+		      mode_err(c));
+}
+
+/* The driver hands the canary in read-only on stdin: a capability to
+ * read it, which must not become one to write. */
+int t_procfd_upgrade(const struct ctx *c)
+{
+	struct stat st;
+	int fd;
+
+	if (fstat(0, &st) < 0 || !S_ISREG(st.st_mode) ||
+	    (fcntl(0, F_GETFL) & O_ACCMODE) != O_RDONLY)
+		return say(SETUP, "stdin is not a file open read-only");
+	fd = open("/proc/self/fd/0", O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (fd >= 0) {
+		ssize_t n = write(fd, "ESCAPED\n", 8);
+		return say(ESCAPED, "open(/proc/self/fd/0, O_WRONLY) of a "
+			   "read-only stdin: opened, wrote %zd bytes", n);
+	}
+	return EXPECT("open(/proc/self/fd/0, O_WRONLY)", fd, mode_err(c));
+}
+
+int t_truncate_abs(const struct ctx *c)
+{
+	return EXPECT("truncate(canary, 0)", truncate(c->canary, 0),
+		      mode_err(c));
+}
+
+int t_chmod_dotdot(const struct ctx *c)
+{
+	int g = granted_dir(c);
+
+	if (g < 0)
+		return SETUP;
+	return EXPECT("fchmodat(granted, ../canary, 0600)",
+		      syscall(SYS_fchmodat, g, c->rel, 0600), EPERM);
+}
+
+int t_utime_dotdot(const struct ctx *c)
+{
+	struct timespec ts[2] = { { 0, 0 }, { 0, 0 } };
+	int g = granted_dir(c);
+
+	if (g < 0)
+		return SETUP;
+	return EXPECT("utimensat(granted, ../canary, epoch)",
+		      syscall(SYS_utimensat, g, c->rel, ts, 0), EPERM);
+}
+
+int t_xattr_set(const struct ctx *c)
+{
+	return EXPECT("setxattr(canary, user.ocap)",
+		      syscall(SYS_setxattr, c->canary, "user.ocap", "x", 1, 0),
+		      EPERM);
+}
+
+/* The read-only grant's file, opened for reading as the grant allows. */
+static int ro_file(const struct ctx *c)
+{
+	int d = grant_dir(c, c->rodir), fd;
+
+	if (d < 0)
+		return -1;
+	fd = openat(d, "rofile", O_RDONLY | O_CLOEXEC);
+	if (fd < 0)
+		say(SETUP, "openat(rodir, rofile, O_RDONLY): %s", ename(errno));
+	return fd;
+}
+
+/* Landlock has no hook for metadata changes through a descriptor, and the
+ * kernel lets the owner make them whatever the descriptor's access mode:
+ * a file granted read-only (here owned by the user, as a user's own files
+ * are; root's when root runs ocapsh) must not change mode, and above all
+ * not gain a set-user-ID bit. */
+int t_ro_fchmod(const struct ctx *c)
+{
+	int fd = ro_file(c);
+
+	if (fd < 0)
+		return SETUP;
+	return EXPECT("fchmod(read-only rofile, 04777)", fchmod(fd, 04777),
+		      EPERM);
+}
+
+int t_ro_fsetxattr(const struct ctx *c)
+{
+	int fd = ro_file(c);
+
+	if (fd < 0)
+		return SETUP;
+	return EXPECT("fsetxattr(read-only rofile, user.ocap)",
+		      syscall(SYS_fsetxattr, fd, "user.ocap", "ESCAPED", 7, 0),
+		      EPERM);
+}
+
+int t_ro_futimens(const struct ctx *c)
+{
+	struct timespec ts[2] = { { 0, 0 }, { 0, 0 } };
+	int fd = ro_file(c);
+
+	if (fd < 0)
+		return SETUP;
+	return EXPECT("futimens(read-only rofile, epoch)",
+		      syscall(SYS_utimensat, fd, NULL, ts, 0), EPERM);
+}
+
+/* A link in the writable grant would be writable through its new path:
+ * Landlock refuses links and renames that widen access (REFER). */
+int t_ro_hardlink(const struct ctx *c)
+{
+	int g = granted_dir(c), d, fd;
+
+	if (g < 0 || (d = grant_dir(c, c->rodir)) < 0)
+		return SETUP;
+	if (linkat(d, "rofile", g, "w", 0) < 0)
+		return EXPECT("linkat(rodir, rofile, granted, w)", -1, EXDEV,
+			      EACCES);
+	fd = openat(g, "w", O_WRONLY | O_APPEND | O_CLOEXEC);
+	if (fd >= 0 && write(fd, "ESCAPED\n", 8) == 8)
+		return say(ESCAPED, "linked rofile into the grant and wrote "
+			   "it there");
+	return say(ESCAPED, "linkat(rodir, rofile, granted, w) succeeded "
+		   "(open for writing: %s)", fd < 0 ? ename(errno) : "ok");
+}
+
+/* Landlock's mknod hook runs before the kernel's CAP_MKNOD check, so
+ * EACCES says Landlock refused (EPERM would be the missing capability). */
+int t_mknod_chardev(const struct ctx *c)
+{
+	int g = granted_dir(c);
+
+	if (g < 0)
+		return SETUP;
+	return EXPECT("mknodat(granted, null2, S_IFCHR, 1:3)",
+		      syscall(SYS_mknodat, g, "null2", S_IFCHR | 0666,
+			      (1u << 8) | 3u),
+		      EACCES);
+}
+
+int t_exec_ungranted(const struct ctx *c)
+{
+	char *argv[] = { "sh", "-c",
+			 "echo 'ESCAPED: /bin/sh ran, though not granted'; "
+			 "exit 1", NULL };
+
+	fflush(stdout);
+	return EXPECT("execve(/bin/sh)", execve("/bin/sh", argv, environ),
+		      mode_err(c));
+}
+
+static int open_proc(const struct ctx *c, const char *path, int flags,
+		     const char *what)
+{
+	int fd = open(path, flags | O_CLOEXEC);
+
+	if (fd >= 0)
+		return leak(fd, what);
+	return EXPECT(what, fd, mode_err(c));
+}
+
+int t_proc_self_root(const struct ctx *c)
+{
+	char path[600];
+
+	snprintf(path, sizeof path, "/proc/self/root%s", c->canary);
+	return open_proc(c, path, O_RDONLY, "open(/proc/self/root/canary)");
+}
+
+/* As 65534 the kernel's ptrace check on /proc/1/root says EACCES too;
+ * as root (without capabilities) only Landlock does. */
+int t_proc_1_root(const struct ctx *c)
+{
+	char path[600];
+
+	snprintf(path, sizeof path, "/proc/1/root%s", c->canary);
+	return open_proc(c, path, O_RDONLY, "open(/proc/1/root/canary)");
+}
+
+int t_proc_self_cwd(const struct ctx *c)
+{
+	char path[600];
+
+	snprintf(path, sizeof path, "/proc/self/cwd/%s",
+		 strrchr(c->canary, '/') + 1);
+	return open_proc(c, path, O_RDONLY,
+			 "open(/proc/self/cwd/canary name)");
+}
+
+int t_proc_broker_mem(const struct ctx *c)
+{
+	char path[64];
+
+	snprintf(path, sizeof path, "/proc/%d/mem", (int)getppid());
+	return open_proc(c, path, O_RDWR, "open(/proc/<broker>/mem, O_RDWR)");
+}
