@@ -1,0 +1,124 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * launch: run several programs many times each with fork and execve,
+ * interleaved launch by launch in a new random order each time, so that
+ * drift on a noisy machine hits every variant alike.  Each launch is timed
+ * from fork to the end of waitpid.  The programs' stdout and stderr go to
+ * /dev/null, so a chatty sandbox pays no terminal time.
+ *
+ *	launch N1 PROGRAM [ARG ...] [';' N2 PROGRAM [ARG ...] ...]
+ *
+ * A variant launched Ni times is spread evenly over the run.  Prints one
+ * line per variant, in the order given: how many launches exited non-zero,
+ * then the time of each launch in nanoseconds.
+ */
+#include <err.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#define MAXV 16
+
+extern char **environ;
+
+struct variant {
+	long n;
+	char **argv;
+	long failed;
+	long done;
+	double *ns;
+};
+
+static double now_ns(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return ts.tv_sec * 1e9 + ts.tv_nsec;
+}
+
+static void launch(struct variant *v, int null)
+{
+	double t0 = now_ns();
+	int status;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		err(2, "fork");
+	if (pid == 0) {
+		dup2(null, 1);
+		dup2(null, 2);
+		execve(v->argv[0], v->argv, environ);
+		_exit(127);
+	}
+	while (waitpid(pid, &status, 0) < 0)
+		if (errno != EINTR)
+			err(2, "waitpid");
+	v->ns[v->done++] = now_ns() - t0;
+	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
+		v->failed++;
+}
+
+static int parse(int argc, char **argv, struct variant *vs)
+{
+	int nv = 0;
+
+	for (int i = 1; i < argc; i++) {
+		struct variant *v = &vs[nv];
+
+		if (nv == MAXV || i + 1 >= argc ||
+		    (v->n = strtol(argv[i], NULL, 10)) <= 0)
+			errx(2, "usage: launch N PROGRAM [ARG ...] "
+				"[';' N PROGRAM [ARG ...] ...]");
+		v->argv = argv + i + 1;
+		while (i < argc && strcmp(argv[i], ";"))
+			i++;
+		argv[i] = NULL; /* ends this variant's argv (or is argv[argc]) */
+		if (!(v->ns = calloc(v->n, sizeof *v->ns)))
+			err(2, "calloc");
+		nv++;
+	}
+	return nv;
+}
+
+int main(int argc, char **argv)
+{
+	struct variant vs[MAXV] = { { 0 } };
+	int order[MAXV], nv = parse(argc, argv, vs), null;
+	long max = 0;
+	unsigned seed = (unsigned)getpid();
+
+	null = open("/dev/null", O_WRONLY | O_CLOEXEC);
+	if (null < 0)
+		err(2, "/dev/null");
+	for (int k = 0; k < nv; k++)
+		max = vs[k].n > max ? vs[k].n : max;
+	for (long i = 0; i < max; i++) {
+		for (int k = 0; k < nv; k++)
+			order[k] = k;
+		for (int k = nv - 1; k > 0; k--) {
+			int j = rand_r(&seed) % (k + 1), t = order[k];
+			order[k] = order[j];
+			order[j] = t;
+		}
+		for (int k = 0; k < nv; k++) {
+			struct variant *v = &vs[order[k]];
+			/* Launch v this time when its share of i + 1 steps
+			 * reaches a new whole launch. */
+			if ((i + 1) * v->n / max > i * v->n / max)
+				launch(v, null);
+		}
+	}
+	for (int k = 0; k < nv; k++) {
+		printf("%ld", vs[k].failed);
+		for (long i = 0; i < vs[k].done; i++)
+			printf(" %.0f", vs[k].ns[i]);
+		putchar('\n');
+	}
+	return 0;
+}
