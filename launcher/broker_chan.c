@@ -217,6 +217,16 @@ static void dispatch(struct broker *b, int i, struct ocap_msg *m)
 	}
 }
 
+/* On a SOCK_SEQPACKET socket recvmsg() says 0 both for an empty message
+ * and at hang-up; only the latter ends the channel. */
+static bool hung_up(int fd)
+{
+	struct pollfd p = { .fd = fd, .events = POLLRDHUP };
+
+	return poll(&p, 1, 0) != 0 &&
+	       (p.revents & (POLLHUP | POLLRDHUP | POLLERR | POLLNVAL));
+}
+
 static void chan_read(struct broker *b, int i)
 {
 	struct ocap_msg *m = &b->in;
@@ -228,6 +238,8 @@ static void chan_read(struct broker *b, int i)
 	r = ocap_msg_recv(b->slots[i].fd, m);
 	if (r == -EAGAIN)
 		return;
+	if (r == -ECONNRESET && !hung_up(b->slots[i].fd))
+		r = -EBADMSG;
 	if (r == -EBADMSG || r == -EPROTONOSUPPORT || r == -EMSGSIZE) {
 		broker_chan_reply(b, i, m->seq, r);
 		return;

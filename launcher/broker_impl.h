@@ -95,7 +95,6 @@ hidden void broker_loop_free(struct broker *b);
 hidden int broker_loop_wait(struct broker *b, int timeout_ms);
 /* Give up the poll in flight on slot i before its fd goes. */
 hidden void broker_loop_disarm(struct broker *b, int i);
-hidden bool broker_loop_is_uring(const struct broker *b);
 
 /* broker.c */
 hidden void broker_event(struct broker *b, int i, short revents);

@@ -60,11 +60,6 @@ void broker_loop_free(struct broker *b)
 	b->loop = NULL;
 }
 
-bool broker_loop_is_uring(const struct broker *b)
-{
-	return b->loop && b->loop->uring;
-}
-
 /* A free submission entry, submitting what is queued when the ring is
  * full. */
 static struct io_uring_sqe *sqe_get(struct broker_loop *l)
@@ -134,10 +129,8 @@ static int uring_wait(struct broker *b, int timeout_ms)
 	int r;
 
 	uring_arm(b);
-	if ((r = io_uring_submit(&l->ring)) < 0 && r != -EINTR)
-		return r;
-	r = timeout_ms < 0 ? io_uring_wait_cqe(&l->ring, &cqe)
-			   : io_uring_wait_cqe_timeout(&l->ring, &cqe, &ts);
+	r = io_uring_submit_and_wait_timeout(&l->ring, &cqe, 1,
+					     timeout_ms < 0 ? NULL : &ts, NULL);
 	if (r == -ETIME || r == -EINTR)
 		return 0;
 	if (r < 0)
@@ -181,8 +174,24 @@ static int poll_wait(struct broker *b, int timeout_ms)
 	return 0;
 }
 
+/* io_uring failed after it was set up (a seccomp filter that allows
+ * io_uring_setup but not io_uring_enter, say): carry on with poll(2). */
+static void uring_give_up(struct broker *b)
+{
+	for (int i = 0; i < BROKER_NSLOTS; i++) {
+		b->slots[i].armed = 0;
+		b->slots[i].gen++;
+	}
+	io_uring_queue_exit(&b->loop->ring);
+	b->loop->uring = false;
+}
+
 int broker_loop_wait(struct broker *b, int timeout_ms)
 {
-	return b->loop->uring ? uring_wait(b, timeout_ms)
-			      : poll_wait(b, timeout_ms);
+	if (b->loop->uring) {
+		if (uring_wait(b, timeout_ms) == 0)
+			return 0;
+		uring_give_up(b);
+	}
+	return poll_wait(b, timeout_ms);
 }

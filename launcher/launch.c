@@ -332,20 +332,34 @@ static int start(ocap_plan *p, struct ocap_child *c, int sv[2], int ep[2],
 		return ocap__plan_fail(p, -errno, "pipe: %s", strerror(errno));
 	c->errfd = ep[1];
 	c->broker = getpid();
+	/* From fork until the broker's signalfd, a SIGTERM would kill us
+	 * and orphan the child: hold the signals the broker takes.  The
+	 * child clears its mask before exec. */
+	sigset_t set, old;
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &set, &old);
 	pid = fork();
-	if (pid < 0)
-		return ocap__plan_fail(p, -errno, "fork: %s", strerror(errno));
-	if (pid == 0) {
+	if (pid < 0) {
+		r = ocap__plan_fail(p, -errno, "fork: %s", strerror(errno));
+	} else if (pid == 0) {
 		close(sv[0]);
 		close(ep[0]);
 		child(c);
+	} else {
+		close(sv[1]);
+		close(ep[1]);
+		sv[1] = ep[1] = -1;
+		r = await_exec(p, ep[0], pid, status);
+		if (r == 0)
+			r = ocap__broker_run(p, sv[0], pid, status);
 	}
-	close(sv[1]);
-	close(ep[1]);
-	sv[1] = ep[1] = -1;
-	if ((r = await_exec(p, ep[0], pid, status)) < 0)
-		return r;
-	return ocap__broker_run(p, sv[0], pid, status);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return r;
 }
 
 int ocap_launch(ocap_plan *p, int *status)

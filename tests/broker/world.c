@@ -1,0 +1,492 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The broker tests' world: a broker process (a child subreaper, as ocapsh
+ * is) that sets up real sockets, builds a plan by hand and serves a forked
+ * client with ocap__broker_run(), and the client's helpers.
+ */
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <linux/filter.h>
+#include <linux/seccomp.h>
+#include <stddef.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <sys/wait.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "netgrant.h"
+#include "world.h"
+
+/* ---- the broker process -------------------------------------------------- */
+
+socklen_t sa_ip(struct sockaddr_storage *ss, const char *ip, uint16_t port)
+{
+	memset(ss, 0, sizeof *ss);
+	if (strchr(ip, ':')) {
+		struct sockaddr_in6 *s = (struct sockaddr_in6 *)ss;
+		s->sin6_family = AF_INET6;
+		s->sin6_port = htons(port);
+		inet_pton(AF_INET6, ip, &s->sin6_addr);
+		return sizeof *s;
+	}
+	struct sockaddr_in *s = (struct sockaddr_in *)ss;
+	s->sin_family = AF_INET;
+	s->sin_port = htons(port);
+	inet_pton(AF_INET, ip, &s->sin_addr);
+	return sizeof *s;
+}
+
+uint16_t port_of(int fd)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sizeof ss;
+
+	if (getsockname(fd, SA(&ss), &len) < 0)
+		return 0;
+	return ntohs(ss.ss_family == AF_INET
+			     ? ((struct sockaddr_in *)&ss)->sin_port
+			     : ((struct sockaddr_in6 *)&ss)->sin6_port);
+}
+
+/* A socket bound to ip on an ephemeral port, listening with backlog
+ * (or not, when backlog < 0). */
+int bound(const char *ip, int type, int backlog, uint16_t *port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sa_ip(&ss, ip, 0);
+	int fd = socket(ss.ss_family, type | SOCK_CLOEXEC, 0);
+
+	if (fd < 0 || bind(fd, SA(&ss), len) < 0 ||
+	    (backlog >= 0 && listen(fd, backlog) < 0)) {
+		if (fd >= 0)
+			close(fd);
+		return -1;
+	}
+	*port = port_of(fd);
+	return fd;
+}
+
+uint16_t free_port(void)
+{
+	uint16_t port = 0;
+	int fd = bound("127.0.0.1", SOCK_STREAM, -1, &port);
+
+	if (fd >= 0)
+		close(fd);
+	return port;
+}
+
+/* A listener whose accept queue is full: a connect to it waits. */
+static int full_listener(struct world *w)
+{
+	struct sockaddr_storage ss;
+	socklen_t len;
+
+	if ((w->full = bound("127.0.0.1", SOCK_STREAM, 0, &w->full_port)) < 0)
+		return -1;
+	len = sa_ip(&ss, "127.0.0.1", w->full_port);
+	w->filler = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	return w->filler < 0 || connect(w->filler, SA(&ss), len) < 0 ? -1 : 0;
+}
+
+static int unix_listener(struct world *w)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+
+	snprintf(w->unix_path, sizeof w->unix_path, "%s/s.sock", w->td.path);
+	snprintf(sun.sun_path, sizeof sun.sun_path, "%s", w->unix_path);
+	w->unix_lis = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	return w->unix_lis < 0 ||
+			       bind(w->unix_lis, SA(&sun), sizeof sun) < 0 ||
+			       listen(w->unix_lis, 8) < 0
+		       ? -1
+		       : 0;
+}
+
+static int world_sockets(struct world *w)
+{
+	if ((w->lis = bound("127.0.0.1", SOCK_STREAM, 128, &w->port)) < 0 ||
+	    (w->other = bound("127.0.0.1", SOCK_STREAM, 8, &w->other_port)) < 0 ||
+	    (w->udp = bound("127.0.0.1", SOCK_DGRAM, -1, &w->udp_port)) < 0 ||
+	    full_listener(w) < 0 || unix_listener(w) < 0)
+		return -1;
+	w->lis6 = bound("::1", SOCK_STREAM, 8, &w->port6); /* may be absent */
+	w->closed_port = free_port();
+	w->listen_port = free_port();
+	return w->closed_port && w->listen_port ? 0 : -1;
+}
+
+static int add_path(ocap_plan *p, const char *name, ocap_rights_t rights,
+		    int fd, int kind)
+{
+	struct ocap_path_grant *g =
+		realloc(p->paths, (p->npaths + 1) * sizeof *g);
+
+	if (!g)
+		return -1;
+	p->paths = g;
+	g = &p->paths[p->npaths++];
+	*g = (struct ocap_path_grant){ .rights = rights, .fd = fd,
+				       .kind = kind };
+	g->name = strdup(name);
+	g->where = strdup("test");
+	return g->name && g->where ? 0 : -1;
+}
+
+static int add_net(ocap_plan *p, int kind, const char *host, uint16_t port)
+{
+	struct ocap_net_grant *g = realloc(p->nets, (p->nnets + 1) * sizeof *g);
+
+	if (!g)
+		return -1;
+	p->nets = g;
+	g = &p->nets[p->nnets++];
+	*g = (struct ocap_net_grant){ .kind = kind, .port = port };
+	g->host = strdup(host);
+	g->where = strdup("test");
+	return g->host && g->where ? 0 : -1;
+}
+
+static int plan_nets(ocap_plan *p, struct world *w)
+{
+	int r = add_net(p, OCAP_NET_CONNECT, "127.0.0.1", w->port) |
+		add_net(p, OCAP_NET_CONNECT, "localhost", w->port) |
+		add_net(p, OCAP_NET_CONNECT, "127.0.0.1", w->full_port) |
+		add_net(p, OCAP_NET_CONNECT, "127.0.0.1", w->closed_port) |
+		add_net(p, OCAP_NET_LISTEN, "127.0.0.1", w->listen_port) |
+		add_net(p, OCAP_NET_UDP, "127.0.0.1", w->udp_port) |
+		add_net(p, OCAP_NET_UNIX, w->unix_path, 0);
+
+	if (w->lis6 >= 0)
+		r |= add_net(p, OCAP_NET_CONNECT, "::1", w->port6);
+	if (w->flags & W_STAR)
+		r |= add_net(p, OCAP_NET_CONNECT, "*", w->other_port);
+	return r;
+}
+
+static ocap_plan *plan_build(struct world *w)
+{
+	int dir = open(w->td.path, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	int file = open(w->file, O_PATH | O_CLOEXEC);
+	ocap_plan *p;
+
+	if (dir < 0 || file < 0 || ocap_plan_new(&p) < 0)
+		return NULL;
+	p->verbose = 1;
+	if (add_path(p, w->td.path, OCAP_RIGHTS_RW, dir, OCAP_KIND_DIR) < 0 ||
+	    add_path(p, w->file, OCAP_RIGHTS_RO, file, OCAP_KIND_FILE) < 0 ||
+	    add_path(p, "/not-opened", OCAP_RIGHTS_RO, -1, 0) < 0 ||
+	    plan_nets(p, w) < 0 || ocap__net_resolve(p) < 0)
+		return NULL;
+	w->nnets = p->nnets;
+	return p;
+}
+
+static _Noreturn void client(scenario fn, struct world *w, int rootfd)
+{
+	char s[16];
+
+	prctl(PR_SET_PDEATHSIG, SIGKILL); /* no strays when a test fails */
+	snprintf(s, sizeof s, "%d", rootfd);
+	setenv(OCAP_ROOT_ENV, s, 1);
+	w->broker = getppid();
+	_exit(fn(w));
+}
+
+static void log_to(const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0600);
+
+	if (fd >= 0) {
+		dup2(fd, STDERR_FILENO);
+		close(fd);
+	}
+}
+
+/* Where io_uring is refused, as a seccomp filter around a launcher may:
+ * the broker must fall back on poll(2). */
+static int refuse_uring(int flags)
+{
+	long nr = flags & W_NO_URING ? __NR_io_uring_setup
+				     : __NR_io_uring_enter;
+	struct sock_filter f[] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, nr)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)nr, 0, 1),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
+	};
+	struct sock_fprog prog = { sizeof f / sizeof f[0], f };
+
+	if (!(flags & (W_NO_URING | W_NO_URING_WAIT)))
+		return 0;
+	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
+	       prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog);
+}
+
+static _Noreturn void broker_proc(scenario fn, struct world *w)
+{
+	ocap_plan *p;
+	int sv[2], st, r, null = open("/dev/null", O_RDONLY);
+	pid_t pid;
+
+	alarm(60);
+	prctl(PR_SET_PDEATHSIG, SIGKILL);
+	prctl(PR_SET_CHILD_SUBREAPER, 1);
+	if (w->mode == LOOP_POLL)
+		setenv("OCAP_BROKER_POLL", "1", 1);
+	else
+		unsetenv("OCAP_BROKER_POLL");
+	/* No terminal: SIGINT and SIGQUIT are the broker's to forward. */
+	dup2(null, STDIN_FILENO);
+	close(null);
+	close(w->ready[0]);
+	if (world_sockets(w) < 0 || !(p = plan_build(w)) || seqpacket_pair(sv))
+		_exit(B_SETUP);
+	fflush(NULL);
+	if ((pid = fork()) == 0) {
+		close(sv[0]);
+		client(fn, w, sv[1]);
+	}
+	close(sv[1]);
+	close(w->ready[1]);
+	log_to(w->log);
+	if (refuse_uring(w->flags))
+		_exit(B_SETUP);
+	r = ocap__broker_run(p, sv[0], pid, &st);
+	if (r < 0) {
+		fprintf(stderr, "ocap__broker_run: %s\n", strerror(-r));
+		_exit(B_RUN);
+	}
+	close(sv[0]);
+	ocap_plan_free(p);
+	/* exit(), not _exit(): a leak checker gets to look at the broker. */
+	exit(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
+}
+
+/* ---- the test's side ---------------------------------------------------- */
+
+void run_start(struct run *r, int mode, int flags, scenario fn)
+{
+	struct world *w = &r->w;
+
+	memset(r, 0, sizeof *r);
+	w->mode = mode;
+	w->flags = flags;
+	assert_ret(tmpdir_make(&w->td), 0);
+	assert_ret(tree_write(w->td.path, "hello", "hello, world\n"), 0);
+	assert_ret(tree_write(w->td.path, "ro-file", "read only\n"), 0);
+	snprintf(w->file, sizeof w->file, "%s/ro-file", w->td.path);
+	snprintf(w->log, sizeof w->log, "%s/broker.log", w->td.path);
+	snprintf(w->marker, sizeof w->marker, "%s/marker", w->td.path);
+	assert_ret(pipe2(w->ready, O_CLOEXEC), 0);
+	fflush(NULL);
+	w->broker = fork();
+	assert_true(w->broker >= 0);
+	if (w->broker == 0)
+		broker_proc(fn, w);
+	close(w->ready[1]);
+}
+
+/* Wait until the client writes to the ready pipe. */
+void run_await(struct run *r)
+{
+	struct pollfd p = { .fd = r->w.ready[0], .events = POLLIN };
+	char c;
+
+	assert_int_equal(poll(&p, 1, 20000), 1);
+	assert_int_equal(read(r->w.ready[0], &c, 1), 1);
+}
+
+/* The broker process's exit status (1000 + signal when killed); the
+ * broker's stderr is kept in r->log. */
+int run_finish(struct run *r)
+{
+	int st, fd;
+	ssize_t n;
+
+	assert_int_equal(waitpid(r->w.broker, &st, 0), r->w.broker);
+	close(r->w.ready[0]);
+	if ((fd = open(r->w.log, O_RDONLY | O_CLOEXEC)) >= 0) {
+		n = read(fd, r->log, sizeof r->log - 1);
+		r->log[n > 0 ? n : 0] = '\0';
+		close(fd);
+	}
+	r->marker = access(r->w.marker, F_OK) == 0;
+	tmpdir_remove(r->w.td.path);
+	return WIFSIGNALED(st) ? 1000 + WTERMSIG(st) : WEXITSTATUS(st);
+}
+
+void run_expect(void **state, int flags, scenario fn, int want)
+{
+	struct run r;
+	int st;
+
+	run_start(&r, *(int *)*state, flags, fn);
+	if ((st = run_finish(&r)) != want)
+		fprintf(stderr, "broker's stderr:\n%s", r.log);
+	assert_ret(st, want);
+}
+
+/* ---- the client's helpers -------------------------------------------------- */
+
+int root_fd(void)
+{
+	return atoi(getenv(OCAP_ROOT_ENV));
+}
+
+int broker_fds(const struct world *w)
+{
+	char path[64];
+	struct dirent *e;
+	DIR *d;
+	int n = 0;
+
+	snprintf(path, sizeof path, "/proc/%d/fd", (int)w->broker);
+	if (!(d = opendir(path)))
+		return -errno;
+	while ((e = readdir(d)))
+		if (e->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
+}
+
+/* The broker closes what a client leaves behind soon, not at once. */
+bool broker_fds_settle(const struct world *w, int want)
+{
+	for (int i = 0; i < 500; i++) {
+		if (broker_fds(w) == want)
+			return true;
+		usleep(10000);
+	}
+	fprintf(stderr, "broker has %d descriptors, expected %d\n",
+		broker_fds(w), want);
+	return false;
+}
+
+bool broker_has_uring(const struct world *w)
+{
+	char dir[64], path[320], link[128];
+	struct dirent *e;
+	bool found = false;
+	DIR *d;
+
+	snprintf(dir, sizeof dir, "/proc/%d/fd", (int)w->broker);
+	if (!(d = opendir(dir)))
+		return false;
+	while (!found && (e = readdir(d))) {
+		ssize_t n;
+		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
+		n = readlink(path, link, sizeof link - 1);
+		link[n > 0 ? n : 0] = '\0';
+		found = strstr(link, "io_uring") != NULL;
+	}
+	closedir(d);
+	return found;
+}
+
+bool uring_enabled(void)
+{
+	char c = '0';
+	int fd = open("/proc/sys/kernel/io_uring_disabled", O_RDONLY);
+
+	if (fd >= 0) {
+		if (read(fd, &c, 1) != 1)
+			c = '0';
+		close(fd);
+	}
+	return c == '0';
+}
+
+/* The broker still answers: a granted name resolves. */
+void probe(void)
+{
+	struct sockaddr_storage a[4];
+
+	child_check(ocap_resolve("127.0.0.1", 1, a, 4), 1);
+}
+
+/* Whether the broker has sig blocked: it takes it through its signalfd
+ * then, and a signal sent earlier would kill it instead. */
+static bool broker_blocks(const struct world *w, int sig)
+{
+	char path[64], line[128];
+	unsigned long long mask = 0;
+	FILE *f;
+
+	snprintf(path, sizeof path, "/proc/%d/status", (int)w->broker);
+	if (!(f = fopen(path, "re")))
+		return false;
+	while (fgets(line, sizeof line, f))
+		if (sscanf(line, "SigBlk: %llx", &mask) == 1)
+			break;
+	fclose(f);
+	return mask & (1ull << (sig - 1));
+}
+
+/* Tell the test to go on, once the broker is serving. */
+void ready(struct world *w)
+{
+	for (int i = 0; i < 1000 && !broker_blocks(w, SIGTERM); i++)
+		usleep(10000);
+	child_check(write(w->ready[1], "r", 1), 1);
+}
+
+int tcp_socket(int family, int flags)
+{
+	return socket(family, SOCK_STREAM | SOCK_CLOEXEC | flags, 0);
+}
+
+int connect_to(int s, const char *ip, uint16_t port)
+{
+	struct sockaddr_storage ss;
+	socklen_t len = sa_ip(&ss, ip, port);
+
+	return ocap_connect(s, SA(&ss), len);
+}
+
+/* Bytes flow both ways between a and b. */
+void exchange(int a, int b)
+{
+	char buf[8] = "";
+
+	child_check(write(a, "ping", 4), 4);
+	child_check(read(b, buf, sizeof buf), 4);
+	child_check(memcmp(buf, "ping", 4), 0);
+	child_check(write(b, "pong", 4), 4);
+	child_check(read(a, buf, sizeof buf), 4);
+	child_check(memcmp(buf, "pong", 4), 0);
+}
+
+double now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (double)ts.tv_sec + (double)ts.tv_nsec / 1e9;
+}
+
+/* What the broker wrote on its stderr: one line per denial. */
+bool logged(const struct world *w, const char *line)
+{
+	char buf[4096];
+	int fd = open(w->log, O_RDONLY | O_CLOEXEC);
+	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
+
+	if (fd >= 0)
+		close(fd);
+	buf[n > 0 ? n : 0] = '\0';
+	return strstr(buf, line) != NULL;
+}
