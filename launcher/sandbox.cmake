@@ -17,10 +17,17 @@ add_custom_command(OUTPUT ${OCAP_SECCOMP_BPF}
   COMMENT "Compiling the default seccomp programs to BPF"
   VERBATIM)
 
-add_library(ocap_sandbox STATIC landlock.c seccomp.c ${OCAP_SECCOMP_BPF})
-target_compile_definitions(ocap_sandbox PRIVATE _GNU_SOURCE)
-target_include_directories(ocap_sandbox
+# Objects, so that the installed libocap-launch.a carries them too.
+add_library(ocap_sandbox_objects OBJECT landlock.c seccomp.c ${OCAP_SECCOMP_BPF})
+target_compile_definitions(ocap_sandbox_objects PRIVATE _GNU_SOURCE)
+target_include_directories(ocap_sandbox_objects
   PUBLIC $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}>
          $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include>
   PRIVATE ${CMAKE_CURRENT_BINARY_DIR})
-target_link_libraries(ocap_sandbox PRIVATE PkgConfig::SECCOMP)
+target_link_libraries(ocap_sandbox_objects PRIVATE PkgConfig::SECCOMP)
+
+add_library(ocap_sandbox STATIC $<TARGET_OBJECTS:ocap_sandbox_objects>)
+target_include_directories(ocap_sandbox PUBLIC
+  $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}>
+  $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include>)
+target_link_libraries(ocap_sandbox PUBLIC PkgConfig::SECCOMP)

@@ -102,3 +102,17 @@ ldd "$tmp/cmake-build/consumer" |
 	grep -q "libocap.so.0 => $libdir/libocap.so.0" ||
 	fail "CMake consumer does not load $libdir/libocap.so.0"
 echo "install_consumer: CMake consumer ok"
+
+# 3. libocap-launch through pkg-config: a real sandboxed launch.
+export PKG_CONFIG_PATH="$pcdir"
+[ -f "$prefix/include/ocap/launch.h" ] || fail "launch.h is not installed"
+# shellcheck disable=SC2046 # word splitting of the flags is intended
+"$cc" $(pkg-config --cflags ocap-launch) -o "$tmp/consumer-launch" \
+	"$consumer/launch.c" $(pkg-config --libs ocap-launch) ||
+	fail "ocap-launch consumer does not build"
+echo "granted line" >"$tmp/granted.txt"
+out=$(LD_LIBRARY_PATH="$libdir" "$tmp/consumer-launch" "$tmp/granted.txt") ||
+	fail "ocap-launch consumer failed: $out"
+[ "$out" = "granted line" ] ||
+	fail "ocap-launch consumer printed '$out', expected 'granted line'"
+echo "install_consumer: ocap-launch consumer ok"
