@@ -273,7 +273,7 @@ static int open_grant(ocap_plan *p, struct ocap_path_grant *g)
 }
 
 /* The child: run the stages and exec, or say why not and exit as env(1). */
-static void child(const struct ocap_child *c)
+static _Noreturn void child(const struct ocap_child *c)
 {
 	struct ocap_child_err e = ocap__child_run(c);
 	ssize_t n;
