@@ -64,6 +64,27 @@ static int check_nesting(ocap_plan *p)
 	return 0;
 }
 
+/* Native programs may not make datagram sockets (sendmsg could name any
+ * address) and the broker relays no datagrams yet. */
+static int check_native_net(ocap_plan *p)
+{
+	for (size_t i = 0; i < p->nnets; i++) {
+		const struct ocap_net_grant *g = &p->nets[i];
+		char name[300];
+
+		if (g->kind != OCAP_NET_UDP)
+			continue;
+		ocap__net_name(g, name, sizeof name);
+		if (!p->best_effort)
+			return ocap__plan_fail(p, -EOPNOTSUPP,
+					       "%s: %s: native mode has no UDP "
+					       "yet", g->where, name);
+		ocap__plan_warn(p, "%s: native mode has no UDP yet: not "
+				   "granted", name);
+	}
+	return 0;
+}
+
 /* What compat mode cannot limit: the broker is not asked there. */
 static int check_compat_net(ocap_plan *p)
 {
@@ -223,6 +244,8 @@ int ocap__plan_prepare(ocap_plan *p, struct ocap_exe *x)
 	if ((r = check_nesting(p)) < 0)
 		return r;
 	if (p->mode_eff == OCAP_MODE_COMPAT && (r = check_compat_net(p)) < 0)
+		return r;
+	if (p->mode_eff == OCAP_MODE_NATIVE && (r = check_native_net(p)) < 0)
 		return r;
 	if ((r = check_landlock(p)) < 0)
 		return r;

@@ -236,6 +236,18 @@ else
 	post "the server saw 2 connections" conns_are 2
 fi
 
+# ---- privileges: run as root, the program holds no capability at all
+# (effective, permitted, inheritable, bounding, ambient), and no_new_privs
+# is set.  /proc is granted only to read its own status.
+if [ "$(id -u)" = 0 ] && [ ${#RUNAS[@]} -eq 0 ]; then
+	t caps-dropped 0 -o "~CapInh:	0000000000000000" \
+		-o "~CapPrm:	0000000000000000" -o "~CapEff:	0000000000000000" \
+		-o "~CapBnd:	0000000000000000" -o "~CapAmb:	0000000000000000" \
+		-o "~NoNewPrivs:	1" \
+		: "$O" --ro /proc -- /usr/bin/grep -E '^(Cap|NoNewPrivs)' \
+		/proc/self/status
+fi
+
 # ---- exit status ---------------------------------------------------------------
 t exit-0 0 : "$O" -- sh -c 'exit 0'
 t exit-7 7 : "$O" -- sh -c 'exit 7'
