@@ -58,24 +58,25 @@ static void scan_notes(int fd, const Elf64_Phdr *ph, struct ocap_exe *x)
 static int inspect_elf(int fd, struct ocap_exe *x)
 {
 	Elf64_Ehdr eh;
-	Elf64_Phdr ph;
+	Elf64_Phdr ph[PHDRS_MAX];
 	int r;
 
 	if ((r = read_at(fd, &eh, sizeof eh, 0)) < 0)
 		return r;
 	if (eh.e_ident[EI_CLASS] != ELFCLASS64 ||
 	    eh.e_ident[EI_DATA] != ELFDATA2LSB || eh.e_machine != EM_X86_64 ||
-	    eh.e_phentsize != sizeof ph || eh.e_phnum > PHDRS_MAX)
+	    eh.e_phentsize != sizeof ph[0] || eh.e_phnum > PHDRS_MAX)
 		return -ENOEXEC;
 	x->elf = true;
+	if ((r = read_at(fd, ph, eh.e_phnum * sizeof ph[0],
+			 (off_t)eh.e_phoff)) < 0)
+		return r;
 	for (unsigned i = 0; i < eh.e_phnum; i++) {
-		if ((r = read_at(fd, &ph, sizeof ph,
-				 (off_t)(eh.e_phoff + i * sizeof ph))) < 0)
+		if (ph[i].p_type == PT_INTERP &&
+		    (r = read_interp(fd, &ph[i], x)) < 0)
 			return r;
-		if (ph.p_type == PT_INTERP && (r = read_interp(fd, &ph, x)) < 0)
-			return r;
-		if (ph.p_type == PT_NOTE)
-			scan_notes(fd, &ph, x);
+		if (ph[i].p_type == PT_NOTE)
+			scan_notes(fd, &ph[i], x);
 	}
 	return 0;
 }

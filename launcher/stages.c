@@ -177,9 +177,14 @@ static int drop_caps(void)
 			  SECBIT_KEEP_CAPS_LOCKED | SECBIT_NO_CAP_AMBIENT_RAISE |
 			  SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED) < 0)
 		return -errno;
-	for (unsigned long cap = 0; cap <= 63; cap++)
-		if (prctl(PR_CAPBSET_DROP, cap) < 0 && errno != EINVAL)
-			return -errno;
+	/* EINVAL: past the last capability this kernel knows. */
+	for (unsigned long cap = 0; cap <= 63; cap++) {
+		if (prctl(PR_CAPBSET_DROP, cap) == 0)
+			continue;
+		if (errno == EINVAL && cap > 0)
+			break;
+		return -errno;
+	}
 	if (prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0) < 0)
 		return -errno;
 	memset(d, 0, sizeof d);
