@@ -23,20 +23,11 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
-#include <linux/landlock.h>
 
 #include "child.h"
+#include "landlock-abi.h"
 #include "sandbox.h"
 
-#ifndef LANDLOCK_ACCESS_FS_REFER
-#define LANDLOCK_ACCESS_FS_REFER (1ULL << 13)
-#endif
-#ifndef LANDLOCK_ACCESS_FS_TRUNCATE
-#define LANDLOCK_ACCESS_FS_TRUNCATE (1ULL << 14)
-#endif
-#ifndef LANDLOCK_ACCESS_FS_IOCTL_DEV
-#define LANDLOCK_ACCESS_FS_IOCTL_DEV (1ULL << 15)
-#endif
 
 #define FAILED_APPLY 200 /* the child's status when ocap_ll_apply failed */
 
