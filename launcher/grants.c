@@ -77,9 +77,6 @@ static int add_path_rights(ocap_plan *p, const char *path, ocap_rights_t r,
 	return 0;
 }
 
-hidden int ocap__plan_add_path(ocap_plan *p, const char *path,
-			       ocap_rights_t r, const char *where,
-			       bool runtime);
 int ocap__plan_add_path(ocap_plan *p, const char *path, ocap_rights_t r,
 			const char *where, bool runtime)
 {

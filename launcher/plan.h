@@ -76,6 +76,10 @@ hidden int ocap__plan_fail(ocap_plan *p, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 hidden int ocap__plan_warn(ocap_plan *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* grants.c: add a path grant (rights add up when the path repeats). */
+hidden int ocap__plan_add_path(ocap_plan *p, const char *path,
+			       ocap_rights_t r, const char *where,
+			       bool runtime);
 /* Format a table name for a net grant ("tcp:example.com:443"). */
 hidden int ocap__net_name(const struct ocap_net_grant *g, char *buf,
 			  size_t size);

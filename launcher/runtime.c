@@ -6,9 +6,6 @@
 
 #include "exe.h"
 
-hidden int ocap__plan_add_path(ocap_plan *p, const char *path,
-			       ocap_rights_t r, const char *where,
-			       bool runtime);
 
 /* What an unmodified dynamically linked program needs to start: the
  * loader's libraries and cache, locale and time zone data, and the
