@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * ocapsh: run a program with exactly the granted capabilities.
+ * ocapsh: run a program with exactly the granted capabilities, or, with
+ * no program, -c or -f, be a shell that runs each command so (shell.h).
  * Exit status as env(1): 125 for ocapsh's own failures, 126 cannot
  * execute, 127 not found, else the program's (128+N for signal N).
  */
 #include <err.h>
 #include <errno.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -13,10 +15,13 @@
 
 #include <ocap/launch.h>
 
+#include "shell.h"
+
 #define EXIT_LAUNCHER 125
 
 static const char usage_text[] =
 	"usage: ocapsh [options] [--] program [argument ...]\n"
+	"       ocapsh [options] [-c string | -f script]\n"
 	"\n"
 	"Grants:\n"
 	"  --ro PATH               read and list PATH\n"
@@ -37,6 +42,9 @@ static const char usage_text[] =
 	"  --rlimit NAME=VALUE     core, nofile, nproc, as, cpu, fsize\n"
 	"  --best-effort           run even when a grant cannot be enforced\n"
 	"  -v, --verbose           log each denial the broker makes\n"
+	"Shell (no program: interactive, or a script on standard input):\n"
+	"  -c STRING               run the commands in STRING\n"
+	"  -f SCRIPT               run the commands in the file SCRIPT\n"
 	"Other:\n"
 	"  --explain[=json]        print the plan and exit\n"
 	"  -h, --help              print this help and exit\n"
@@ -51,21 +59,48 @@ static _Noreturn void usage(int status)
 struct args {
 	int explain; /* 0 no, 1 text, 2 json */
 	char **prog;
+	char shell;       /* 0 (a program), 'c', 'f' or 'i': see shell.h */
+	const char *text; /* -c STRING, -f SCRIPT */
+	char **opt, **val; /* the options, for the shell's grants */
+	size_t n;
 };
+
+/* -c STRING or -f SCRIPT ends the command line. */
+static bool shell_option(int argc, char **argv, int i, struct args *a)
+{
+	if (strcmp(argv[i], "-c") && strcmp(argv[i], "-f"))
+		return false;
+	if (i + 1 >= argc)
+		errx(EXIT_LAUNCHER, "argument %d: %s: missing value", i,
+		     argv[i]);
+	if (i + 2 < argc)
+		errx(EXIT_LAUNCHER, "argument %d: nothing may follow %s %s",
+		     i + 2, argv[i], argv[i + 1]);
+	a->shell = argv[i][1];
+	a->text = argv[i + 1];
+	return true;
+}
 
 /* Options up to the program; each is handed to the plan as it comes. */
 static void parse(ocap_plan *p, int argc, char **argv, struct args *a)
 {
+	bool dashdash = false;
 	int i;
 
+	if (!(a->opt = calloc((size_t)argc, sizeof *a->opt)) ||
+	    !(a->val = calloc((size_t)argc, sizeof *a->val)))
+		errx(EXIT_LAUNCHER, "out of memory");
 	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
 		char *opt = argv[i], *eq, *val = NULL, where[32];
 		int arity;
 
 		if (!strcmp(opt, "--")) {
+			dashdash = true;
 			i++;
 			break;
 		}
+		if (shell_option(argc, argv, i, a))
+			return;
 		if (!strcmp(opt, "-h") || !strcmp(opt, "--help"))
 			usage(0);
 		if (!strcmp(opt, "--version")) {
@@ -98,6 +133,12 @@ static void parse(ocap_plan *p, int argc, char **argv, struct args *a)
 		}
 		if (ocap_plan_option(p, opt, val, where, NULL) < 0)
 			errx(EXIT_LAUNCHER, "%s", ocap_plan_error(p));
+		a->opt[a->n] = opt;
+		a->val[a->n++] = val;
+	}
+	if (i >= argc && !dashdash) {
+		a->shell = 'i';
+		return;
 	}
 	if (i >= argc) {
 		warnx("no program given");
@@ -128,13 +169,26 @@ static _Noreturn void fail(ocap_plan *p, int r)
 
 int main(int argc, char **argv)
 {
-	struct args a = { 0, NULL };
+	struct args a = { 0 };
 	ocap_plan *p;
 	int r, status = 0;
 
 	if (ocap_plan_new(&p) < 0)
 		errx(EXIT_LAUNCHER, "out of memory");
 	parse(p, argc, argv, &a);
+	if (a.shell) {
+		if (a.explain)
+			errx(EXIT_LAUNCHER, "--explain needs a program\n"
+			     "Hint: the shell's explain builtin shows what a "
+			     "command would receive");
+		ocap_plan_free(p);
+		status = sh_main(a.shell, a.text, a.opt, a.val, a.n);
+		free(a.opt);
+		free(a.val);
+		return status;
+	}
+	free(a.opt);
+	free(a.val);
 	if ((r = ocap_plan_program(p, a.prog)) < 0)
 		errx(r == -ENOENT ? 127 : r == -EACCES ? 126 : EXIT_LAUNCHER,
 		     "%s", ocap_plan_error(p));

@@ -111,12 +111,13 @@ static void signal_children(int sig)
 	}
 }
 
-/* SIGINT and SIGQUIT typed at a terminal reach the program directly (it
- * is the foreground process group); only when there is no terminal are
- * they the broker's to pass on. */
-static void forward(struct broker *b, int sig)
+/* A signal the kernel sent (a terminal's interrupt or quit key, or its
+ * hangup) went to the whole foreground process group, the program
+ * included: passing it on would deliver it twice.  One a process sent
+ * (kill(2): SI_USER, SI_TKILL, SI_QUEUE) was meant for the program. */
+static void forward(struct broker *b, int sig, int code)
 {
-	if ((sig == SIGINT || sig == SIGQUIT) && !b->fwd_tty_sigs)
+	if (code == SI_KERNEL)
 		return;
 	reap(b); /* a program that has exited is not signalled */
 	if (!b->child_done)
@@ -131,7 +132,7 @@ static void signal_event(struct broker *b, int i)
 
 	while (read(b->slots[i].fd, &si, sizeof si) == (ssize_t)sizeof si)
 		if (si.ssi_signo != SIGCHLD)
-			forward(b, (int)si.ssi_signo);
+			forward(b, (int)si.ssi_signo, si.ssi_code);
 	reap(b);
 }
 
@@ -174,7 +175,6 @@ static int signals_start(struct broker *b)
 		return i;
 	}
 	broker_slot_want(b, i, POLLIN);
-	b->fwd_tty_sigs = !isatty(STDIN_FILENO);
 	return 0;
 }
 

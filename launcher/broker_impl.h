@@ -81,7 +81,6 @@ struct broker {
 	pid_t child;
 	int status;
 	bool child_done, no_children;
-	bool fwd_tty_sigs; /* forward SIGINT and SIGQUIT too */
 	bool sigs_set;
 	sigset_t oldmask;
 	struct sigaction oldchld;

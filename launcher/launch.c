@@ -40,18 +40,58 @@ static bool beneath(const char *a, const char *b)
 	       (len == 1 || (!strncmp(a, b, len) && b[len] == '/'));
 }
 
+/* Where a grant really is: symlinks resolved (the parent's, for a file
+ * that is to be created), so that an alias cannot hide a nesting. */
+static char *real_name(const char *name)
+{
+	char *r = realpath(name, NULL), *slash, *dir;
+
+	if (r || !(slash = strrchr(name, '/')))
+		return r ? r : strdup(name);
+	dir = strndup(name, (size_t)(slash - name));
+	r = dir ? realpath(*dir ? dir : "/", NULL) : NULL;
+	free(dir);
+	if (r) {
+		char *full;
+		int n = asprintf(&full, "%s%s", strcmp(r, "/") ? r : "", slash);
+		free(r);
+		return n < 0 ? NULL : full;
+	}
+	return strdup(name);
+}
+
+static void free_names(char **v, size_t n)
+{
+	for (size_t i = 0; v && i < n; i++)
+		free(v[i]);
+	free(v);
+}
+
 static int check_nesting(ocap_plan *p)
 {
-	char more[128];
+	char more[128], **real = calloc(p->npaths + 1, sizeof *real);
 
+	if (!real)
+		return -ENOMEM;
+	for (size_t i = 0; i < p->npaths; i++)
+		if (!(real[i] = real_name(p->paths[i].name))) {
+			free_names(real, p->npaths);
+			return -ENOMEM;
+		}
 	for (size_t i = 0; i < p->npaths; i++) {
 		const struct ocap_path_grant *a = &p->paths[i];
 		for (size_t j = 0; j < p->npaths; j++) {
 			const struct ocap_path_grant *b = &p->paths[j];
 			ocap_rights_t m;
-			if (i == j || b->runtime || !beneath(a->name, b->name) ||
+			/* Nested as written (a link planted in a wider grant
+			 * must not be named to reach out of it) or in the real
+			 * tree (an alias must not hide a nesting). */
+			if (i == j || b->runtime ||
+			    !(beneath(a->name, b->name) ||
+			      beneath(real[i], real[j])) ||
 			    !(m = gained(a, b)))
 				continue;
+			free_names(real, p->npaths);
 			ocap_rights_format(m, more, sizeof more);
 			return ocap__plan_fail(
 				p, -EINVAL,
@@ -61,6 +101,7 @@ static int check_nesting(ocap_plan *p)
 				a->where, more);
 		}
 	}
+	free_names(real, p->npaths);
 	return 0;
 }
 

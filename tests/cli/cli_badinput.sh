@@ -103,6 +103,10 @@ b nested-fewer-rights 'argument 5' "$T/D/sub" \
 	: "$O" --rw "$M" --rw "$T/D" --ro "$T/D/sub" "${RUN[@]}"
 b nested-fewer-rights-first 'argument 3' "$T/D/sub" \
 	: "$O" --rw "$M" --ro "$T/D/sub" --rw "$T/D" "${RUN[@]}"
+# The same nesting through a symlink: /alias/sub is /D/sub.
+ln -s "$T/D" "$T/alias"
+b nested-through-symlink 'argument 5' "$T/alias/sub" \
+	: "$O" --rw "$M" --rw "$T/D" --ro "$T/alias/sub" "${RUN[@]}"
 b connect-host-in-compat 'argument 3' 'tcp:127.0.0.1:8080' \
 	: "$O" --rw "$M" --connect 127.0.0.1:8080 "${RUN[@]}"
 
@@ -183,9 +187,10 @@ USAGE='usage: ocapsh [options] [--] program [argument ...]'
 t help 0 -o "%$USAGE" : "$O" --help
 t help-short 0 -o "%$USAGE" : "$O" -h
 t version 0 -o "/^ocapsh [0-9]+\.[0-9]+\.[0-9]+$" : "$O" --version
-# No program: a usage error; the usage follows the one-line error.
-t no-program 125 -e "%ocapsh: no program given" -e "~$USAGE" : "$O" --rw "$M"
+# No program: the capability shell, here reading an empty script from
+# /dev/null, so it exits 0 having run nothing.  "--" promises a program.
+t no-program-is-shell 0 : "$O" --rw "$M"
 t no-program-after-dashdash 125 -e "%ocapsh: no program given" : "$O" --rw "$M" --
-t no-arguments 125 -e "%ocapsh: no program given" : "$O"
+t no-arguments-is-shell 0 : "$O"
 
 finish
