@@ -231,7 +231,13 @@ static int read_command(struct session *s, char **cmd)
 
 	s->more = false;
 	for (;;) {
+		/* The terminal goes into editing mode before the prompt is
+		 * drawn: keys typed at once after it must not meet the
+		 * cooked terminal (which would echo them and turn ^D into
+		 * an end-of-file marker that raw mode then loses). */
+		el_set(s->el, EL_PREP_TERM, 1);
 		const char *line = el_gets(s->el, &n);
+		el_set(s->el, EL_PREP_TERM, 0);
 		if (!line) {
 			int e = n < 0 ? errno : 0;
 			free(buf);
