@@ -1,0 +1,23 @@
+/* SPDX-License-Identifier: MIT */
+#include <stdarg.h>
+
+#include "ov.h"
+
+#undef open64
+
+/* creat() and opendir() are musl's own: they call this. */
+OV_API int open(const char *path, int flags, ...)
+{
+	mode_t mode = 0;
+
+	if ((flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE) {
+		va_list ap;
+		va_start(ap, flags);
+		mode = va_arg(ap, mode_t);
+		va_end(ap);
+	}
+	return (int)ov_ret(ov_open(path, flags, mode));
+}
+
+OV_API __attribute__((weak, alias("open"))) int open64(const char *, int,
+							...);

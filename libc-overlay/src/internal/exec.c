@@ -1,0 +1,117 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "ov.h"
+
+/* The kernel's limits: the first line it reads, the nesting of "#!". */
+#define LINE_MAX_ 256
+#define DEPTH_MAX 4
+
+/* "#!interp [arg]" in the first bytes of fd: interp and arg (or NULL),
+ * cut in line.  Returns 1 for a script, 0 otherwise. */
+static int shebang(int fd, char *line, char **interp, char **arg)
+{
+	long n = ov_sys(SYS_pread64, fd, line, LINE_MAX_ - 1, 0);
+	char *p, *e;
+
+	if (n < 2 || line[0] != '#' || line[1] != '!')
+		return 0;
+	line[n] = '\0';
+	if ((e = strchr(line, '\n')))
+		*e = '\0';
+	for (p = line + 2; *p == ' ' || *p == '\t'; p++)
+		;
+	if (!*p)
+		return 0;
+	*interp = p;
+	p += strcspn(p, " \t");
+	*arg = NULL;
+	if (*p) {
+		*p++ = '\0';
+		while (*p == ' ' || *p == '\t')
+			p++;
+		for (e = p + strlen(p); e > p && (e[-1] == ' ' || e[-1] == '\t');)
+			*--e = '\0';
+		if (*p)
+			*arg = p;
+	}
+	return 1;
+}
+
+static int run(ocap_ns *ns, const char *path, char *const argv[],
+	       char *const envp[], int depth);
+
+/* A script: its interpreter, run through the namespace in turn, is given
+ * the script's path, as the kernel would give it, so that it opens the
+ * script there too (the kernel would give /dev/fd/N for a descriptor). */
+static int script(ocap_ns *ns, const char *path, char *interp, char *arg,
+		  char *const argv[], char *const envp[], int depth)
+{
+	size_t argc = 0, k = 0;
+	char **nargv;
+	int r;
+
+	while (argv && argv[argc])
+		argc++;
+	if (!(nargv = malloc((argc + 3) * sizeof *nargv)))
+		return -ENOMEM;
+	nargv[k++] = interp;
+	if (arg)
+		nargv[k++] = arg;
+	nargv[k++] = (char *)path;
+	for (size_t i = 1; i < argc; i++)
+		nargv[k++] = argv[i];
+	nargv[k] = NULL;
+	r = run(ns, interp, nargv, envp, depth + 1);
+	free(nargv);
+	return r;
+}
+
+static int run(ocap_ns *ns, const char *path, char *const argv[],
+	       char *const envp[], int depth)
+{
+	const ocap_cap *cap;
+	char line[LINE_MAX_], *interp, *arg;
+	struct stat st;
+	int fd, rfd, r;
+
+	if (depth > DEPTH_MAX)
+		return -ELOOP;
+	fd = ov_at_open(ns, AT_FDCWD, path, O_PATH | O_CLOEXEC, true, &cap);
+	if (fd < 0)
+		return fd;
+	r = ov_sys_fstatat(fd, "", &st, AT_EMPTY_PATH);
+	if (r == 0 && !S_ISREG(st.st_mode))
+		r = -EACCES;
+	if (r == 0 && cap && !(ocap_cap_rights(cap) & OCAP_RIGHT_EXEC))
+		r = -EACCES;
+	if (r < 0)
+		goto out;
+	/* Read the first line where the file can be read; a program that
+	 * may only be run is no script. */
+	rfd = ov_at_open(ns, AT_FDCWD, path, O_RDONLY | O_NONBLOCK | O_CLOEXEC,
+			 true, NULL);
+	if (rfd >= 0) {
+		int s = shebang(rfd, line, &interp, &arg);
+		ov_sys(SYS_close, rfd);
+		if (s) {
+			r = script(ns, path, interp, arg, argv, envp, depth);
+			goto out;
+		}
+	}
+	r = (int)ov_sys(SYS_execveat, fd, "", argv, envp, AT_EMPTY_PATH);
+out:
+	ov_sys(SYS_close, fd);
+	return r;
+}
+
+int ov_execve(const char *path, char *const argv[], char *const envp[])
+{
+	ocap_ns *ns = ov_ns();
+
+	if (!ns || !path)
+		return (int)ov_sys(SYS_execve, path, argv, envp);
+	return run(ns, path, argv, envp, 0);
+}

@@ -1,0 +1,59 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <pthread.h>
+
+#include "ov.h"
+
+static pthread_once_t once = PTHREAD_ONCE_INIT;
+static ocap_ns *root;
+/* Set while this thread fetches the table: libocap's own calls (fstat
+ * on what it received, for one) come back here and must go to the
+ * kernel, not wait for themselves. */
+static __thread bool fetching;
+
+/* The namespace starts where the kernel's working directory is, when
+ * that is inside a capability (ocapsh leaves the program where it was
+ * started, and capabilities are named by their host paths); elsewhere
+ * at "/".  chdir() keeps the two in step, so an exec'd child starts in
+ * the same place. */
+static void start_cwd(ocap_ns *ns)
+{
+	char cwd[OV_PATH];
+	long n = ov_sys(SYS_getcwd, cwd, sizeof cwd);
+
+	if (n > 1 && cwd[0] == '/')
+		ocap_ns_chdir(ns, cwd);
+}
+
+static void init(void)
+{
+	ocap_ns *ns;
+	int r;
+
+	fetching = true;
+	r = ocap_root(&ns);
+	if (r < 0 && r != -ENOENT && ocap_ns_new(&ns) < 0)
+		r = -ENOENT; /* cannot even say "nothing": fail open to the
+			      * kernel, which refuses global paths in native
+			      * mode */
+	if (r == 0)
+		start_cwd(ns);
+	if (r != -ENOENT) /* -ENOENT: not in a sandbox, plain musl */
+		root = ns;
+	fetching = false;
+}
+
+ocap_ns *ov_ns(void)
+{
+	if (fetching)
+		return NULL;
+	pthread_once(&once, init);
+	return root;
+}
+
+/* Fetched before main: a program may close or reuse descriptor 3 (the
+ * root descriptor) before its first path. */
+__attribute__((constructor)) static void fetch_early(void)
+{
+	ov_ns();
+}

@@ -1,0 +1,14 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * listen(2).  Inside a sandbox the broker listens on the socket only when
+ * it is bound to a --listen address: on an unbound socket listen() would
+ * pick a port of its own, so that is EACCES.
+ */
+#include "net.h" /* first: it sets the feature macros */
+
+OV_API int listen(int fd, int backlog)
+{
+	if (!ov_ns())
+		return (int)ov_ret(ov_sys(SYS_listen, fd, backlog));
+	return (int)ov_ret(ocap_listen(fd, backlog));
+}

@@ -1,0 +1,21 @@
+/* SPDX-License-Identifier: MIT */
+#include "ov.h"
+
+#undef fstatat64
+
+/* stat(), lstat() and fstat() are musl's own: they call this. */
+OV_API int fstatat(int fd, const char *restrict path, struct stat *restrict st,
+		   int flag)
+{
+	ocap_ns *ns;
+
+	/* fstat() first: it is no path, and libocap's table fetch calls it. */
+	if (path && !*path && fd != AT_FDCWD && (flag & AT_EMPTY_PATH))
+		return (int)ov_ret(ov_sys_fstatat(fd, path, st, flag));
+	if (path && ov_global(fd, path) && (ns = ov_ns()))
+		return (int)ov_ret(ov_ns_fstatat(ns, path, st, flag));
+	return (int)ov_ret(ov_sys_fstatat(fd, path, st, flag));
+}
+
+OV_API __attribute__((weak, alias("fstatat"))) int
+fstatat64(int, const char *restrict, struct stat *restrict, int);

@@ -1,0 +1,11 @@
+/* SPDX-License-Identifier: MIT */
+#include "ov.h"
+
+OV_API int mkdirat(int fd, const char *path, mode_t mode)
+{
+	ocap_ns *ns = ov_ns();
+
+	if (ns && path && ov_global(fd, path))
+		return (int)ov_ret(ocap_ns_mkdir(ns, path, mode));
+	return (int)ov_ret(ov_sys(SYS_mkdirat, fd, path, mode));
+}

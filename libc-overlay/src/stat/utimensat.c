@@ -1,0 +1,82 @@
+/* SPDX-License-Identifier: MIT */
+#include <errno.h>
+#include <sys/time.h>
+
+#include "ov.h"
+
+#define NS_SPECIAL(ns) ((ns) == UTIME_NOW || (ns) == UTIME_OMIT)
+
+/* Kernels before 2.6.22 have futimesat and utimes only, as in musl. */
+static long old_kernel(int fd, const char *path, const struct timespec *times)
+{
+	long *tv = 0, tmp[4], r;
+
+	if (times) {
+		tv = tmp;
+		for (int i = 0; i < 2; i++) {
+			if ((unsigned long)times[i].tv_nsec >= 1000000000UL)
+				return NS_SPECIAL(times[i].tv_nsec) ? -ENOSYS
+								    : -EINVAL;
+			tmp[2 * i] = times[i].tv_sec;
+			tmp[2 * i + 1] = times[i].tv_nsec / 1000;
+		}
+	}
+	r = ov_sys(SYS_futimesat, fd, path, tv);
+	if (r != -ENOSYS || fd != AT_FDCWD)
+		return r;
+	return ov_sys(SYS_utimes, path, tv);
+}
+
+/*
+ * Inside a sandbox a path may be given the current time only, as touch(1)
+ * does (the seccomp program allows that on a descriptor): the file is
+ * opened beneath its capability, which must hold write, and its time set
+ * there.  Times of one's own choosing only an owner may set, and Landlock
+ * checks none: refused (EPERM).
+ */
+static int ns_utimensat(ocap_ns *ns, int fd, const char *path,
+			const struct timespec *times, int flags)
+{
+	const ocap_cap *cap;
+	int f, r;
+
+	if (flags & ~AT_SYMLINK_NOFOLLOW)
+		return -EINVAL;
+	if (times)
+		return ov_ns_refused(ns, fd, path,
+				     !(flags & AT_SYMLINK_NOFOLLOW));
+	f = ov_at_open(ns, fd, path, O_RDONLY | O_NONBLOCK | O_NOCTTY |
+			       O_CLOEXEC, !(flags & AT_SYMLINK_NOFOLLOW), &cap);
+	if (f == -EACCES) /* write without read */
+		f = ov_at_open(ns, fd, path,
+			       O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC,
+			       !(flags & AT_SYMLINK_NOFOLLOW), &cap);
+	if (f == -ELOOP && (flags & AT_SYMLINK_NOFOLLOW))
+		return -EPERM; /* a link's own time: not through a descriptor */
+	if (f < 0)
+		return f;
+	r = cap && !(ocap_cap_rights(cap) & OCAP_RIGHT_WRITE) ? -EACCES : 0;
+	if (r == 0)
+		r = (int)ov_sys(SYS_utimensat, f, 0, 0, 0);
+	ov_sys(SYS_close, f);
+	return r;
+}
+
+/* utime(), utimes(), lutimes(), futimesat(), futimens() and futimes()
+ * are musl's own: they call this. */
+OV_API int utimensat(int fd, const char *path, const struct timespec times[2],
+		     int flags)
+{
+	ocap_ns *ns;
+	long r;
+
+	if (times && times[0].tv_nsec == UTIME_NOW &&
+	    times[1].tv_nsec == UTIME_NOW)
+		times = 0;
+	if (path && (ns = ov_ns()))
+		return (int)ov_ret(ns_utimensat(ns, fd, path, times, flags));
+	r = ov_sys(SYS_utimensat, fd, path, times, flags);
+	if (r == -ENOSYS && !flags)
+		r = old_kernel(fd, path, times);
+	return (int)ov_ret(r);
+}

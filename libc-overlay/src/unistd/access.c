@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: MIT */
+#include <unistd.h>
+
+#include "ov.h"
+
+OV_API int access(const char *path, int amode)
+{
+	ocap_ns *ns = ov_ns();
+
+	if (ns && path)
+		return (int)ov_ret(ov_ns_faccessat(ns, AT_FDCWD, path, amode, 0));
+	return (int)ov_ret(ov_sys(SYS_access, path, amode));
+}

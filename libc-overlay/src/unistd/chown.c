@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: MIT */
+#include <unistd.h>
+
+#include "ov.h"
+
+OV_API int chown(const char *path, uid_t uid, gid_t gid)
+{
+	ocap_ns *ns = ov_ns();
+
+	if (ns && path)
+		return (int)ov_ret(ov_ns_refused(ns, AT_FDCWD, path, true));
+	return (int)ov_ret(ov_sys(SYS_chown, path, uid, gid));
+}
