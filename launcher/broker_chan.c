@@ -23,8 +23,10 @@
 #include "broker_impl.h"
 #include "netgrant.h"
 
-static void out_clear(struct out *o)
+void broker_chan_out_clear(struct out *o)
 {
+	if (o->kind == OUT_OPENED)
+		close(o->fd);
 	free(o->addrs);
 	memset(o, 0, sizeof *o);
 }
@@ -51,7 +53,7 @@ void broker_chan_drop(struct broker *b, int i)
 		if (b->slots[j].type == SLOT_JOB && b->slots[j].owner == i &&
 		    b->slots[j].owner_id == s->id)
 			broker_job_cancel(b, j);
-	out_clear(&s->out);
+	broker_chan_out_clear(&s->out);
 	if (!s->root)
 		close(s->fd);
 	b->nchans--;
@@ -107,6 +109,12 @@ static bool out_fill(const struct broker *b, const struct out *o,
 		addr_msg(&o->addrs[o->pos], m);
 		return false;
 	}
+	if (o->kind == OUT_OPENED) {
+		m->type = OCAP_MSG_OPENED;
+		m->nfds = 1;
+		m->fds[0] = o->fd;
+		return true;
+	}
 	m->type = o->kind == OUT_TABLE ? OCAP_MSG_TABLE_END : OCAP_MSG_REPLY;
 	m->fields = o->kind == OUT_TABLE ? OCAP_F_COUNT : OCAP_F_STATUS;
 	m->status = o->status;
@@ -136,7 +144,7 @@ void broker_chan_flush(struct broker *b, int i)
 			return;
 		}
 		if (r < 0 || last)
-			out_clear(&s->out);
+			broker_chan_out_clear(&s->out);
 		else
 			s->out.pos++;
 	}
@@ -147,7 +155,7 @@ void broker_chan_reply(struct broker *b, int i, uint32_t seq, int32_t status)
 {
 	struct out *o = &b->slots[i].out;
 
-	out_clear(o);
+	broker_chan_out_clear(o);
 	o->kind = OUT_REPLY;
 	o->seq = seq;
 	o->status = status;
@@ -181,7 +189,7 @@ static void table(struct broker *b, int i, uint32_t seq)
 {
 	struct out *o = &b->slots[i].out;
 
-	out_clear(o);
+	broker_chan_out_clear(o);
 	o->kind = OUT_TABLE;
 	o->seq = seq;
 	broker_chan_flush(b, i);
@@ -207,6 +215,9 @@ static void dispatch(struct broker *b, int i, struct ocap_msg *m)
 		break;
 	case OCAP_MSG_RESOLVE:
 		broker_resolve(b, i, m);
+		break;
+	case OCAP_MSG_OPEN:
+		broker_open(b, i, m);
 		break;
 	default:
 		/* A broker's message: the peer is a broker, or this is a

@@ -29,9 +29,9 @@
 
 enum slot_type { SLOT_FREE, SLOT_SIGNAL, SLOT_CHAN, SLOT_JOB };
 
-/* What a channel is writing: one reply, the table, or resolved addresses
- * followed by their REPLY. */
-enum out_kind { OUT_NONE, OUT_REPLY, OUT_TABLE, OUT_ADDRS };
+/* What a channel is writing: one reply, the table, resolved addresses
+ * followed by their REPLY, or a file the broker opened. */
+enum out_kind { OUT_NONE, OUT_REPLY, OUT_TABLE, OUT_ADDRS, OUT_OPENED };
 
 struct out {
 	int kind;
@@ -40,6 +40,7 @@ struct out {
 	size_t pos; /* next table item or address */
 	struct sockaddr_storage *addrs; /* OUT_ADDRS, owned */
 	size_t naddrs;
+	int fd; /* OUT_OPENED, owned */
 };
 
 struct slot {
@@ -110,6 +111,8 @@ hidden void broker_chan_event(struct broker *b, int i, short revents);
 hidden void broker_chan_reply(struct broker *b, int i, uint32_t seq,
 			      int32_t status);
 hidden void broker_chan_flush(struct broker *b, int i);
+/* Forget what o was to write, closing what it owns. */
+hidden void broker_chan_out_clear(struct out *o);
 /* What an idle channel waits for. */
 hidden void broker_chan_idle(struct broker *b, int i);
 hidden int broker_items_new(struct broker *b);
@@ -124,5 +127,8 @@ hidden void broker_resolve(struct broker *b, int i, struct ocap_msg *m);
 hidden void broker_job_event(struct broker *b, int i, short revents);
 /* End a job whose channel is gone: the connect goes on in the kernel. */
 hidden void broker_job_cancel(struct broker *b, int i);
+
+/* broker_open.c: OPEN, answered with OPENED or a REPLY. */
+hidden void broker_open(struct broker *b, int i, struct ocap_msg *m);
 
 #endif

@@ -106,7 +106,8 @@ int ocap__open_in(const ocap_cap *cap, const char *rel, int flags,
 			return -EEXIST;
 		if (f & O_DIRECTORY)
 			return -ENOTDIR;
-		fd = ocap__reopen(cap->fd, f);
+		fd = cap->brokered ? ocap__broker_open(cap->name, f)
+				   : ocap__reopen(cap->fd, f);
 	} else {
 		fd = ocap__openat2(cap->fd, rel, f, mode);
 	}
@@ -490,6 +491,23 @@ struct derive_arg {
 	char *abs;
 };
 
+/* A file from the broker stays one the broker reopens: the copy shares
+ * the O_PATH descriptor's description, which holds no state. */
+static int derive_brokered(const ocap_cap *cap, struct derive_arg *a)
+{
+	int fd = fcntl(cap->fd, F_DUPFD_CLOEXEC, 0), r;
+
+	if (fd < 0)
+		return -errno;
+	if ((r = ocap__cap_new(fd, OCAP_KIND_FILE, a->rights, cap->name,
+			       a->out)) < 0) {
+		close(fd);
+		return r;
+	}
+	(*a->out)->brokered = true;
+	return 0;
+}
+
 static int op_derive(const ocap_cap *cap, const char *rel, void *arg)
 {
 	struct derive_arg *a = arg;
@@ -500,6 +518,8 @@ static int op_derive(const ocap_cap *cap, const char *rel, void *arg)
 		return denied(cap, rel, true);
 	if (cap->kind == OCAP_KIND_FILE && strcmp(rel, "."))
 		return -ENOTDIR;
+	if (cap->kind == OCAP_KIND_FILE && cap->brokered)
+		return derive_brokered(cap, a);
 	fd = cap->kind == OCAP_KIND_FILE
 		     ? ocap__reopen(cap->fd, O_PATH | O_CLOEXEC)
 		     : ocap__openat2(cap->fd, rel, O_PATH | O_CLOEXEC, 0);

@@ -25,6 +25,7 @@ struct ocap_cap {
 	char *name;
 	size_t name_len;
 	struct ocap_ns *ns; /* where it is mounted, or NULL */
+	bool brokered; /* from ocap_root(): the broker reopens a file */
 };
 
 struct ocap_ns {
@@ -80,6 +81,10 @@ hidden int ocap__open_in(const ocap_cap *cap, const char *rel, int flags,
 /* root.c: the descriptor $OCAP_ROOT names; -ENOENT when unset, -EBADF
  * when it names no open descriptor. */
 hidden int ocap__root_fd(void);
+
+/* net.c: a new open file description for the file capability the
+ * broker granted at name, the rights checked by the broker. */
+hidden int ocap__broker_open(const char *name, int flags);
 
 /* cap.c */
 hidden int ocap__cap_new(int fd, int kind, ocap_rights_t rights,

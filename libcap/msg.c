@@ -32,6 +32,8 @@ static const struct spec {
 	[OCAP_MSG_RESOLVE] = { OCAP_F_NAME, OCAP_F_PORT, 0 },
 	[OCAP_MSG_ADDR] = { OCAP_F_ADDR, 0, 0 },
 	[OCAP_MSG_SESSION] = { 0, 0, 1 },
+	[OCAP_MSG_OPEN] = { OCAP_F_NAME | OCAP_F_COUNT, 0, 0 },
+	[OCAP_MSG_OPENED] = { 0, 0, 1 },
 };
 
 static bool addr_ok(const struct sockaddr_storage *a, uint32_t len)

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The client side of the broker's network services.  Requests go over a
- * private session (ocap_session() on $OCAP_ROOT) that each process opens
- * on first use: a forked child opens its own, so that no reply reaches the
- * wrong process.  One request is on the session at a time, under a mutex,
+ * The client side of the broker's services: the network, and reopening a
+ * file granted on its own.  Requests go over a private session
+ * (ocap_session() on $OCAP_ROOT) that each process opens on first use: a
+ * forked child opens its own, so that no reply reaches the wrong process.  One request is on the session at a time, under a mutex,
  * and every reply must carry its request's sequence number.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <poll.h>
 #include <stddef.h>
 #include <string.h>
@@ -127,20 +128,42 @@ static void build(const struct call *c, struct ocap_msg *m)
 		memcpy(&m->addr, c->addr, c->len);
 		m->addr_len = c->len;
 	}
-	if (c->type == OCAP_MSG_LISTEN) {
+	if (c->type == OCAP_MSG_LISTEN || c->type == OCAP_MSG_OPEN) {
 		m->fields |= OCAP_F_COUNT;
 		m->count = c->count;
 	}
 	if (c->name) {
-		m->fields |= OCAP_F_NAME | OCAP_F_PORT;
+		m->fields |= OCAP_F_NAME;
 		m->name_len = (uint16_t)strlen(c->name);
 		memcpy(m->name, c->name, m->name_len + 1u);
+	}
+	if (c->type == OCAP_MSG_RESOLVE) {
+		m->fields |= OCAP_F_PORT;
 		m->port = c->port;
 	}
 }
 
+/* Whether m may answer c, as one of got ADDR messages so far. */
+static bool answers(const struct ocap_msg *m, const struct call *c,
+		    size_t got)
+{
+	bool resolve = c->type == OCAP_MSG_RESOLVE;
+	bool open = c->type == OCAP_MSG_OPEN;
+
+	switch (m->type) {
+	case OCAP_MSG_REPLY:
+		return !open || m->status < 0;
+	case OCAP_MSG_ADDR:
+		return resolve && got < RESOLVE_MAX;
+	case OCAP_MSG_OPENED:
+		return open;
+	}
+	return false;
+}
+
 /* Read the answer to request seq: ADDR messages (kept in c->addrs) and
- * the REPLY.  Returns its status, or for RESOLVE how many were kept. */
+ * the REPLY, or OPENED.  Returns its status, for RESOLVE how many were
+ * kept, for OPEN the descriptor. */
 static int answer(int fd, uint32_t seq, struct call *c)
 {
 	struct ocap_msg *m = &sess.m;
@@ -150,11 +173,13 @@ static int answer(int fd, uint32_t seq, struct call *c)
 	for (;;) {
 		if ((r = ocap_msg_recv(fd, m)) < 0)
 			return session_fail(r);
-		if (m->seq != seq || (m->type != OCAP_MSG_REPLY &&
-				      (m->type != OCAP_MSG_ADDR || !c->name ||
-				       got == RESOLVE_MAX))) {
+		if (m->seq != seq || !answers(m, c, got)) {
 			ocap_msg_close_fds(m);
 			return session_fail(-EBADMSG);
+		}
+		if (m->type == OCAP_MSG_OPENED) {
+			m->nfds = 0;
+			return m->fds[0];
 		}
 		if (m->type == OCAP_MSG_ADDR) {
 			if (got < c->n)
@@ -162,7 +187,7 @@ static int answer(int fd, uint32_t seq, struct call *c)
 			got++;
 			continue;
 		}
-		if (m->status < 0 || !c->name)
+		if (m->status < 0 || c->type != OCAP_MSG_RESOLVE)
 			return m->status;
 		if (!(m->fields & OCAP_F_COUNT) || m->count != got)
 			return session_fail(-EBADMSG);
@@ -255,4 +280,19 @@ int ocap_resolve(const char *host, uint16_t port,
 	if (strlen(host) > OCAP_NAME_MAX)
 		return -ENAMETOOLONG;
 	return call(&c);
+}
+
+int ocap__broker_open(const char *name, int flags)
+{
+	struct call c = { .type = OCAP_MSG_OPEN, .sock = -1, .name = name,
+			  .count = (uint32_t)(flags & ~O_CLOEXEC) };
+	int fd = call(&c);
+
+	/* Received close-on-exec; kept so only when asked for. */
+	if (fd >= 0 && !(flags & O_CLOEXEC) && fcntl(fd, F_SETFD, 0) < 0) {
+		int e = errno;
+		close(fd);
+		return -e;
+	}
+	return fd;
 }

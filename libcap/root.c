@@ -171,6 +171,10 @@ static void root_init(void)
 	}
 	root.err = ocap_ns_fetch(s, &root.ns);
 	close(s);
+	/* The broker holds these files too, and can reopen them where this
+	 * process may not (a native program cannot open /proc). */
+	for (size_t k = 0; root.err == 0 && k < root.ns->n; k++)
+		root.ns->caps[k]->brokered = true;
 }
 
 int ocap_root(ocap_ns **out)

@@ -235,7 +235,9 @@ enum ocap_msg_type {
 	OCAP_MSG_RESOLVE = 8,     /* client: name (host), port */
 	OCAP_MSG_ADDR = 9,        /* broker: one resolved addr */
 	OCAP_MSG_SESSION = 10,    /* client: + one end of a private channel */
-	OCAP_MSG_TYPE_MAX = 10,
+	OCAP_MSG_OPEN = 11,       /* client: name (a file), count (flags) */
+	OCAP_MSG_OPENED = 12,     /* broker: + the file, newly opened */
+	OCAP_MSG_TYPE_MAX = 12,
 };
 
 /* Fields, as bits of ocap_msg.fields. */

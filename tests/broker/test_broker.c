@@ -53,9 +53,10 @@ static int sc_table(struct world *w)
 	int fd;
 
 	child_check(ocap_root(&ns), 0);
-	child_check(ocap_ns_count(ns), 2 + w->nnets);
+	child_check(ocap_ns_count(ns), 3 + w->nnets);
 	check_cap(ns, w->td.path, OCAP_KIND_DIR, OCAP_RIGHTS_RW, true);
 	check_cap(ns, w->file, OCAP_KIND_FILE, OCAP_RIGHTS_RO, true);
+	check_cap(ns, w->rwfile, OCAP_KIND_FILE, OCAP_RIGHTS_RW, true);
 	child_check(ocap_ns_find(ns, "/not-opened") == NULL, 1);
 	snprintf(name, sizeof name, "tcp:127.0.0.1:%u", w->port);
 	check_cap(ns, name, OCAP_KIND_ENDPOINT, OCAP_RIGHT_CONNECT, false);
@@ -812,7 +813,7 @@ static int sc_fallback(struct world *w)
 	int s = tcp_socket(AF_INET, 0), a;
 
 	child_check(ocap_root(&ns), 0);
-	child_check(ocap_ns_count(ns), 2 + w->nnets);
+	child_check(ocap_ns_count(ns), 3 + w->nnets);
 	child_check(connect_to(s, "127.0.0.1", w->port), 0);
 	child_check((a = accept4(w->lis, NULL, NULL, SOCK_CLOEXEC)) >= 0, 1);
 	exchange(s, a);
@@ -820,6 +821,121 @@ static int sc_fallback(struct world *w)
 	close(s);
 	probe();
 	child_check(broker_has_uring(w), 0);
+	return 0;
+}
+
+/* ---- reopening a file granted alone -------------------------------------- */
+
+/* Ask for name with flags over s: the descriptor, or the REPLY's status. */
+static int open_req(int s, const char *name, int flags)
+{
+	static struct ocap_msg m;
+	int r;
+
+	memset(&m, 0, sizeof m);
+	m.type = OCAP_MSG_OPEN;
+	m.seq = 31;
+	m.fields = OCAP_F_NAME | OCAP_F_COUNT;
+	m.name_len = (uint16_t)strlen(name);
+	memcpy(m.name, name, m.name_len + 1u);
+	m.count = (uint32_t)flags;
+	if ((r = ocap_msg_send(s, &m)) < 0 || (r = ocap_msg_recv(s, &m)) < 0)
+		return r;
+	child_check(m.seq, 31);
+	if (m.type == OCAP_MSG_OPENED)
+		return m.fds[0];
+	child_check(m.type, OCAP_MSG_REPLY);
+	return m.status;
+}
+
+/* fd reads as want from its start. */
+static void reads(int fd, const char *want)
+{
+	char buf[64] = "";
+
+	child_check(fd >= 0, 1);
+	child_check(pread(fd, buf, sizeof buf - 1, 0), (long)strlen(want));
+	child_check(strcmp(buf, want), 0);
+	close(fd);
+}
+
+static void open_raw(struct world *w, int s)
+{
+	char missing[PATH_MAX + 8];
+	int fd;
+
+	reads(open_req(s, w->file, O_RDONLY), "read only\n");
+	fd = open_req(s, w->rwfile, O_RDWR);
+	child_check(pwrite(fd, "W", 1, 0), 1);
+	reads(fd, "Wead write\n");
+	fd = open_req(s, w->rwfile, O_WRONLY | O_CREAT | O_TRUNC);
+	child_check(write(fd, "read write\n", 11), 11);
+	close(fd);
+	reads(open_req(s, w->file, O_RDONLY | O_CREAT), "read only\n");
+	child_check(open_req(s, w->file, O_WRONLY), -EACCES);
+	child_check(logged(w, "ocapsh: denied open of "), 1);
+	child_check(open_req(s, w->file, O_RDWR), -EACCES);
+	child_check(open_req(s, w->file, O_RDONLY | O_TRUNC), -EACCES);
+	child_check(open_req(s, w->file, O_RDONLY | O_CREAT | O_EXCL), -EACCES);
+	child_check(open_req(s, w->rwfile, O_WRONLY | O_CREAT | O_EXCL),
+		    -EEXIST);
+	child_check(open_req(s, w->rwfile, O_RDONLY | O_DIRECTORY), -ENOTDIR);
+	child_check(open_req(s, w->td.path, O_RDONLY), -ENOENT);
+	snprintf(missing, sizeof missing, "%s/nope", w->td.path);
+	child_check(open_req(s, missing, O_RDONLY), -ENOENT);
+	child_check(open_req(s, "/not-opened", O_RDONLY), -ENOENT);
+	fd = open_req(s, w->file, O_PATH);
+	child_check(fd >= 0, 1);
+	child_check(fcntl(fd, F_GETFL) & O_PATH, O_PATH);
+	close(fd);
+}
+
+/* Through libocap: a file from ocap_root() is reopened by the broker. */
+static void open_lib(struct world *w)
+{
+	const ocap_cap *c;
+	ocap_cap *d;
+	ocap_ns *ns;
+	int fd;
+
+	child_check(ocap_root(&ns), 0);
+	fd = ocap_ns_open(ns, w->file, O_RDONLY, 0);
+	child_check(fcntl(fd, F_GETFD), 0);
+	reads(fd, "read only\n");
+	fd = ocap_ns_open(ns, w->file, O_RDONLY | O_CLOEXEC, 0);
+	child_check(fcntl(fd, F_GETFD), FD_CLOEXEC);
+	reads(fd, "read only\n");
+	fd = ocap_ns_open(ns, w->rwfile, O_WRONLY | O_APPEND | O_CLOEXEC, 0);
+	child_check(write(fd, "more\n", 5), 5);
+	close(fd);
+	reads(ocap_ns_open(ns, w->rwfile, O_RDONLY | O_CLOEXEC, 0),
+	      "read write\nmore\n");
+	child_check(ocap_ns_open(ns, w->file, O_WRONLY | O_CLOEXEC, 0),
+		    -EACCES);
+	child_check(ocap_ns_open(ns, w->rwfile, O_RDWR | O_CREAT | O_EXCL, 0),
+		    -EEXIST);
+	child_check(ocap_lookup(w->rwfile, &c), 0);
+	child_check(ocap_cap_derive(c, ".", OCAP_RIGHTS_RO, &d), 0);
+	reads(ocap_openat(d, ".", O_RDONLY | O_CLOEXEC, 0),
+	      "read write\nmore\n");
+	child_check(ocap_openat(d, ".", O_WRONLY | O_CLOEXEC, 0), -EACCES);
+	ocap_cap_close(d);
+}
+
+static int sc_open(struct world *w)
+{
+	int base, s;
+
+	probe();
+	base = broker_fds(w);
+	s = ocap_session(root_fd());
+	child_check(s >= 0, 1);
+	open_raw(w, s);
+	child_check(broker_fds_settle(w, base + 1), 1);
+	close(s);
+	open_lib(w);
+	/* The library's session (opened by probe()) is the only one. */
+	child_check(broker_fds_settle(w, base), 1);
 	return 0;
 }
 
@@ -859,6 +975,11 @@ static void test_hostile(void **state)
 static void test_cap(void **state)
 {
 	run_expect(state, 0, sc_cap, 0);
+}
+
+static void test_open(void **state)
+{
+	run_expect(state, 0, sc_open, 0);
 }
 
 static void test_bind(void **state)
@@ -957,6 +1078,7 @@ int main(void)
 		BOTH(test_clients_die),
 		BOTH(test_hostile),
 		BOTH(test_cap),
+		BOTH(test_open),
 		BOTH(test_bind),
 		BOTH(test_resolve),
 		BOTH(test_star),

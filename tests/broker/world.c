@@ -179,13 +179,15 @@ static ocap_plan *plan_build(struct world *w)
 {
 	int dir = open(w->td.path, O_PATH | O_DIRECTORY | O_CLOEXEC);
 	int file = open(w->file, O_PATH | O_CLOEXEC);
+	int rwfile = open(w->rwfile, O_PATH | O_CLOEXEC);
 	ocap_plan *p;
 
-	if (dir < 0 || file < 0 || ocap_plan_new(&p) < 0)
+	if (dir < 0 || file < 0 || rwfile < 0 || ocap_plan_new(&p) < 0)
 		return NULL;
 	p->verbose = 1;
 	if (add_path(p, w->td.path, OCAP_RIGHTS_RW, dir, OCAP_KIND_DIR) < 0 ||
 	    add_path(p, w->file, OCAP_RIGHTS_RO, file, OCAP_KIND_FILE) < 0 ||
+	    add_path(p, w->rwfile, OCAP_RIGHTS_RW, rwfile, OCAP_KIND_FILE) < 0 ||
 	    add_path(p, "/not-opened", OCAP_RIGHTS_RO, -1, 0) < 0 ||
 	    plan_nets(p, w) < 0 || ocap__net_resolve(p) < 0)
 		return NULL;
@@ -288,6 +290,8 @@ void run_start(struct run *r, int mode, int flags, scenario fn)
 	assert_ret(tree_write(w->td.path, "hello", "hello, world\n"), 0);
 	assert_ret(tree_write(w->td.path, "ro-file", "read only\n"), 0);
 	snprintf(w->file, sizeof w->file, "%s/ro-file", w->td.path);
+	assert_ret(tree_write(w->td.path, "rw-file", "read write\n"), 0);
+	snprintf(w->rwfile, sizeof w->rwfile, "%s/rw-file", w->td.path);
 	snprintf(w->log, sizeof w->log, "%s/broker.log", w->td.path);
 	snprintf(w->marker, sizeof w->marker, "%s/marker", w->td.path);
 	assert_ret(pipe2(w->ready, O_CLOEXEC), 0);

@@ -33,6 +33,7 @@ struct world {
 	int mode, flags;
 	struct tmpdir td;      /* granted read-write as a directory */
 	char file[PATH_MAX];   /* granted read-only */
+	char rwfile[PATH_MAX]; /* granted read-write */
 	char log[PATH_MAX];    /* the broker's stderr */
 	char marker[PATH_MAX]; /* written by lingering descendants */
 	int ready[2];          /* the client tells the test it is ready */

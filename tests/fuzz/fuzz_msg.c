@@ -116,6 +116,8 @@ static const struct {
 	[OCAP_MSG_RESOLVE] = { OCAP_F_NAME, OCAP_F_PORT, 0 },
 	[OCAP_MSG_ADDR] = { OCAP_F_ADDR, 0, 0 },
 	[OCAP_MSG_SESSION] = { 0, 0, 1 },
+	[OCAP_MSG_OPEN] = { OCAP_F_NAME | OCAP_F_COUNT, 0, 0 },
+	[OCAP_MSG_OPENED] = { 0, 0, 1 },
 };
 
 static bool addr_valid(const struct ocap_msg *m)

@@ -232,6 +232,19 @@ static void b_session(struct ocap_msg *m)
 	msg_init(m, OCAP_MSG_SESSION, 22);
 }
 
+static void b_open(struct ocap_msg *m)
+{
+	msg_init(m, OCAP_MSG_OPEN, 23);
+	set_name(m, "/etc/hostname");
+	m->fields |= OCAP_F_COUNT;
+	m->count = O_RDWR | O_TRUNC;
+}
+
+static void b_opened(struct ocap_msg *m)
+{
+	msg_init(m, OCAP_MSG_OPENED, 24);
+}
+
 static void b_name_max(struct ocap_msg *m)
 {
 	msg_init(m, OCAP_MSG_RESOLVE, 21);
@@ -264,6 +277,8 @@ static const struct sample samples[] = {
 	{ "ADDR unix max", b_addr_unix_max, 0, true },
 	{ "RESOLVE name max", b_name_max, 0, true },
 	{ "SESSION", b_session, 1, true },
+	{ "OPEN", b_open, 0, true },
+	{ "OPENED", b_opened, 1, true },
 };
 #define NSAMPLES (sizeof(samples) / sizeof(samples[0]))
 
