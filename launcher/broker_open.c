@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "broker_impl.h"
+#include "open_rights.h" /* libcap/: the same check libocap makes */
 
 /* The file capability granted at exactly name. */
 static const struct item *find_file(const struct broker *b, const char *name)
@@ -23,41 +24,6 @@ static const struct item *find_file(const struct broker *b, const char *name)
 			return it;
 	}
 	return NULL;
-}
-
-/* The rights an open of a file needs, as libocap's open_rights() counts
- * them; *flags loses O_CREAT when the right to create is missing. */
-static int open_rights(ocap_rights_t have, int *flags, ocap_rights_t *need)
-{
-	int f = *flags, acc = f & O_ACCMODE;
-	ocap_rights_t n = 0;
-
-	*need = 0;
-	if (f & O_PATH)
-		return 0;
-	if ((f & O_TMPFILE) == O_TMPFILE)
-		n |= OCAP_RIGHT_CREATE | OCAP_RIGHT_WRITE;
-	else if (acc == O_RDONLY && (f & O_DIRECTORY))
-		n |= OCAP_RIGHT_LIST;
-	else if (acc == O_RDONLY && !(have & OCAP_RIGHT_READ) &&
-		 (have & OCAP_RIGHT_LIST))
-		f |= O_DIRECTORY, n |= OCAP_RIGHT_LIST;
-	else if (acc == O_RDONLY)
-		n |= OCAP_RIGHT_READ;
-	if (acc == O_WRONLY || acc == O_RDWR)
-		n |= OCAP_RIGHT_WRITE;
-	if (acc == O_RDWR)
-		n |= OCAP_RIGHT_READ;
-	if (f & O_TRUNC)
-		n |= OCAP_RIGHT_TRUNCATE | OCAP_RIGHT_WRITE;
-	if ((f & O_CREAT) && !(have & OCAP_RIGHT_CREATE)) {
-		if (f & O_EXCL)
-			return -EACCES;
-		f &= ~O_CREAT;
-	}
-	*flags = f;
-	*need = n;
-	return 0;
 }
 
 static int deny(const struct broker *b, const char *name, int err)
@@ -77,7 +43,7 @@ static int open_file(struct broker *b, const char *name, int flags)
 
 	if (!it)
 		return deny(b, name, -ENOENT);
-	if (open_rights(it->rights, &f, &need) < 0 || (need & ~it->rights))
+	if (ocap_open_rights(it->rights, &f, &need) < 0 || (need & ~it->rights))
 		return deny(b, name, -EACCES);
 	if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
 		return -EEXIST;

@@ -8,6 +8,7 @@
 #include <unistd.h>
 
 #include "internal.h"
+#include "open_rights.h"
 
 /* Run op on the capability abs falls in.  When the kernel refuses to let
  * a symlink leave that capability, resolve the links through the view and
@@ -30,41 +31,6 @@ int ocap__with_path(const struct ocap_view *v, char *abs, bool follow,
 			return r;
 	}
 	return -ELOOP;
-}
-
-/* The rights an open needs; *flags may gain O_DIRECTORY or lose O_CREAT. */
-static int open_rights(ocap_rights_t have, int *flags, ocap_rights_t *need)
-{
-	int f = *flags, acc = f & O_ACCMODE;
-	ocap_rights_t n = 0;
-
-	if (f & O_PATH) {
-		*need = 0;
-		return 0;
-	}
-	if ((f & O_TMPFILE) == O_TMPFILE)
-		n |= OCAP_RIGHT_CREATE | OCAP_RIGHT_WRITE;
-	else if (acc == O_RDONLY && (f & O_DIRECTORY))
-		n |= OCAP_RIGHT_LIST;
-	else if (acc == O_RDONLY && !(have & OCAP_RIGHT_READ) &&
-		 (have & OCAP_RIGHT_LIST))
-		f |= O_DIRECTORY, n |= OCAP_RIGHT_LIST;
-	else if (acc == O_RDONLY)
-		n |= OCAP_RIGHT_READ;
-	if (acc == O_WRONLY || acc == O_RDWR)
-		n |= OCAP_RIGHT_WRITE;
-	if (acc == O_RDWR)
-		n |= OCAP_RIGHT_READ;
-	if (f & O_TRUNC)
-		n |= OCAP_RIGHT_TRUNCATE | OCAP_RIGHT_WRITE;
-	if ((f & O_CREAT) && !(have & OCAP_RIGHT_CREATE)) {
-		if (f & O_EXCL)
-			return -EACCES;
-		f &= ~O_CREAT; /* may open an existing file, never make one */
-	}
-	*flags = f;
-	*need = n;
-	return 0;
 }
 
 /* Whether the last component is followed by the open. */
@@ -95,7 +61,7 @@ int ocap__open_in(const ocap_cap *cap, const char *rel, int flags,
 	ocap_rights_t need;
 	int f = flags, fd, r;
 
-	if ((r = open_rights(cap->rights, &f, &need)) < 0)
+	if ((r = ocap_open_rights(cap->rights, &f, &need)) < 0)
 		return denied(cap, rel, false);
 	if (need & ~cap->rights)
 		return denied(cap, rel, open_follows(flags));
