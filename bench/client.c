@@ -33,23 +33,10 @@
 
 #include <ocap/ocap.h>
 
+#include "bench.h"
+
 #define WARMUP 20
 #define CHUNK_MAX 100000
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
 
 enum { DIRECT, BROKER, RELAY };
 
@@ -185,7 +172,7 @@ int main(int argc, char **argv)
 				     argv[1], argv[2], strerror(-r));
 			t[i] = now_ns() - t0;
 		}
-		qsort(t, n, sizeof *t, cmp);
+		qsort(t, n, sizeof *t, cmp_double);
 		printf("%.0f\n", t[n / 2]);
 		fflush(stdout);
 	}

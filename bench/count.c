@@ -23,24 +23,11 @@
 
 #include <linux/seccomp.h>
 
+#include "bench.h"
+
 #include "sandbox.h"
 
 #define ALLOW OCAP_SC_NMODES
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
-
-static int cmp(const void *a, const void *b)
-{
-	double x = *(const double *)a, y = *(const double *)b;
-
-	return (x > y) - (x < y);
-}
 
 static int load(int mode)
 {
@@ -81,7 +68,7 @@ static double load_ns(int mode, int n)
 		if (t[i] < 0)
 			return -1;
 	}
-	qsort(t, n, sizeof *t, cmp);
+	qsort(t, n, sizeof *t, cmp_double);
 	med = t[n / 2];
 	free(t);
 	close(p[0]);

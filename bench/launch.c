@@ -22,6 +22,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "bench.h"
+
 #define MAXV 16
 
 extern char **environ;
@@ -33,14 +35,6 @@ struct variant {
 	long done;
 	double *ns;
 };
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
 
 static void launch(struct variant *v, int null)
 {

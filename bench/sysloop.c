@@ -35,17 +35,11 @@
 
 #include <linux/seccomp.h>
 
+#include "bench.h"
+
 #include "sandbox.h"
 
 #define MODE_ALLOW 100
-
-static double now_ns(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return ts.tv_sec * 1e9 + ts.tv_nsec;
-}
 
 static int load_allow(void)
 {

@@ -14,11 +14,7 @@ set -u
 
 OCAPSH=${1:?usage: cli_programs.sh OCAPSH [--as-nobody]}
 AS=${2:-root}
-[ -x "$OCAPSH" ] || { echo "no ocapsh at '$OCAPSH'"; exit 1; }
-[ -x /usr/bin/python3 ] || { echo "SKIP: /usr/bin/python3 is needed"; exit $SKIP_CODE; }
-ABI=$(landlock_abi)
-[ "$ABI" -ge 1 ] 2>/dev/null ||
-	{ echo "SKIP: Landlock is not enabled in this kernel"; exit $SKIP_CODE; }
+require_sandbox "$OCAPSH"
 
 setup_tmp
 cd "$T" || exit 1

@@ -57,6 +57,17 @@ r = libc.syscall(444, None, ctypes.c_size_t(0), ctypes.c_uint32(1))
 print(r if r > 0 else 0)'
 }
 
+# What every ocapsh test needs: the binary, /usr/bin/python3 and Landlock.
+# Sets ABI to the running kernel's Landlock ABI; skips (77) without it.
+require_sandbox() {
+	[ -x "$1" ] || { echo "no ocapsh at '$1'"; exit 1; }
+	[ -x /usr/bin/python3 ] ||
+		{ echo "SKIP: /usr/bin/python3 is needed"; exit $SKIP_CODE; }
+	ABI=$(landlock_abi)
+	[ "$ABI" -ge 1 ] 2>/dev/null ||
+		{ echo "SKIP: Landlock is not enabled in this kernel"; exit $SKIP_CODE; }
+}
+
 sum_of() { sha256sum <"$1" | cut -d' ' -f1; }
 
 canary() { # FILE TEXT

@@ -9,11 +9,7 @@ set -u
 . "$(dirname "$0")/../cli/lib.sh"
 
 OCAPSH=${1:?usage: cli_shell_builtins.sh OCAPSH}
-[ -x "$OCAPSH" ] || { echo "no ocapsh at '$OCAPSH'"; exit 1; }
-[ -x /usr/bin/python3 ] || { echo "SKIP: /usr/bin/python3 is needed"; exit $SKIP_CODE; }
-ABI=$(landlock_abi)
-[ "$ABI" -ge 1 ] 2>/dev/null ||
-	{ echo "SKIP: Landlock is not enabled in this kernel"; exit $SKIP_CODE; }
+require_sandbox "$OCAPSH"
 O=$OCAPSH
 
 setup_tmp
