@@ -79,6 +79,8 @@ struct rule {
 	unsigned char dirfds; /* bit i: argument i is a dirfd */
 	rule_fn *add;         /* NULL: allowed (native: not on AT_FDCWD) */
 	const char *note;     /* what add restricts */
+	unsigned char modearg; /* 1 + the index of a file mode argument */
+	unsigned char flagsarg; /* 1 + the index of open(2) flags, if any */
 };
 
 static rule_fn add_enosys, add_clone, add_personality, add_prlimit,
@@ -87,11 +89,20 @@ static rule_fn add_enosys, add_clone, add_personality, add_prlimit,
 	add_sendto_native, add_sendmsg, add_sendmmsg, add_utimensat;
 
 /* Table rows: allowed in both modes, compat only, with dirfd arguments
- * (bit i: argument i), or with a rule function and its note. */
-#define BOTH(n) { n, B, 0, NULL, NULL }
-#define COMPAT(n) { n, C, 0, NULL, NULL }
-#define AT(n, dirfds) { n, B, dirfds, NULL, NULL }
-#define RULE(n, modes, fn, note) { n, modes, 0, fn, note }
+ * (bit i: argument i), or with a rule function and its note.  CREATES
+ * marks a call that makes a file with a mode: argument i may not hold
+ * S_ISUID or S_ISGID.  The kernel keeps both bits on a new file whoever
+ * makes it, so a program could otherwise leave a set-user-ID copy of
+ * itself in a writable grant for someone outside to run. */
+#define BOTH(n) { n, B, 0, NULL, NULL, 0, 0 }
+#define COMPAT(n) { n, C, 0, NULL, NULL, 0, 0 }
+#define AT(n, dirfds) { n, B, dirfds, NULL, NULL, 0, 0 }
+#define RULE(n, modes, fn, note) { n, modes, 0, fn, note, 0, 0 }
+/* The mode is read only when the flags (if the call has any: fl >= 0)
+ * create: O_CREAT or O_TMPFILE. */
+#define CREATES(n, modes, dirfds, fl, i)                                   \
+	{ n, modes, dirfds, NULL, NULL, (i) + 1, (fl) + 1 }
+#define SETID_NOTE "mode without S_ISUID, S_ISGID"
 
 static const struct rule rules[] = {
 	/* memory */
@@ -114,8 +125,12 @@ static const struct rule rules[] = {
 	BOTH("fgetxattr"), BOTH("flistxattr"),
 	BOTH("sendfile"), BOTH("copy_file_range"),
 	/* paths beneath a directory descriptor */
-	AT("openat", 1), AT("openat2", 1), AT("newfstatat", 1),
-	AT("statx", 1), AT("mkdirat", 1), AT("mknodat", 1),
+	CREATES("openat", B, 1, 2, 3), CREATES("mknodat", B, 1, -1, 2),
+	/* openat2's mode is in memory seccomp cannot read: compat programs
+	 * fall back to openat; libocap needs it for RESOLVE_BENEATH. */
+	RULE("openat2", C, add_enosys, "ENOSYS: libc falls back to openat"),
+	{ "openat2", N, 1, NULL, NULL, 0, 0 },
+	AT("newfstatat", 1), AT("statx", 1), AT("mkdirat", 1),
 	AT("unlinkat", 1), AT("renameat", 5), AT("renameat2", 5),
 	AT("linkat", 5), AT("symlinkat", 2), AT("readlinkat", 1),
 	AT("faccessat", 1), AT("faccessat2", 1),
@@ -123,7 +138,8 @@ static const struct rule rules[] = {
 	  "on a descriptor (path NULL), to the current time only" },
 	AT("execveat", 1), BOTH("fchdir"), BOTH("getcwd"),
 	/* global paths: compat only, confined by Landlock */
-	COMPAT("open"), COMPAT("creat"), COMPAT("access"), COMPAT("mkdir"),
+	CREATES("open", C, 0, 1, 2), CREATES("creat", C, 0, -1, 1),
+	COMPAT("access"), COMPAT("mkdir"),
 	COMPAT("rmdir"), COMPAT("unlink"), COMPAT("rename"), COMPAT("link"),
 	COMPAT("symlink"), COMPAT("readlink"), COMPAT("truncate"),
 	COMPAT("chdir"), COMPAT("statfs"), COMPAT("execve"),
@@ -234,6 +250,10 @@ const char *ocap_seccomp_name(int mode, size_t i, const char **note)
 			continue;
 		if (note && r->note)
 			*note = r->note;
+		else if (note && r->modearg)
+			*note = (mode == OCAP_SC_NATIVE && r->dirfds)
+					? "dirfd not AT_FDCWD, " SETID_NOTE
+					: SETID_NOTE;
 		else if (note)
 			*note = (mode == OCAP_SC_NATIVE && r->dirfds)
 					? "dirfd not AT_FDCWD" : "";
@@ -285,11 +305,28 @@ static unsigned dirfd_conds(int mode, unsigned dirfds, struct scmp_arg_cmp *c)
 	return n;
 }
 
-static int add_plain(scmp_filter_ctx ctx, int nr, int mode, unsigned dirfds)
-{
-	struct scmp_arg_cmp c[6];
+#ifndef __O_TMPFILE
+#define __O_TMPFILE 020000000
+#endif
 
-	return allow(ctx, nr, dirfd_conds(mode, dirfds, c), c);
+/* A row without a rule function: its dirfd conditions, and for a call
+ * that creates, either flags that do not create or a mode without the
+ * set-ID bits (two rules: libseccomp allows when either matches). */
+static int add_plain(scmp_filter_ctx ctx, int nr, int mode,
+		     const struct rule *r)
+{
+	struct scmp_arg_cmp c[7];
+	unsigned n = dirfd_conds(mode, r->dirfds, c);
+	int err;
+
+	if (!r->modearg)
+		return allow(ctx, nr, n, c);
+	c[n] = ARG_CLEAR(r->modearg - 1u, S_ISUID | S_ISGID);
+	err = allow(ctx, nr, n + 1, c);
+	if (err || !r->flagsarg)
+		return err;
+	c[n] = ARG_CLEAR(r->flagsarg - 1u, O_CREAT | __O_TMPFILE);
+	return allow(ctx, nr, n + 1, c);
 }
 
 static int add_enosys(scmp_filter_ctx ctx, int nr, int mode, unsigned dirfds)
@@ -520,7 +557,8 @@ static int add_rules(scmp_filter_ctx ctx, int mode, const char *const *extra,
 			continue; /* not on this architecture, or allowed */
 		if (mode == OCAP_SC_COMPAT && widened(r, extra, n))
 			continue; /* add_allowances adds it, wider */
-		err = (r->add ? r->add : add_plain)(ctx, nr, mode, r->dirfds);
+		err = r->add ? r->add(ctx, nr, mode, r->dirfds)
+			     : add_plain(ctx, nr, mode, r);
 		if (err)
 			return err;
 	}

@@ -10,6 +10,7 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/statvfs.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -17,6 +18,12 @@
 
 #ifndef RENAME_EXCHANGE
 #define RENAME_EXCHANGE (1 << 1)
+#ifndef SYS_openat2
+#define SYS_openat2 437
+#endif
+#ifndef O_TMPFILE
+#define O_TMPFILE (020000000 | O_DIRECTORY)
+#endif
 #endif
 
 extern char **environ;
@@ -455,6 +462,128 @@ int t_mknod_chardev(const struct ctx *c)
 		      syscall(SYS_mknodat, g, "null2", S_IFCHR | 0666,
 			      (1u << 8) | 3u),
 		      EACCES);
+}
+
+/* ---- set-user-ID and set-group-ID bits on new files --------------------
+ * The kernel keeps S_ISUID and S_ISGID on a file whoever creates it, so a
+ * program could leave a set-user-ID copy of itself (root's, when run as
+ * root) in a writable grant for someone outside to run.  Canary: the
+ * grant itself, which must gain no such file. */
+
+/* A creation call returned r (errno err) for name in g, its descriptor
+ * closed: a file made with either bit is the escape. */
+static int setid_verdict(const char *what, int g, const char *name, long r,
+			 int err, int want)
+{
+	struct stat st;
+
+	if (fstatat(g, name, &st, AT_SYMLINK_NOFOLLOW) == 0) {
+		unlinkat(g, name, 0);
+		if (st.st_mode & (S_ISUID | S_ISGID))
+			return say(ESCAPED, "%s made %s with mode %04o", what,
+				   name, (unsigned)st.st_mode & 07777);
+		return say(UNEXPECTED, "%s made %s, without the bits (%04o)",
+			   what, name, (unsigned)st.st_mode & 07777);
+	}
+	return expect_err(what, r, err, (const int[]){ want, 0 });
+}
+
+/* openat(granted, name, O_CREAT | O_EXCL, mode), mode passed whole in
+ * the 64-bit register. */
+static int create_setid(const struct ctx *c, const char *name,
+			unsigned long mode)
+{
+	int g = granted_dir(c);
+	char what[96];
+	long r;
+
+	if (g < 0)
+		return SETUP;
+	r = syscall(SYS_openat, g, name,
+		    O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	if (r >= 0)
+		close((int)r);
+	snprintf(what, sizeof(what), "openat(granted, %s, O_CREAT, %s%04lo)",
+		 name, mode >> 32 ? "hi|" : "", mode & 07777);
+	return setid_verdict(what, g, name, r, errno, EPERM);
+}
+
+int t_setuid_create(const struct ctx *c)
+{
+	return create_setid(c, "suid", 04755);
+}
+
+int t_setgid_create(const struct ctx *c)
+{
+	return create_setid(c, "sgid", 02755);
+}
+
+/* A high word over the mode: seccomp must look at the low 32 bits the
+ * kernel reads, and not be fooled by a clean upper half. */
+int t_setuid_create_highword(const struct ctx *c)
+{
+	return create_setid(c, "suidh", 0xffffffff00000000ul | 04755);
+}
+
+int t_setuid_mknod(const struct ctx *c)
+{
+	int g = granted_dir(c);
+	long r;
+
+	if (g < 0)
+		return SETUP;
+	r = syscall(SYS_mknodat, g, "suidn", S_IFREG | 04755, 0);
+	return setid_verdict("mknodat(granted, suidn, S_IFREG|04755)", g,
+			     "suidn", r, errno, EPERM);
+}
+
+/* An unnamed file with the bit, to be linked in later. */
+int t_setuid_tmpfile(const struct ctx *c)
+{
+	int g = granted_dir(c), fd;
+
+	if (g < 0)
+		return SETUP;
+	fd = openat(g, ".", O_TMPFILE | O_WRONLY | O_CLOEXEC, 04755);
+	if (fd >= 0) {
+		struct stat st;
+		int bits = fstat(fd, &st) == 0 &&
+			   (st.st_mode & (S_ISUID | S_ISGID));
+
+		close(fd);
+		if (bits)
+			return say(ESCAPED, "O_TMPFILE made a set-user-ID file");
+		return say(UNEXPECTED, "O_TMPFILE worked, without the bit");
+	}
+	return EXPECT("openat(granted, ., O_TMPFILE, 04755)", fd, EPERM);
+}
+
+/* openat2 carries the mode in memory, out of seccomp's sight.  Compat
+ * programs do not get openat2 (ENOSYS; libc falls back to openat); native
+ * ones need it for RESOLVE_BENEATH, and there the bit can only be made
+ * harmless by a nosuid mount. */
+int t_setuid_openat2(const struct ctx *c)
+{
+	struct { unsigned long long flags, mode, resolve; } how = {
+		O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 04755, 0x08 };
+	int g = granted_dir(c);
+	struct statvfs vfs;
+	long r;
+
+	if (g < 0)
+		return SETUP;
+	r = syscall(SYS_openat2, g, "suid2", &how, sizeof(how));
+	if (r >= 0)
+		close((int)r);
+	if (!c->native || r < 0)
+		return setid_verdict("openat2(granted, suid2, O_CREAT, 04755)",
+				     g, "suid2", r, errno, ENOSYS);
+	unlinkat(g, "suid2", 0);
+	if (fstatvfs(g, &vfs) == 0 && (vfs.f_flag & ST_NOSUID))
+		return say(BLOCKED, "openat2 made suid2 set-user-ID, on a "
+			   "nosuid mount where the bit has no effect");
+	return say(MISSING, "native mode cannot see openat2's mode: keep "
+		   "writable grants on a nosuid mount (see SECURITY.md)");
 }
 
 int t_exec_ungranted(const struct ctx *c)

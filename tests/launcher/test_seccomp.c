@@ -704,6 +704,36 @@ static int c_openat_dir(void)
 	return ok_fd(openat(fx.dirfd, "f", O_RDONLY));
 }
 
+/* A new file with a set-user-ID mode: refused in both modes. */
+static int c_openat_setuid(void)
+{
+	char name[32];
+	int fd;
+
+	snprintf(name, sizeof(name), "suid.%d", (int)getpid());
+	fd = openat(fx.dirfd, name, O_WRONLY | O_CREAT | O_EXCL, 04755);
+	if (fd >= 0)
+		unlinkat(fx.dirfd, name, 0);
+	return ok_fd(fd);
+}
+
+/* The mode is not read without O_CREAT: a stray set-ID bit is harmless. */
+static int c_openat_setuid_nocreat(void)
+{
+	return ok_fd((int)syscall(__NR_openat, fx.dirfd, "f", O_RDONLY,
+				  06755));
+}
+
+/* openat2's mode is out of sight: compat gets ENOSYS, native (which needs
+ * it) a plain open beneath a descriptor. */
+static int c_openat2(void)
+{
+	struct { uint64_t flags, mode, resolve; } how = { O_RDONLY, 0, 0x08 };
+
+	return ok_fd((int)syscall(__NR_openat2, fx.dirfd, "f", &how,
+				  sizeof(how)));
+}
+
 static int c_fstat(void)
 {
 	struct stat st;
@@ -844,6 +874,8 @@ static const struct sc_case cases[] = {
 	CASE(c_unix_stream, EPERM, 0, false), DENY(c_udp), DENY(c_unix_dgram),
 	DENY(c_listen),
 	ALLOW(c_socketpair), ALLOW(c_send_pair), ALLOW(c_openat_dir),
+	DENY(c_openat_setuid), ALLOW(c_openat_setuid_nocreat),
+	CASE(c_openat2, ENOSYS, 0, true),
 	ALLOW(c_fstat), ALLOW(c_mkdirat),
 	/* compat only: global paths, own sockets */
 	CASE(c_open, 0, EPERM, false), CASE(c_stat, 0, EPERM, false),
