@@ -21,6 +21,7 @@
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -180,6 +181,53 @@ static int connect_now(int fd, const struct ocap_msg *m)
 	return connect(fd, SA(m), m->addr_len) < 0 ? -errno : 0;
 }
 
+#ifndef RESOLVE_NO_SYMLINKS
+#define RESOLVE_NO_MAGICLINKS 0x02
+#define RESOLVE_NO_SYMLINKS 0x04
+#define RESOLVE_BENEATH 0x08
+#endif
+
+/* The granted socket, looked up by its last name in the directory opened
+ * at launch with no symlink followed (a program that can write there
+ * could have put one in its place), and connected to through the
+ * broker's descriptor for it.  Unix connects finish at once. */
+static int connect_unix(struct broker *b, int fd, const struct ocap_msg *m)
+{
+	const struct ocap_net_grant *g =
+		ocap__net_unix(b->plan, SA(m), m->addr_len);
+	struct { uint64_t flags, mode, resolve; } how = {
+		O_PATH | O_CLOEXEC, 0,
+		RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct stat st;
+	int sock, fl, r;
+
+	if (!g)
+		return deny(b, "connect to", SA(m), m->addr_len);
+	sock = (int)syscall(SYS_openat2, g->dirfd, g->base, &how, sizeof how);
+	if (sock < 0)
+		return errno == ELOOP ? deny(b, "connect through a symlink to",
+					     SA(m), m->addr_len)
+				      : -errno;
+	r = fstat(sock, &st) < 0 ? -errno : S_ISSOCK(st.st_mode) ? 0
+								  : -ECONNREFUSED;
+	snprintf(sun.sun_path, sizeof sun.sun_path, "/proc/self/fd/%d", sock);
+	if (r == 0 && (fl = fcntl(fd, F_GETFL)) < 0)
+		r = -errno;
+	/* A full backlog must not stall the broker: EAGAIN instead. */
+	if (r == 0 && !(fl & O_NONBLOCK) &&
+	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
+		r = -errno;
+	if (r == 0) {
+		r = connect(fd, (struct sockaddr *)&sun, sizeof sun) < 0 ? -errno
+									 : 0;
+		if (!(fl & O_NONBLOCK))
+			restore_blocking(fd);
+	}
+	close(sock);
+	return r;
+}
+
 /* 0 or -errno for the reply, or 1 when a job now waits for the end. */
 static int do_connect(struct broker *b, int i, struct ocap_msg *m)
 {
@@ -187,6 +235,8 @@ static int do_connect(struct broker *b, int i, struct ocap_msg *m)
 
 	if (kind < 0)
 		return kind;
+	if (kind == OCAP_NET_UNIX)
+		return connect_unix(b, fd, m);
 	if (!ocap__net_allows(b->plan, kind, SA(m), m->addr_len))
 		return deny(b, "connect to", SA(m), m->addr_len);
 	if ((fl = fcntl(fd, F_GETFL)) < 0)

@@ -209,7 +209,8 @@ static int push_net(ocap_plan *p, int kind, const char *host, uint16_t port,
 		return -ENOMEM;
 	p->nets = g;
 	g = &p->nets[p->nnets];
-	*g = (struct ocap_net_grant){ .kind = kind, .port = port };
+	*g = (struct ocap_net_grant){ .kind = kind, .port = port,
+				      .dirfd = -1 };
 	g->host = strdup(host);
 	g->where = strdup(where ? where : "");
 	if (!g->host || !g->where) {

@@ -1,5 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
 #include <stddef.h>
@@ -7,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/un.h>
+#include <unistd.h>
 
 #include "netgrant.h"
 
@@ -124,6 +127,40 @@ static int resolve_one(struct ocap_net_grant *g)
 	return g->naddrs ? 0 : -ENOENT;
 }
 
+/* g->dirfd and g->base for a unix: grant.  The directory is opened now,
+ * as the file system stands at launch; later the broker looks up only the
+ * last name in that very directory, and follows no symlink there, so a
+ * program that can write in it cannot point the broker's connect at a
+ * socket outside its grants. */
+static int open_unix(struct ocap_net_grant *g)
+{
+	char dir[PATH_MAX];
+	const char *path = g->host, *slash;
+
+	slash = strrchr(path, '/');
+	if (!slash) {
+		snprintf(dir, sizeof dir, ".");
+	} else if ((size_t)(slash - path) >= sizeof dir) {
+		return -ENAMETOOLONG;
+	} else {
+		memcpy(dir, path, (size_t)(slash - path));
+		dir[slash - path] = '\0';
+		if (!dir[0])
+			snprintf(dir, sizeof dir, "/");
+	}
+	path = slash ? slash + 1 : path;
+	if (!*path || !strcmp(path, ".") || !strcmp(path, ".."))
+		return -EINVAL;
+	if (g->dirfd >= 0)
+		close(g->dirfd);
+	free(g->base);
+	g->base = strdup(path);
+	if (!g->base)
+		return -ENOMEM;
+	g->dirfd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC);
+	return g->dirfd < 0 ? -errno : 0;
+}
+
 int ocap__net_resolve(ocap_plan *p)
 {
 	char what[300];
@@ -135,6 +172,10 @@ int ocap__net_resolve(ocap_plan *p)
 		free(g->addrs);
 		g->addrs = NULL;
 		g->naddrs = 0;
+		if (g->kind == OCAP_NET_UNIX && (r = open_unix(g)) < 0)
+			return ocap__plan_fail(p, r, "%s: --connect unix:%s: "
+					       "its directory: %s", g->where,
+					       g->host, strerror(-r));
 		if (g->kind == OCAP_NET_UNIX || !strcmp(g->host, "*"))
 			continue;
 		if ((r = resolve_one(g)) == 0)
@@ -192,26 +233,27 @@ static bool grant_has(const struct ocap_net_grant *g, const struct ep *want)
 }
 
 /* Pathname sockets only, spelt exactly as granted. */
-static bool unix_allows(const ocap_plan *p, const struct sockaddr *a,
-			socklen_t len)
+const struct ocap_net_grant *ocap__net_unix(const ocap_plan *p,
+					    const struct sockaddr *a,
+					    socklen_t len)
 {
 	const size_t off = offsetof(struct sockaddr_un, sun_path);
 	struct sockaddr_un s;
 	size_t n;
 
-	if (a->sa_family != AF_UNIX || len <= off || len > sizeof s)
-		return false;
+	if (!p || !a || a->sa_family != AF_UNIX || len <= off || len > sizeof s)
+		return NULL;
 	memcpy(&s, a, len);
 	n = strnlen(s.sun_path, len - off);
 	if (n == 0)
-		return false;
+		return NULL;
 	for (size_t i = 0; i < p->nnets; i++) {
 		const struct ocap_net_grant *g = &p->nets[i];
 		if (g->kind == OCAP_NET_UNIX && strlen(g->host) == n &&
 		    !memcmp(g->host, s.sun_path, n))
-			return true;
+			return g;
 	}
-	return false;
+	return NULL;
 }
 
 bool ocap__net_allows(const ocap_plan *p, int kind, const struct sockaddr *a,
@@ -222,7 +264,7 @@ bool ocap__net_allows(const ocap_plan *p, int kind, const struct sockaddr *a,
 	if (!p || !a || !kind_ok(kind))
 		return false;
 	if (kind == OCAP_NET_UNIX)
-		return unix_allows(p, a, len);
+		return ocap__net_unix(p, a, len) != NULL;
 	if (!ep_from(a, len, &want) || want.port == 0)
 		return false;
 	for (size_t i = 0; i < p->nnets; i++) {

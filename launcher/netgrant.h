@@ -24,4 +24,9 @@ hidden int ocap__net_resolve(ocap_plan *p);
 hidden bool ocap__net_allows(const ocap_plan *p, int kind,
 			     const struct sockaddr *a, socklen_t len);
 
+/* The unix: grant whose pathname a names exactly, or NULL. */
+hidden const struct ocap_net_grant *ocap__net_unix(const ocap_plan *p,
+						   const struct sockaddr *a,
+						   socklen_t len);
+
 #endif

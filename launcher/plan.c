@@ -55,6 +55,9 @@ void ocap_plan_free(ocap_plan *p)
 		free(p->nets[i].host);
 		free(p->nets[i].where);
 		free(p->nets[i].addrs);
+		free(p->nets[i].base);
+		if (p->nets[i].dirfd >= 0)
+			close(p->nets[i].dirfd);
 	}
 	free(p->nets);
 	free_strv(p->env, p->nenv);

@@ -35,6 +35,10 @@ struct ocap_net_grant {
 	char *where;
 	struct sockaddr_storage *addrs; /* host resolved at launch */
 	size_t naddrs;
+	/* UNIX: the socket's directory, opened at launch, and its name
+	 * there; the broker connects through these, never the path. */
+	int dirfd;
+	char *base;
 };
 
 /* Resource limits set in the child; the defaults are documented in

@@ -9,6 +9,8 @@
 # a canary file and directory holding a secret, and canary listeners
 # (TCP, UDP, pathname and abstract Unix sockets); techniques flagged
 # "ro-grant" also get --ro RODIR, whose file must not change either.
+# "unix-grant" ones get --connect unix: for GRANTED/sock and
+# GRANTED/sub/sock, sockets the program itself may replace.
 # After every run the secret must not appear in the output, the canary
 # files must be as they were, the grant must hold no copy, the listeners
 # must have heard nothing, and ocapsh must have passed the probe's own
@@ -165,6 +167,15 @@ run_one() {
 	mkdir "$granted"
 	chown "$owner" "$granted"
 	chmod 755 "$granted"
+	if [[ ,$flags, == *,unix-grant,* ]]; then
+		# Granted sockets inside the writable grant; compat mode
+		# cannot limit Unix sockets, so it needs --best-effort.
+		mkdir "$granted/sub"
+		chown "$owner" "$granted/sub"
+		grants+=(--connect "unix:$granted/sock"
+			 --connect "unix:$granted/sub/sock")
+		[ "$mode" = compat ] && grants+=(--best-effort)
+	fi
 	run_cmd "$flags" "$user" "$ocapsh" --mode "$mode" "${grants[@]}" -- \
 		"$bin" "$name" mode="$mode" granted="$granted" canary="$canary" \
 		cdir="$cdir" csub="$csub" unix="$cdir/sock" dgram="$cdir/dgram" \

@@ -322,6 +322,43 @@ int t_broker_connect_unix(const struct ctx *c)
 			     ocap_connect(s, (struct sockaddr *)&a, sizeof a));
 }
 
+/* A granted socket path inside the writable grant: the program puts a
+ * symlink to the canary socket where the socket (or its directory) would
+ * be, and asks the broker, which may reach the canary, to connect. */
+static int unix_planted(const struct ctx *c, const char *name,
+			const char *target, const char *sock, int remove)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int g = granted_dir(c), s, r;
+	char what[160];
+
+	if (g < 0)
+		return SETUP;
+	unlinkat(g, name, remove);
+	if (symlinkat(target, g, name) < 0)
+		return say(SETUP, "symlinkat(%s, granted/%s): %s", target,
+			   name, ename(errno));
+	if ((s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return say(SETUP, "socket(AF_UNIX): %s", ename(errno));
+	snprintf(a.sun_path, sizeof a.sun_path, "%s/%s", c->granted, sock);
+	snprintf(what, sizeof what, "ocap_connect(granted/%s, %s -> %s)", sock,
+		 name, target);
+	r = ocap_connect(s, (struct sockaddr *)&a, sizeof a);
+	if (r == 0 && write(s, "ESCAPED\n", 8) >= 0)
+		return say(ESCAPED, "%s: connected to the canary", what);
+	return expect_err(what, r, -r, (const int[]){ EACCES, ENOENT, 0 });
+}
+
+int t_broker_unix_symlink(const struct ctx *c)
+{
+	return unix_planted(c, "sock", c->unix_path, "sock", 0);
+}
+
+int t_broker_unix_dir_symlink(const struct ctx *c)
+{
+	return unix_planted(c, "sub", c->cdir, "sub/sock", AT_REMOVEDIR);
+}
+
 int t_broker_bind(const struct ctx *c)
 {
 	struct sockaddr_in a = canary_tcp(c);
