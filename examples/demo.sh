@@ -6,6 +6,7 @@ set -eu
 build=${1:-build/gcc}
 ocapsh=$(cd "$build" && pwd)/capsh/ocapsh
 capcat=$(cd "$build" && pwd)/examples/capcat
+crlf2lf=$(cd "$build" && pwd)/examples/crlf2lf
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 cd "$tmp"
@@ -34,8 +35,16 @@ SECRET_TOKEN=hunter2 run "$ocapsh" -- env
 echo
 echo "And in-process, with libocap: capcat holds one directory capability."
 run "$capcat" project docs/notes.txt ../secret.txt docs/shortcut /etc/passwd
+if [ -x "$crlf2lf" ]; then
+	echo
+	echo "And a plain POSIX program built with ocap-cc: crlf2lf converts"
+	echo "the files of one folder into another, and reaches nothing else."
+	printf 'from\r\nwindows\r\n' >project/docs/dos.txt
+	run "$ocapsh" --ro project --rw out -- "$crlf2lf" project/docs out
+	run "$ocapsh" --ro project --rw out -- "$crlf2lf" out project/docs
+fi
 echo
-if grep -q hunter2 log; then
+if grep -rq hunter2 log out; then
 	echo "FAIL: the secret was read" >&2
 	exit 1
 fi
