@@ -128,6 +128,18 @@ static int op_stat(const ocap_cap *cap, const char *rel, void *arg)
 			return -ENOTDIR;
 		return fstat(cap->fd, st) < 0 ? -errno : 0;
 	}
+	/* One name (rel is normal: never ".."): the kernel cannot leave
+	 * cap->fd if it does not follow that name, and the one call is all
+	 * unless the name is a link to follow.  The kernel has no stat that
+	 * resolves beneath a directory, so deeper paths take three. */
+	if (!strchr(rel, '/')) {
+		r = ocap__lstatat(cap->fd, rel, st);
+		if (r == -ENOSYS)
+			r = 0;
+		else if (r < 0 || !S_ISLNK(st->st_mode) ||
+			 (flags & AT_SYMLINK_NOFOLLOW))
+			return r;
+	}
 	fd = ocap__openat2(cap->fd, rel,
 			   O_PATH | O_CLOEXEC |
 				   (flags & AT_SYMLINK_NOFOLLOW ? O_NOFOLLOW : 0),

@@ -65,6 +65,9 @@ hidden int ocap__ns_abs(ocap_ns *ns, const char *path, char *abs);
 /* sys.c */
 hidden int ocap__openat2(int dirfd, const char *rel, int flags, mode_t mode);
 hidden int ocap__reopen(int fd, int flags);
+/* fstatat(dirfd, name, st, AT_SYMLINK_NOFOLLOW) by the system call (not
+ * libc's, which the overlay wraps), or -ENOSYS where it has no such call. */
+hidden int ocap__lstatat(int dirfd, const char *name, struct stat *st);
 
 /* walk.c: rewrite abs with every symlink resolved through the view (the
  * last component only when follow); *links counts what was followed. */

@@ -514,6 +514,34 @@ static void test_rights_truncate(void **state)
 	assert_int_equal(host_size(t, "R/f"), 0);
 }
 
+/* No capability makes a set-user-ID or set-group-ID file: EPERM, and
+ * nothing is made. */
+static void test_create_setid(void **state)
+{
+	struct fs_tree *t = T(state);
+	ocap_cap *c = rcap(t, OCAP_RIGHTS_RW);
+	static const mode_t modes[] = { 04755, 02755, 06644 };
+	char p[PATH_MAX];
+	struct stat st;
+	int fd;
+
+	for (size_t i = 0; i < sizeof modes / sizeof modes[0]; i++) {
+		fd = ocap_openat(c, "setid", O_WRONLY | O_CREAT | O_EXCL,
+				 modes[i]);
+		assert_int_equal(fd, -EPERM);
+		fd = ocap_openat(c, ".", O_WRONLY | O_TMPFILE, modes[i]);
+		assert_int_equal(fd, -EPERM);
+	}
+	host_path(t, "R/setid", p);
+	assert_int_equal(lstat(p, &st), -1);
+	fd = ocap_openat(c, "setid", O_WRONLY | O_CREAT | O_EXCL, 01755);
+	assert_true(fd >= 0);
+	close(fd);
+	assert_int_equal(lstat(p, &st), 0);
+	assert_int_equal(st.st_mode & 07000, 01000);
+	unlink(p);
+}
+
 static void test_rights_creat_without_create(void **state)
 {
 	struct fs_tree *t = T(state);
@@ -1095,6 +1123,7 @@ int main(void)
 		F(test_rights_none),
 		F(test_rights_write),
 		F(test_rights_truncate),
+		F(test_create_setid),
 		F(test_rights_creat_without_create),
 		F(test_rights_create),
 		F(test_rights_delete),
