@@ -41,6 +41,56 @@ static bool names_dir(const char *path, size_t len)
 	return !*tail || !strcmp(tail, ".") || !strcmp(tail, "..");
 }
 
+/* Whether s[0..len) is already normal after a slash: no empty, "." or
+ * ".." component and no slash at the end. */
+static bool normal_tail(const char *s, size_t len)
+{
+	size_t c = 0; /* the length of the component so far */
+
+	for (size_t i = 0; i <= len; i++) {
+		if (i < len && s[i] != '/') {
+			c++;
+			continue;
+		}
+		if (c == 0 || (c <= 2 && s[i - 1] == '.' &&
+			       (c == 1 || s[i - 2] == '.')))
+			return false;
+		c = 0;
+	}
+	return true;
+}
+
+/* The common case, a path already normal (and so is cwd), copied whole
+ * rather than component by component: its length, or -1 to go the long
+ * way. */
+static int normal_copy(const char *cwd, const char *path, size_t len,
+		       char *out, size_t size)
+{
+	size_t clen = 0, n;
+
+	if (path[0] == '/') {
+		if (len < 2 || !normal_tail(path + 1, len - 1))
+			return -1;
+	} else {
+		if (!cwd || cwd[0] != '/' || !normal_tail(path, len))
+			return -1;
+		clen = strlen(cwd);
+		if (clen == 1)
+			clen = 0; /* "/": the path's own slash will do */
+		else if (!normal_tail(cwd + 1, clen - 1))
+			return -1;
+	}
+	n = clen + (path[0] != '/') + len;
+	if (n > OCAP_NAME_MAX || n + 1 > size)
+		return -ENAMETOOLONG;
+	if (path[0] != '/') {
+		memcpy(out, cwd, clen);
+		out[clen++] = '/';
+	}
+	memcpy(out + clen, path, len + 1);
+	return (int)n;
+}
+
 int ocap_path_normalize(const char *cwd, const char *path, char *out,
 			size_t size)
 {
@@ -55,6 +105,8 @@ int ocap_path_normalize(const char *cwd, const char *path, char *out,
 		return -ENOENT;
 	if (len == PATH_MAX)
 		return -ENAMETOOLONG;
+	if ((r = normal_copy(cwd, path, len, out, size)) != -1)
+		return r;
 	if (path[0] != '/') {
 		if (!cwd || cwd[0] != '/')
 			return -EINVAL;
