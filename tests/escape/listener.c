@@ -2,11 +2,13 @@
 /*
  * escape-listener: the canary endpoints no sandboxed program may reach.
  *
- *   escape-listener CDIR CTL   listen on TCP and UDP 127.0.0.1, on the
+ *   escape-listener CDIR CTL   listen on TCP and UDP 127.0.0.1, on TCP
+ *                              ::1 (the same port, when it can), on the
  *                              pathname sockets CDIR/sock (stream) and
  *                              CDIR/dgram, and on two abstract sockets;
  *                              print "port=N uport=N abstract=NAME
- *                              adgram=NAME" and serve CTL
+ *                              adgram=NAME v6port=N" (0: no ::1) and
+ *                              serve CTL
  *   escape-listener --sync CTL print every hit since the last sync, one a
  *                              line (nothing when none), after taking in
  *                              everything already queued
@@ -29,13 +31,13 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-enum { TCP, UDP, USTREAM, UDGRAM, ASTREAM, ADGRAM, CTL, NFDS };
+enum { TCP, UDP, USTREAM, UDGRAM, ASTREAM, ADGRAM, TCP6, CTL, NFDS };
 
 static const char *const what[NFDS] = {
 	"TCP connection to 127.0.0.1", "UDP datagram to 127.0.0.1",
 	"connection to the pathname socket", "datagram to the pathname socket",
 	"connection to the abstract socket", "datagram to the abstract socket",
-	"control",
+	"TCP connection to ::1", "control",
 };
 
 static char hits[65536];
@@ -91,6 +93,24 @@ static int inet_sock(int type, int port)
 	    (setsockopt(s, IPPROTO_TCP, TCP_FASTOPEN, &q, sizeof q),
 	     listen(s, 64) < 0))
 		err(2, "listen");
+	return s;
+}
+
+/* TCP on [::1]:port, or -1 (no IPv6, or the port taken there). */
+static int inet6_sock(int port)
+{
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6 };
+	int s = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0), one = 1;
+
+	a.sin6_addr = in6addr_loopback;
+	a.sin6_port = htons((uint16_t)port);
+	if (s < 0)
+		return -1;
+	if (setsockopt(s, IPPROTO_IPV6, IPV6_V6ONLY, &one, sizeof one) < 0 ||
+	    bind(s, (struct sockaddr *)&a, sizeof a) < 0 || listen(s, 64) < 0) {
+		close(s);
+		return -1;
+	}
 	return s;
 }
 
@@ -186,11 +206,12 @@ int main(int argc, char **argv)
 	p[UDGRAM].fd = unix_sock(SOCK_DGRAM, "dgram", 0);
 	p[ASTREAM].fd = unix_sock(SOCK_STREAM, abs_s, 1);
 	p[ADGRAM].fd = unix_sock(SOCK_DGRAM, abs_d, 1);
+	p[TCP6].fd = inet6_sock(tport);
 	p[CTL].fd = unix_sock(SOCK_STREAM, argv[2], 0);
 	for (int i = 0; i < NFDS; i++)
 		p[i].events = POLLIN;
-	printf("port=%d uport=%d abstract=%s adgram=%s\n", tport,
-	       port_of(p[UDP].fd), abs_s, abs_d);
+	printf("port=%d uport=%d abstract=%s adgram=%s v6port=%d\n", tport,
+	       port_of(p[UDP].fd), abs_s, abs_d, p[TCP6].fd < 0 ? 0 : tport);
 	if (fclose(stdout) != 0)
 		err(2, "stdout");
 	for (;;) {

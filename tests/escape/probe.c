@@ -5,6 +5,8 @@
  *   escape-probe NAME KEY=VALUE...   try technique NAME (see probe.h)
  *   escape-probe --list              name, flags and what "blocked" means
  *   escape-probe --handle PATH       PATH's file handle, for open-by-handle
+ *   escape-probe --hold              the process canary: block every signal
+ *                                    and wait to be killed
  *
  * Every run prints one verdict line; the exit status is in probe.h.
  */
@@ -15,6 +17,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -191,12 +194,15 @@ static int parse(struct ctx *c, int argc, char **argv)
 			return say(SETUP, "argument '%s' is not KEY=VALUE", k);
 		*v++ = '\0';
 #define KEY(name, field) else if (!strcmp(k, name)) c->field = v
+#define NUM(name, field) else if (!strcmp(k, name)) c->field = atoi(v)
 		if (!strcmp(k, "mode"))
 			c->native = !strcmp(v, "native");
-		else if (!strcmp(k, "port"))
-			c->port = atoi(v);
-		else if (!strcmp(k, "uport"))
-			c->uport = atoi(v);
+		NUM("port", port);
+		NUM("uport", uport);
+		NUM("pid", pid);
+		NUM("gport", gport);
+		NUM("lport", lport);
+		NUM("v6port", v6port);
 		KEY("granted", granted);
 		KEY("canary", canary);
 		KEY("cdir", cdir);
@@ -207,9 +213,11 @@ static int parse(struct ctx *c, int argc, char **argv)
 		KEY("adgram", adgram);
 		KEY("handle", handle);
 		KEY("rodir", rodir);
+		KEY("suid", suid);
 		else
 			return say(SETUP, "unknown key '%s'", k);
 #undef KEY
+#undef NUM
 	}
 	if (!c->granted || !c->canary || !c->cdir || !c->csub)
 		return say(SETUP, "granted=, canary=, cdir= and csub= are "
@@ -244,6 +252,24 @@ static int print_handle(const char *path)
 	return 0;
 }
 
+/* The process canary: signals sent to it stay pending (the driver reads
+ * SigPnd and ShdPnd), and only SIGKILL or SIGSTOP, which the driver sees
+ * too, can end or stop it.  Its own process group, so that a group can be
+ * aimed at it alone. */
+static int hold(void)
+{
+	sigset_t all;
+
+	sigfillset(&all);
+	if (sigprocmask(SIG_BLOCK, &all, NULL) < 0 || setpgid(0, 0) < 0 ||
+	    prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() == 1)
+		return SETUP;
+	printf("%d\n", (int)getpid());
+	fflush(stdout);
+	for (;;)
+		pause();
+}
+
 int main(int argc, char **argv)
 {
 	struct ctx c = { 0 };
@@ -257,10 +283,13 @@ int main(int argc, char **argv)
 	}
 	if (argc == 3 && !strcmp(argv[1], "--handle"))
 		return print_handle(argv[2]);
+	if (argc == 2 && !strcmp(argv[1], "--hold"))
+		return hold();
 	if (argc < 2) {
 		fprintf(stderr, "usage: escape-probe NAME KEY=VALUE...\n"
 				"       escape-probe --list\n"
-				"       escape-probe --handle PATH\n");
+				"       escape-probe --handle PATH\n"
+				"       escape-probe --hold\n");
 		return SETUP;
 	}
 	if ((r = parse(&c, argc - 2, argv + 2)) != 0)

@@ -40,6 +40,14 @@ struct ctx {
 	int uport;              /* uport=: UDP listener on 127.0.0.1 */
 	const char *handle;     /* handle=: the canary's file handle, hex */
 	const char *rodir;      /* rodir=: a --ro directory ("ro-grant") */
+	const char *suid;       /* suid=: a --rx directory ("suid-grant")
+				 * holding escape-euid, set-user-ID root */
+	int pid;                /* pid=: the process canary, outside */
+	int gport;              /* gport=: TCP port granted ("tcp-grant"),
+				 * next to port */
+	int lport;              /* lport=: a privileged TCP port granted
+				 * with --listen ("listen-grant"); 0: none */
+	int v6port;             /* v6port=: TCP listener on ::1; 0: none */
 	/* Derived: the canary, its directory and csub relative to granted. */
 	char reldir[256], rel[768], relsub[768];
 };
@@ -82,6 +90,13 @@ int leak(int fd, const char *what);
  * printing why (the caller returns SETUP). */
 int grant_dir(const struct ctx *c, const char *path);
 #define granted_dir(c) grant_dir((c), (c)->granted)
+
+/* The read-only grant's file (rodir/rofile), opened O_RDONLY; -1 after
+ * printing why (the caller returns SETUP). */
+int ro_file(const struct ctx *c);
+
+/* The first of 0-2 that is a terminal, or -1. */
+int tty_fd(void);
 
 /* Run fn in a forked child and return its wait status (-1: fork failed). */
 int in_child(int (*fn)(void *), void *arg);

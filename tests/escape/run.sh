@@ -1,21 +1,26 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# run.sh OCAPSH LISTENER PROBE [STATIC_PROBE]
+# run.sh OCAPSH LISTENER PROBE EUID [STATIC_PROBE]
 #
 # The escape suite under the real ocapsh.  Every technique escape-probe
 # --list names runs in each mode (compat: PROBE, glibc, dynamic; native:
 # STATIC_PROBE, musl -static, --mode native) and as each user (root and
 # 65534 when run as root), with one grant: --rw GRANTED.  Outside it sit
-# a canary file and directory holding a secret, and canary listeners
-# (TCP, UDP, pathname and abstract Unix sockets); techniques flagged
-# "ro-grant" also get --ro RODIR, whose file must not change either.
-# "unix-grant" ones get --connect unix: for GRANTED/sock and
-# GRANTED/sub/sock, sockets the program itself may replace.
+# a canary file and directory holding a secret, canary listeners (TCP on
+# 127.0.0.1 and ::1, UDP, pathname and abstract Unix sockets) and a
+# process canary (escape-probe --hold, run as the user under test, which
+# blocks every signal).  Techniques flagged "ro-grant" also get --ro
+# RODIR, whose file must not change either; "unix-grant" ones --connect
+# unix: for GRANTED/sock and GRANTED/sub/sock, sockets the program itself
+# may replace; "suid-grant" ones --rx SUID, holding a set-user-ID-root
+# copy of EUID; "tcp-grant" ones --connect *:GPORT, the port next to the
+# canary's; "listen-grant" ones --listen on a privileged port.
 # After every run the secret must not appear in the output, the canary
 # files must be as they were, the grant must hold no copy, the listeners
-# must have heard nothing, and ocapsh must have passed the probe's own
-# status through.  First a self-check runs a few techniques without
-# ocapsh, where they must escape and be caught.
+# must have heard nothing, the process canary must be alive with no
+# signal pending, and ocapsh must have passed the probe's own status
+# through.  First a self-check runs a few techniques without ocapsh,
+# where they must escape and be caught.
 #
 # Prints "PASS|FAIL|SKIP name (mode, user)[: detail]" per run, then
 # "N passed, N failed, N skipped".  Exits 1 on any FAIL, 77 when all
@@ -25,17 +30,17 @@
 # runs, script (util-linux) for the tty techniques (SKIP without).
 set -u
 
-if [ $# -lt 3 ] || [ $# -gt 4 ]; then
-	echo "usage: run.sh OCAPSH LISTENER PROBE [STATIC_PROBE]" >&2
+if [ $# -lt 4 ] || [ $# -gt 5 ]; then
+	echo "usage: run.sh OCAPSH LISTENER PROBE EUID [STATIC_PROBE]" >&2
 	exit 2
 fi
-ocapsh=$1 listener=$2 probe=$3 static=${4:-}
+ocapsh=$1 listener=$2 probe=$3 euid=$4 static=${5:-}
 only=${ESCAPE_ONLY:-}
 verbose=${ESCAPE_VERBOSE:-0}
 limit=10 # seconds per run: a hang is a FAIL either way
 npass=0 nfail=0 nskip=0
 
-for f in "$ocapsh" "$listener" "$probe"; do
+for f in "$ocapsh" "$listener" "$probe" "$euid"; do
 	[ -x "$f" ] || { echo "escape: $f: not built" >&2; exit 2; }
 done
 # Runs start in the canary directory: absolute paths only.
@@ -44,9 +49,10 @@ probe=$(realpath "$probe")
 [ -n "$static" ] && static=$(realpath "$static")
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ocap-escape.XXXXXX") || exit 2
-lpid=
+lpid= spid= huser=
 cleanup() {
 	[ -n "$lpid" ] && kill "$lpid" 2>/dev/null
+	[ -n "$spid" ] && kill -KILL "$spid" 2>/dev/null
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -57,8 +63,9 @@ chmod 755 "$tmp"
 granted=$tmp/granted cdir=$tmp/outside csub=$tmp/outside/subdir
 canary=$cdir/secret ctl=$tmp/ctl/ctl out=$tmp/run/out
 rodir=$tmp/rodir # granted read-only to "ro-grant" techniques
-mkdir -p "$tmp/bin" "$tmp/ctl" "$tmp/run" "$cdir" "$csub" "$granted" "$rodir"
-chmod 755 "$tmp/bin" "$tmp/run" "$cdir" "$csub"
+suid=$tmp/suid   # granted --rx to "suid-grant" techniques
+mkdir -p "$tmp/bin" "$tmp/ctl" "$tmp/run" "$cdir" "$csub" "$granted" "$rodir" "$suid"
+chmod 755 "$tmp/bin" "$tmp/run" "$cdir" "$csub" "$suid"
 chmod 700 "$tmp/ctl"
 secret="OCAP-CANARY-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 
@@ -66,6 +73,9 @@ secret="OCAP-CANARY-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
 cp "$probe" "$tmp/bin/escape-probe"
 [ -n "$static" ] && [ -x "$static" ] && cp "$static" "$tmp/bin/escape-probe-static"
 chmod 755 "$tmp"/bin/*
+# Set-user-ID root when run as root (nnp-setuid-exec skips otherwise).
+# It only prints its euid, so it is harmless to leave reachable.
+cp "$euid" "$suid/escape-euid" && chmod 4755 "$suid/escape-euid"
 
 "$listener" "$cdir" "$ctl" >"$tmp/listener.info" &
 lpid=$!
@@ -73,18 +83,64 @@ for _ in $(seq 100); do
 	grep -q '^port=' "$tmp/listener.info" 2>/dev/null && break
 	sleep 0.05
 done
-read -r l_port l_uport l_abs l_adgram <"$tmp/listener.info" || {
+read -r l_port l_uport l_abs l_adgram l_v6 <"$tmp/listener.info" || {
 	echo "escape: the canary listener did not start" >&2
 	exit 2
 }
 port=${l_port#port=} uport=${l_uport#uport=}
-abstract=${l_abs#abstract=} adgram=${l_adgram#adgram=}
+abstract=${l_abs#abstract=} adgram=${l_adgram#adgram=} v6port=${l_v6#v6port=}
+# "tcp-grant": the port next to the canary's.  "listen-grant": one the
+# kernel keeps for CAP_NET_BIND_SERVICE, if any.
+gport=$((port < 65535 ? port + 1 : port - 1))
+lport=$(cat /proc/sys/net/ipv4/ip_unprivileged_port_start 2>/dev/null) || lport=1024
+lport=$((lport > 1 ? lport - 1 : 0))
 
 sync_hits() { "$listener" --sync "$ctl"; }
 
+# The process canary, as user $1 (root or nobody), in spid; a new one
+# each time, since pending signals cannot be taken back from outside.
+start_hold() {
+	local as=() _
+	[ -n "$spid" ] && kill -KILL "$spid" 2>/dev/null
+	[ "$1" = nobody ] &&
+		as=(setpriv --reuid 65534 --regid 65534 --clear-groups --inh-caps=-all)
+	: >"$tmp/hold"
+	"${as[@]}" "$tmp/bin/escape-probe" --hold </dev/null >"$tmp/hold" 2>&1 &
+	spid=$! huser=$1
+	disown "$spid" # killed on purpose: no "Killed" notice
+	for _ in $(seq 100); do
+		[ -s "$tmp/hold" ] && return 0
+		sleep 0.05
+	done
+	echo "escape: the process canary did not start: $(cat "$tmp/hold")" >&2
+	exit 2
+}
+
+# Sets sigwhy to what reached the process canary (empty when nothing
+# did), and starts a new one if anything did.
+check_hold() {
+	local k v state= pnd= shd=
+	while read -r k v; do
+		case $k in
+		State:) state=$v ;;
+		SigPnd:) pnd=$v ;;
+		ShdPnd:) shd=$v ;;
+		esac
+	done 2>/dev/null <"/proc/$spid/status"
+	case $state in
+	"" | Z*) sigwhy="the process canary was killed" ;;
+	T* | t*) sigwhy="the process canary was stopped" ;;
+	*) sigwhy= ;;
+	esac
+	[ -z "$sigwhy" ] && [[ $pnd$shd == *[1-9a-f]* ]] &&
+		sigwhy="the process canary got a signal (SigPnd $pnd, ShdPnd $shd)"
+	[ -z "$sigwhy" ] || start_hold "$huser"
+}
+
 # The canary files, owned by the user under test so that only the
 # sandbox (not file permissions) stands between the probe and them.
-owner=0:0
+self=$(id -u):$(id -g)
+owner=$self
 reset_canary() {
 	find "$cdir" -mindepth 1 ! -name sock ! -name dgram ! -path "$csub" \
 		-exec rm -rf {} + 2>/dev/null
@@ -102,12 +158,19 @@ reset_canary() {
 	chown -R "$owner" "$rodir"
 	handle=$("$tmp/bin/escape-probe" --handle "$canary" 2>/dev/null) || handle=
 	baseline=$(snapshot)
-	sum=$(checksum)
 }
+# In find's order, which is the same for an unchanged tree.
 snapshot() {
-	(cd "$tmp" && find outside rodir -printf '%p %y %i %m %s %n %U %G %T@\n') | sort
+	(cd "$tmp" && exec find outside rodir -printf '%p %y %i %m %s %n %U %G %T@\n')
 }
-checksum() { cat "$canary" "$rodir/rofile" 2>&1 | sha256sum; }
+# Whether both files hold what reset_canary wrote (bash only: this runs
+# after every technique).
+content_ok() {
+	local a= b=
+	IFS= read -r -d '' a 2>/dev/null <"$canary"
+	IFS= read -r -d '' b 2>/dev/null <"$rodir/rofile"
+	[ "$a" = "$secret"$'\n' ] && [ "$b" = $'read-only\n' ]
+}
 
 # Sets changed to what changed (empty when nothing did) and restores
 # the canary for the next run.
@@ -115,9 +178,10 @@ check_canary() {
 	local now
 	now=$(snapshot)
 	changed=
-	if [ "$now" != "$baseline" ] || [ "$(checksum)" != "$sum" ]; then
+	if [ "$now" != "$baseline" ] || ! content_ok; then
 		changed="canary files changed (path type inode mode size links uid gid mtime): $(diff \
-			<(echo "$baseline") <(echo "$now") | grep '^[<>]' | tr '\n' ' ')"
+			<(sort <<<"$baseline") <(sort <<<"$now") | grep '^[<>]' | tr '\n' ' ')"
+		content_ok || changed+="content changed "
 		reset_canary
 	fi
 }
@@ -158,32 +222,57 @@ result() { # verdict name mode user detail
 	fi
 }
 
+# What every technique is told (probe.h), for mode $1.
+probe_args() {
+	pargs=(mode="$1" granted="$granted" canary="$canary" cdir="$cdir"
+	       csub="$csub" unix="$cdir/sock" dgram="$cdir/dgram"
+	       abstract="$abstract" adgram="$adgram" port="$port"
+	       uport="$uport" handle="$handle" rodir="$rodir" suid="$suid"
+	       pid="$spid" gport="$gport" lport="$lport" v6port="$v6port")
+}
+
+# The probe's verdict line in $out (the last), in line.
+verdict() {
+	local l
+	line=
+	while IFS= read -r l; do
+		l=${l%$'\r'}
+		case $l in
+		blocked:\ * | ESCAPED:\ * | setup:\ * | unexpected:\ * | missing:\ *)
+			line=$l ;;
+		esac
+	done <"$out"
+}
+
 # run_one NAME FLAGS MODE USER BINARY
 run_one() {
-	local name=$1 flags=$2 mode=$3 user=$4 bin=$5 st line v detail why=()
-	local grants=(--rw "$granted")
-	[[ ,$flags, == *,ro-grant,* ]] && grants+=(--ro "$rodir")
+	local name=$1 flags=,$2, mode=$3 user=$4 bin=$5 st line v detail why=()
+	local grants=(--rw "$granted") pargs
+	[[ $flags == *,ro-grant,* ]] && grants+=(--ro "$rodir")
+	[[ $flags == *,suid-grant,* ]] && grants+=(--rx "$suid")
+	[[ $flags == *,tcp-grant,* ]] && grants+=(--connect "*:$gport")
+	if [[ $flags == *,listen-grant,* ]] && [ "$lport" != 0 ]; then
+		# Compat mode cannot limit the address: --best-effort.
+		grants+=(--listen "127.0.0.1:$lport")
+		[ "$mode" = compat ] && grants+=(--best-effort)
+	fi
 	rm -rf "$granted"
-	mkdir "$granted"
-	chown "$owner" "$granted"
-	chmod 755 "$granted"
-	if [[ ,$flags, == *,unix-grant,* ]]; then
+	mkdir -m 755 "$granted"
+	[ "$owner" = "$self" ] || chown "$owner" "$granted"
+	if [[ $flags == *,unix-grant,* ]]; then
 		# Granted sockets inside the writable grant; compat mode
 		# cannot limit Unix sockets, so it needs --best-effort.
 		mkdir "$granted/sub"
-		chown "$owner" "$granted/sub"
+		[ "$owner" = "$self" ] || chown "$owner" "$granted/sub"
 		grants+=(--connect "unix:$granted/sock"
 			 --connect "unix:$granted/sub/sock")
 		[ "$mode" = compat ] && grants+=(--best-effort)
 	fi
+	probe_args "$mode"
 	run_cmd "$flags" "$user" "$ocapsh" --mode "$mode" "${grants[@]}" -- \
-		"$bin" "$name" mode="$mode" granted="$granted" canary="$canary" \
-		cdir="$cdir" csub="$csub" unix="$cdir/sock" dgram="$cdir/dgram" \
-		abstract="$abstract" adgram="$adgram" port="$port" \
-		uport="$uport" handle="$handle" rodir="$rodir"
+		"$bin" "$name" "${pargs[@]}"
 	st=$?
-	sed -i 's/\r$//' "$out"
-	line=$(grep -E '^(blocked|ESCAPED|setup|unexpected|missing): ' "$out" | tail -n 1)
+	verdict
 	case $st in
 	0) v=PASS detail=$line ;;
 	1) v=FAIL detail=$line ;;
@@ -206,8 +295,10 @@ run_one() {
 	local hits
 	check_canary
 	[ -n "$changed" ] && why+=("$changed")
-	hits=$(sync_hits | tr '\n' ';')
-	[ -n "$hits" ] && why+=("the canary listeners heard: $hits")
+	hits=$(sync_hits)
+	[ -n "$hits" ] && why+=("the canary listeners heard: ${hits//$'\n'/;}")
+	check_hold
+	[ -n "$sigwhy" ] && why+=("$sigwhy")
 	if [ ${#why[@]} -gt 0 ]; then
 		local w
 		detail=
@@ -219,24 +310,36 @@ run_one() {
 }
 
 # The harness must see an escape when there is one: run a few techniques
-# without ocapsh, where they must succeed and be caught.
+# without ocapsh, where they must succeed and be caught (sigio-owner
+# cannot tell it escaped: only the driver sees the signal).
 self_check() {
-	local name expect st
-	for name in dotdot-read fd-leak tcp-connect unix-connect; do
-		run_cmd - root "$tmp/bin/escape-probe" "$name" mode=compat \
-			granted="$granted" canary="$canary" cdir="$cdir" \
-			csub="$csub" unix="$cdir/sock" dgram="$cdir/dgram" \
-			abstract="$abstract" adgram="$adgram" port="$port" \
-			uport="$uport"
-		st=$?
+	local name user want caught st pargs
+	for name in dotdot-read fd-leak tcp-connect unix-connect tcp6-connect \
+		kill-outside sigio-owner nnp-setuid-exec; do
+		user=root want=1
+		case $name in
+		tcp6-connect) [ "$v6port" != 0 ] || continue ;;
+		sigio-owner) want=0 ;;
+		nnp-setuid-exec) # as 65534, who gains root's euid
+			[ "$self" = 0:0 ] && [ -z "$nobody_ok" ] || continue
+			user=nobody ;;
+		esac
+		probe_args compat
+		run_cmd - "$user" "$tmp/bin/escape-probe" "$name" "${pargs[@]}"
+		st=$? caught=
 		case $name in
 		dotdot-read | fd-leak) # fd-leak reads the canary the driver holds on 7
-			grep -qF "$secret" "$out" && expect=ok || expect="secret not seen" ;;
-		*) [ -n "$(sync_hits)" ] && expect=ok || expect="listener heard nothing" ;;
+			grep -qF "$secret" "$out" || caught="secret not seen" ;;
+		kill-outside | sigio-owner)
+			check_hold
+			[ -n "$sigwhy" ] || caught="the process canary got nothing" ;;
+		nnp-setuid-exec)
+			grep -q '^ESCAPED: .*euid=0 ' "$out" || caught="euid 0 not seen" ;;
+		*) [ -n "$(sync_hits)" ] || caught="listener heard nothing" ;;
 		esac
-		if [ "$st" != 1 ] || [ "$expect" != ok ]; then
-			result FAIL "harness-self-check/$name" unsandboxed root \
-				"exit $st, $expect: the harness would miss this escape"
+		if [ "$st" != "$want" ] || [ -n "$caught" ]; then
+			result FAIL "harness-self-check/$name" unsandboxed "$user" \
+				"exit $st, ${caught:-caught}: the harness would miss this escape"
 		else
 			echo "# self-check: $name escapes without ocapsh and is caught"
 		fi
@@ -261,15 +364,17 @@ if [ "$(id -u)" = 0 ]; then
 fi
 
 reset_canary
+start_hold root
 self_check
 echo "# ocapsh $("$ocapsh" --version 2>&1 | tail -n 1); canary port $port, udp $uport; kernel $(uname -r)"
 
 for user in "${users[@]}"; do
 	case $user in
 	nobody) owner=65534:65534 ;;
-	*) owner=$(id -u):$(id -g) ;;
+	*) owner=$self ;;
 	esac
 	reset_canary
+	[ "$user" = "$huser" ] || start_hold "$user"
 	for mode in compat native; do
 		bin=$tmp/bin/escape-probe skip=
 		if [ "$mode" = native ]; then

@@ -382,7 +382,7 @@ int t_xattr_set(const struct ctx *c)
 }
 
 /* The read-only grant's file, opened for reading as the grant allows. */
-static int ro_file(const struct ctx *c)
+int ro_file(const struct ctx *c)
 {
 	int d = grant_dir(c, c->rodir), fd;
 

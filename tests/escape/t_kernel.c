@@ -293,7 +293,7 @@ int t_int80(const struct ctx *c)
 
 /* ---- the terminal ------------------------------------------------------- */
 
-static int tty_fd(void)
+int tty_fd(void)
 {
 	for (int fd = 0; fd < 3; fd++)
 		if (isatty(fd))

@@ -1,0 +1,268 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * Reaching out of the sandbox by signals, the terminal, and sockets the
+ * other files leave out.  pid= is the process canary: a process the
+ * driver started outside ocapsh, as the user under test, in its own
+ * process group, blocking every signal; after each run the driver checks
+ * that nothing is pending there (so a signal that got through is seen
+ * even where the probe cannot tell).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <ocap/ocap.h>
+
+#include "probe.h"
+
+#define F_SETSIG_ 10
+#define F_SETOWN_EX_ 15
+#define F_OWNER_PGRP_ 2
+#define TIOCSCTTY_ 0x540E
+#define AF_RXRPC_ 33
+#define IPPROTO_ICMPV6_ 58
+
+static int need_pid(const struct ctx *c)
+{
+	return c->pid > 0 ? 0 : say(SETUP, "no pid= (the process canary)");
+}
+
+/* ---- signals ------------------------------------------------------------ */
+
+/* Landlock's signal scope (ABI 6); as 65534 the canary is ours, so the
+ * kernel's own permission check would let the signal by. */
+int t_kill_outside(const struct ctx *c)
+{
+	long r;
+
+	if (need_pid(c))
+		return SETUP;
+	r = kill(c->pid, SIGUSR1);
+	if (r == 0)
+		return say(ESCAPED, "kill(process canary, SIGUSR1): delivered");
+	return EXPECT("kill(process canary, SIGUSR1)", r, EPERM);
+}
+
+/* Out of the allowlist (EPERM), and in Landlock's scope besides. */
+int t_sigqueue_outside(const struct ctx *c)
+{
+	siginfo_t si;
+
+	if (need_pid(c))
+		return SETUP;
+	memset(&si, 0, sizeof si);
+	si.si_signo = SIGUSR1;
+	si.si_code = -1; /* SI_QUEUE */
+	si.si_pid = getpid();
+	si.si_uid = getuid();
+	return EXPECT("rt_sigqueueinfo(process canary, SIGUSR1)",
+		      syscall(SYS_rt_sigqueueinfo, c->pid, SIGUSR1, &si),
+		      EPERM);
+}
+
+static volatile sig_atomic_t got;
+
+static void on_sig(int sig)
+{
+	got = sig;
+}
+
+/* fd signals its owner when I/O is possible: O_ASYNC, with F_SETSIG's
+ * signal.  Set up, then made to fire by a byte written to peer. */
+static int sigio_arm(int fd, int sig)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	if (fl < 0 || fcntl(fd, F_SETSIG_, sig) < 0 ||
+	    fcntl(fd, F_SETFL, fl | O_ASYNC) < 0)
+		return say(SETUP, "fcntl(F_SETSIG, O_ASYNC): %s", ename(errno));
+	return 0;
+}
+
+/* That the mechanism works here at all: a pipe owned by ourselves
+ * delivers SIGUSR2 to us. */
+static int sigio_works(void)
+{
+	struct sigaction sa = { .sa_handler = on_sig };
+	int p[2];
+
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGUSR2, &sa, NULL) < 0 || pipe2(p, O_CLOEXEC) < 0)
+		return say(SETUP, "sigaction, pipe2: %s", ename(errno));
+	if (fcntl(p[0], F_SETOWN, getpid()) < 0)
+		return say(SETUP, "fcntl(F_SETOWN, self): %s", ename(errno));
+	if (sigio_arm(p[0], SIGUSR2))
+		return SETUP;
+	if (write(p[1], "x", 1) != 1)
+		return say(SETUP, "write(pipe): %s", ename(errno));
+	if (got != SIGUSR2)
+		return say(SETUP, "O_ASYNC on a pipe owned by ourselves sent "
+			   "no signal");
+	close(p[0]);
+	close(p[1]);
+	return 0;
+}
+
+/* F_SETOWN itself is allowed (the owner is recorded with our Landlock
+ * domain); the signal the kernel then sends must not leave the sandbox. */
+static int sigio_fired(const char *what, int fd, int peer)
+{
+	if (sigio_arm(fd, SIGUSR1))
+		return SETUP;
+	if (write(peer, "x", 1) != 1)
+		return say(SETUP, "%s: write: %s", what, ename(errno));
+	return say(BLOCKED, "%s: armed and fired; the process canary must "
+		   "have nothing pending (the driver checks)", what);
+}
+
+int t_sigio_owner(const struct ctx *c)
+{
+	int p[2];
+
+	if (need_pid(c) || sigio_works())
+		return SETUP;
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return say(SETUP, "pipe2: %s", ename(errno));
+	if (fcntl(p[0], F_SETOWN, c->pid) < 0)
+		return EXPECT("fcntl(pipe, F_SETOWN, process canary)", -1,
+			      EPERM);
+	return sigio_fired("pipe owned by the process canary, O_ASYNC", p[0],
+			   p[1]);
+}
+
+/* The canary leads its own process group: F_SETOWN_EX aims at the group. */
+int t_sigio_pgrp(const struct ctx *c)
+{
+	struct { int type; int pid; } owner = { F_OWNER_PGRP_, c->pid };
+	int sv[2];
+
+	if (need_pid(c) || sigio_works())
+		return SETUP;
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return say(SETUP, "socketpair: %s", ename(errno));
+	if (fcntl(sv[0], F_SETOWN_EX_, &owner) < 0)
+		return EXPECT("fcntl(socket, F_SETOWN_EX, canary's group)", -1,
+			      EPERM);
+	return sigio_fired("socket owned by the canary's process group, "
+			   "O_ASYNC", sv[0], sv[1]);
+}
+
+/* ---- the terminal -------------------------------------------------------- */
+
+/* The pty run.sh gives is the controlling terminal of the session ocapsh
+ * runs in.  A new session may take it only by force, which needs
+ * CAP_SYS_ADMIN: the kernel says EPERM. */
+static int steal_tty(void *p)
+{
+	int fd = *(int *)p;
+
+	if (setsid() < 0)
+		return say(SETUP, "setsid: %s", ename(errno));
+	if (ioctl(fd, TIOCSCTTY_, 1) == 0)
+		return say(ESCAPED, "ioctl(tty, TIOCSCTTY, force) took the "
+			   "terminal from the session outside");
+	return EXPECT("ioctl(tty, TIOCSCTTY, force) from a new session", -1,
+		      EPERM);
+}
+
+int t_tiocsctty(const struct ctx *c)
+{
+	int fd = tty_fd(), st;
+
+	if (fd < 0)
+		return say(MISSING, "no terminal on 0-2");
+	st = in_child(steal_tty, &fd);
+	if (st == -1 || !WIFEXITED(st))
+		return say(SETUP, "child: status %#x", st);
+	return WEXITSTATUS(st);
+}
+
+/* ---- sockets ------------------------------------------------------------- */
+
+int t_af_rxrpc(const struct ctx *c)
+{
+	return EXPECT("socket(AF_RXRPC)",
+		      socket(AF_RXRPC_, SOCK_DGRAM | SOCK_CLOEXEC, AF_INET),
+		      EPERM);
+}
+
+/* net.ipv4.ping_group_range may let anyone have one: EPERM is seccomp's. */
+int t_ping6_socket(const struct ctx *c)
+{
+	return EXPECT("socket(AF_INET6, SOCK_DGRAM, IPPROTO_ICMPV6)",
+		      socket(AF_INET6, SOCK_DGRAM | SOCK_CLOEXEC,
+			     IPPROTO_ICMPV6_),
+		      EPERM);
+}
+
+/* The canary's TCP port, on ::1 (Landlock's TCP rules are by port, for
+ * both families). */
+int t_tcp6_connect(const struct ctx *c)
+{
+	struct sockaddr_in6 a = { .sin6_family = AF_INET6 };
+	int s;
+
+	if (!c->v6port)
+		return say(MISSING, "no TCP canary on ::1 (no IPv6 loopback)");
+	if ((s = socket(AF_INET6, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return say(SETUP, "socket(AF_INET6): %s", ename(errno));
+	a.sin6_port = htons((uint16_t)c->v6port);
+	a.sin6_addr.s6_addr[15] = 1;
+	if (connect(s, (struct sockaddr *)&a, sizeof a) == 0) {
+		ssize_t n = write(s, "ESCAPED\n", 8);
+
+		return say(ESCAPED, "connect([::1]:canary): connected (wrote "
+			   "%zd bytes)", n);
+	}
+	return EXPECT("connect([::1]:canary)", -1, mode_err(c));
+}
+
+/* gport, next to the canary's port, is granted (--connect *:gport): it
+ * is reachable (ECONNREFUSED: nothing listens), the canary's port is not. */
+int t_tcp_adjacent_port(const struct ctx *c)
+{
+	struct sockaddr_in a = { .sin_family = AF_INET };
+	int s, r;
+
+	if (!c->gport)
+		return say(SETUP, "no gport= (tcp-grant)");
+	a.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+	a.sin_port = htons((uint16_t)c->gport);
+	if ((s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return say(SETUP, "socket(AF_INET): %s", ename(errno));
+	r = c->native ? ocap_connect(s, (struct sockaddr *)&a, sizeof a)
+		      : (connect(s, (struct sockaddr *)&a, sizeof a) < 0 ?
+				 -errno : 0);
+	if (r < 0 && r != -ECONNREFUSED)
+		return say(SETUP, "the granted port %d: %s (the grant is not "
+			   "in effect)", c->gport, ename(-r));
+	close(s);
+	a.sin_port = htons((uint16_t)c->port);
+	if ((s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return say(SETUP, "socket(AF_INET): %s", ename(errno));
+	if (c->native) {
+		r = ocap_connect(s, (struct sockaddr *)&a, sizeof a);
+		if (r == 0 && write(s, "ESCAPED\n", 8) >= 0)
+			return say(ESCAPED, "ocap_connect(127.0.0.1:canary), "
+				   "next to the granted port: connected");
+		if (r != -EACCES)
+			return expect_err("ocap_connect(127.0.0.1:canary)", r,
+					  -r, (const int[]){ EACCES, 0 });
+	}
+	if (connect(s, (struct sockaddr *)&a, sizeof a) == 0) {
+		ssize_t n = write(s, "ESCAPED\n", 8);
+
+		return say(ESCAPED, "connect(127.0.0.1:canary), next to the "
+			   "granted port: connected (wrote %zd bytes)", n);
+	}
+	return EXPECT("connect(127.0.0.1:canary), next to the granted port",
+		      -1, mode_err(c));
+}
