@@ -147,6 +147,11 @@ static int check(const struct ocap_ll_plan *p, int abi, struct gaps *g)
 	if (abi < 4 && !(p->flags & OCAP_LL_ANY_TCP))
 		gap(g, "Landlock ABI %d does not restrict TCP (needs ABI 4): "
 		       "bind and connect to any port are allowed", abi);
+	if (abi < 5)
+		gap(g, "Landlock ABI %d does not restrict ioctl on devices "
+		       "(IOCTL_DEV needs ABI 5): a device node the file "
+		       "permissions allow may be opened for ioctl alone and "
+		       "driven", abi);
 	if (abi < 6 && !(p->flags & OCAP_LL_UNSCOPED))
 		gap(g, "Landlock ABI %d does not scope abstract Unix sockets "
 		       "and signals (needs ABI 6): the program may reach "

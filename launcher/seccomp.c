@@ -114,7 +114,7 @@ static const struct rule rules[] = {
 	BOTH("close_range"), BOTH("dup"), BOTH("dup2"), BOTH("dup3"),
 	BOTH("fcntl"), BOTH("flock"), BOTH("fsync"), BOTH("fdatasync"),
 	BOTH("ftruncate"),
-	RULE("ioctl", B, NULL, "cmd not TIOCSTI, TIOCLINUX"),
+	RULE("ioctl", B, NULL, "cmd not TIOCSTI, TIOCLINUX, TIOCSETD, FS_IOC_SET*"),
 	BOTH("fstat"), BOTH("fstatfs"), BOTH("getdents64"),
 	/* Landlock checks no metadata change, by path or on a descriptor,
 	 * and the kernel lets a file's owner make them whatever the
@@ -182,9 +182,11 @@ static const struct rule rules[] = {
 	     "AF_UNIX stream, seqpacket (+ datagram when granted)"),
 	RULE("socketpair", N, add_socketpair_native,
 	     "AF_UNIX stream, seqpacket"),
-	COMPAT("connect"), COMPAT("bind"),
-	/* listen() on an unbound socket takes a port Landlock never checked:
-	 * only with a --listen grant ("@listen"). */
+	COMPAT("connect"),
+	/* listen() on an unbound socket takes a port Landlock never checked,
+	 * and bind() on a Unix socket (a socketpair end will do) takes a name
+	 * in the host's abstract namespace, which no Landlock ABI scopes:
+	 * both only with a --listen grant ("@listen"), bind with --udp. */
 	BOTH("accept"), BOTH("accept4"), BOTH("getsockname"),
 	BOTH("getpeername"),
 	RULE("setsockopt", B, NULL, "not TCP_FASTOPEN_CONNECT, TCP_ULP"),
@@ -201,18 +203,47 @@ static const struct rule rules[] = {
 #define NRULES (sizeof(rules) / sizeof(rules[0]))
 
 /* Refused although the rule above allows the syscall: arg a (and b) equal
- * va (and vb) in their low 32 bits. */
+ * va (and vb) in their low 32 bits, arg a masked with ma when ma is set. */
 struct argdeny {
 	const char *name;
 	unsigned char a, b; /* b == 0: one comparison */
 	uint32_t va, vb;
+	uint32_t ma;
 };
 
+/* <linux/fs.h> and <linux/fsverity.h>: a file's owner may change its
+ * inode flags (immutable, append-only, nodump...), project, generation
+ * or verity on any descriptor, even one opened for neither reading nor
+ * writing; Landlock checks none of it. */
+#define FS_IOC_SETFLAGS_ 0x40086602u
+#define FS_IOC32_SETFLAGS_ 0x40046602u
+#define FS_IOC_SETVERSION_ 0x40087602u
+#define FS_IOC32_SETVERSION_ 0x40047602u
+#define FS_IOC_FSSETXATTR_ 0x401c5820u
+#define FS_IOC_ENABLE_VERITY_ 0x40806685u
+#define FS_IOC_SET_ENCRYPTION_POLICY_ 0x800c6613u
+#ifndef TIOCSETD
+#define TIOCSETD 0x5423
+#endif
+
 static const struct argdeny argdenies[] = {
-	{ "ioctl", 1, 0, TIOCSTI, 0 },
-	{ "ioctl", 1, 0, TIOCLINUX, 0 },
-	{ "setsockopt", 1, 2, IPPROTO_TCP, TCP_FASTOPEN_CONNECT },
-	{ "setsockopt", 1, 2, IPPROTO_TCP, TCP_ULP },
+	{ "ioctl", 1, 0, TIOCSTI, 0, 0 },
+	{ "ioctl", 1, 0, TIOCLINUX, 0, 0 },
+	/* a line discipline: kernel code (and modules) of its own */
+	{ "ioctl", 1, 0, TIOCSETD, 0, 0 },
+	{ "ioctl", 1, 0, FS_IOC_SETFLAGS_, 0, 0 },
+	{ "ioctl", 1, 0, FS_IOC32_SETFLAGS_, 0, 0 },
+	{ "ioctl", 1, 0, FS_IOC_SETVERSION_, 0, 0 },
+	{ "ioctl", 1, 0, FS_IOC32_SETVERSION_, 0, 0 },
+	{ "ioctl", 1, 0, FS_IOC_FSSETXATTR_, 0, 0 },
+	{ "ioctl", 1, 0, FS_IOC_ENABLE_VERITY_, 0, 0 },
+	{ "ioctl", 1, 0, FS_IOC_SET_ENCRYPTION_POLICY_, 0, 0 },
+	/* Access mode 3 opens for ioctl alone, and Landlock checks such an
+	 * open no more than O_PATH (openat2: see the table). */
+	{ "open", 1, 0, O_ACCMODE, 0, O_ACCMODE },
+	{ "openat", 2, 0, O_ACCMODE, 0, O_ACCMODE },
+	{ "setsockopt", 1, 2, IPPROTO_TCP, TCP_FASTOPEN_CONNECT, 0 },
+	{ "setsockopt", 1, 2, IPPROTO_TCP, TCP_ULP, 0 },
 };
 
 #define NARGDENIES (sizeof(argdenies) / sizeof(argdenies[0]))
@@ -537,6 +568,8 @@ static int add_allowances(scmp_filter_ctx ctx, int mode,
 	nr = seccomp_syscall_resolve_name("socketpair");
 	if (!err && unix_ && !listed(nr, extra, n))
 		err = add_socketpair(ctx, nr, mode, 0);
+	if (!err && (udp || wants(extra, n, OCAP_SC_ALLOW_LISTEN)))
+		err = allow(ctx, seccomp_syscall_resolve_name("bind"), 0, NULL);
 	if (!err && wants(extra, n, OCAP_SC_ALLOW_LISTEN))
 		err = allow(ctx, seccomp_syscall_resolve_name("listen"), 0,
 			    NULL);
@@ -617,16 +650,20 @@ static struct sock_filter jeq_or_skip(uint32_t v, unsigned skip)
 					    (unsigned char)skip);
 }
 
-/* One argdeny entry: [ld nr, jeq, ld a, jeq, (ld b, jeq,) ret EPERM]. */
+/* One argdeny entry: [ld nr, jeq, ld a, (and ma,) jeq, (ld b, jeq,)
+ * ret EPERM]. */
 static size_t emit_argdeny(struct sock_filter *f, int nr,
 			   const struct argdeny *d)
 {
-	size_t len = d->b ? 7 : 5, k = 0;
+	size_t len = (d->b ? 7 : 5) + (d->ma ? 1 : 0), k = 0;
 
 	f[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 			offsetof(struct seccomp_data, nr));
 	f[k] = jeq_or_skip((uint32_t)nr, len - k - 1), k++;
 	f[k++] = ld_arg(d->a);
+	if (d->ma)
+		f[k++] = (struct sock_filter)BPF_STMT(BPF_ALU | BPF_AND | BPF_K,
+						      d->ma);
 	f[k] = jeq_or_skip(d->va, len - k - 1), k++;
 	if (d->b) {
 		f[k++] = ld_arg(d->b);
@@ -658,7 +695,7 @@ static size_t emit_prefix(struct sock_filter *f, const char *const *extra,
 	return k;
 }
 
-#define PREFIX_MAX (2 + 7 * NARGDENIES)
+#define PREFIX_MAX (2 + 8 * NARGDENIES)
 
 static int read_all(int fd, void *buf, size_t len)
 {

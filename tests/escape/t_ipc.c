@@ -11,11 +11,13 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <signal.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -27,6 +29,8 @@
 #define F_SETOWN_EX_ 15
 #define F_OWNER_PGRP_ 2
 #define TIOCSCTTY_ 0x540E
+#define TIOCSETD_ 0x5423
+#define TIOCGETD_ 0x5424
 #define AF_RXRPC_ 33
 #define IPPROTO_ICMPV6_ 58
 
@@ -185,6 +189,24 @@ int t_tiocsctty(const struct ctx *c)
 	return WEXITSTATUS(st);
 }
 
+/* A line discipline is kernel code the program would pick, with its
+ * module loaded on demand (dev.tty.ldisc_autoload): the ioctl must not
+ * reach the tty layer.  The request is the discipline the terminal has
+ * already, a no-op should it get through. */
+int t_tiocsetd(const struct ctx *c)
+{
+	int fd = tty_fd(), ld;
+
+	if (fd < 0)
+		return say(MISSING, "no terminal on 0-2");
+	if (ioctl(fd, TIOCGETD_, &ld) < 0)
+		return say(SETUP, "ioctl(tty, TIOCGETD): %s", ename(errno));
+	if (ioctl(fd, TIOCSETD_, &ld) == 0)
+		return say(ESCAPED, "ioctl(tty, TIOCSETD, %d) reached the tty "
+			   "layer: any line discipline can be attached", ld);
+	return EXPECT("ioctl(tty, TIOCSETD)", -1, EPERM);
+}
+
 /* ---- sockets ------------------------------------------------------------- */
 
 int t_af_rxrpc(const struct ctx *c)
@@ -223,6 +245,29 @@ int t_tcp6_connect(const struct ctx *c)
 			   "%zd bytes)", n);
 	}
 	return EXPECT("connect([::1]:canary)", -1, mode_err(c));
+}
+
+/* An abstract name belongs to the host's network namespace, outside every
+ * grant: a program that binds one can stand in for a service that other
+ * programs look for there.  Compat has no socket(AF_UNIX) without a unix:
+ * grant, but a socketpair end has no name yet and would take one. */
+int t_abstract_bind(const struct ctx *c)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), sv[2], n;
+	const char *how = "socket(AF_UNIX)";
+
+	if (s < 0 && socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) == 0)
+		s = sv[0], how = "socketpair end";
+	if (s < 0)
+		return EXPECT("socket(AF_UNIX) and socketpair", -1, EPERM);
+	n = snprintf(a.sun_path + 1, sizeof a.sun_path - 1,
+		     "ocap-escape-squat-%d", (int)getpid());
+	if (bind(s, (struct sockaddr *)&a,
+		 (socklen_t)(offsetof(struct sockaddr_un, sun_path) + 1 + n)) == 0)
+		return say(ESCAPED, "bind(%s, @%s): the name is taken in the "
+			   "host's abstract namespace", how, a.sun_path + 1);
+	return EXPECT("bind(@name)", -1, EPERM, EACCES);
 }
 
 /* gport, next to the canary's port, is granted (--connect *:gport): it

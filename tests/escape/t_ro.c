@@ -3,16 +3,21 @@
  * Truncation without write: RODIR is granted --ro (read and list, no
  * truncate), and RODIR/rofile, owned by the user under test so that file
  * permissions would allow it, must keep its content (the driver checks
- * its size and checksum after each run).
+ * its size and checksum after each run).  Also inode flags, which the
+ * owner may change on a descriptor opened for reading or for ioctl alone.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
+#include <sys/ioctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "probe.h"
 
+#ifndef SYS_openat2
+#define SYS_openat2 437
+#endif
 #define FALLOC_FL_KEEP_SIZE_ 0x01
 #define FALLOC_FL_PUNCH_HOLE_ 0x02
 
@@ -68,4 +73,68 @@ int t_ro_punch_hole(const struct ctx *c)
 			      FALLOC_FL_PUNCH_HOLE_ | FALLOC_FL_KEEP_SIZE_, 0L,
 			      4096L),
 		      EBADF);
+}
+
+/* ---- access mode 3 and inode flags ---------------------------------------
+ * O_ACCMODE (3) opens for ioctl alone, which Landlock checks no more than
+ * O_PATH; through such a descriptor a file's owner could change its inode
+ * flags (FS_IOC_SETFLAGS: immutable, append-only, nodump...) whatever the
+ * grants.  The flags asked for are the ones the file has: a no-op, should
+ * it get through. */
+#define FS_IOC_GETFLAGS_ 0x80086601u
+#define FS_IOC_SETFLAGS_ 0x40086602u
+
+/* fd's flags set again: ESCAPED if the ioctl reached the file system. */
+static int setflags(int fd, const char *what)
+{
+	int flags = 0;
+
+	if (ioctl(fd, FS_IOC_GETFLAGS_, &flags) < 0 && errno != EPERM)
+		return say(MISSING, "FS_IOC_GETFLAGS: %s (file system without "
+			   "inode flags)", ename(errno));
+	if (ioctl(fd, FS_IOC_SETFLAGS_, &flags) == 0)
+		return say(ESCAPED, "%s: FS_IOC_SETFLAGS reached the file",
+			   what);
+	return EXPECT(what, -1, EPERM);
+}
+
+int t_accmode3_open(const struct ctx *c)
+{
+	int g = granted_dir(c), fd;
+
+	if (g < 0)
+		return SETUP;
+	fd = openat(g, c->rel, O_ACCMODE | O_CLOEXEC);
+	if (fd >= 0)
+		return setflags(fd, "openat(granted, ../canary, O_ACCMODE)");
+	return EXPECT("openat(granted, ../canary, O_ACCMODE)", fd, EPERM);
+}
+
+/* openat2's flags are out of seccomp's sight: compat gets ENOSYS, and
+ * the kernel's openat2 refuses mode 3 itself (EINVAL); should it ever
+ * open, the ioctl must still be refused. */
+int t_accmode3_openat2(const struct ctx *c)
+{
+	struct { unsigned long long flags, mode, resolve; } how = {
+		O_ACCMODE | O_CLOEXEC, 0, 0 };
+	int g = granted_dir(c);
+	long fd;
+
+	if (g < 0)
+		return SETUP;
+	fd = syscall(SYS_openat2, g, c->rel, &how, sizeof(how));
+	if (fd >= 0)
+		return setflags((int)fd, "openat2(granted, ../canary, "
+					 "O_ACCMODE)");
+	return EXPECT("openat2(granted, ../canary, O_ACCMODE)", fd,
+		      c->native ? EINVAL : ENOSYS);
+}
+
+int t_ro_setflags(const struct ctx *c)
+{
+	int fd = ro_file(c);
+
+	if (fd < 0)
+		return SETUP;
+	return setflags(fd, "rofile opened read-only");
 }

@@ -578,20 +578,24 @@ static void test_gaps(void **state)
 
 	assert_int_equal(ocap_ll_check(&p, 0, why, sizeof(why)), 1);
 	assert_non_null(strstr(why, "not available"));
-	/* ABI 1: refer (create is granted), truncate, TCP, scope */
-	assert_int_equal(ocap_ll_check(&p, 1, why, sizeof(why)), 4);
+	/* ABI 1: refer (create is granted), truncate, TCP, device ioctl,
+	 * scope */
+	assert_int_equal(ocap_ll_check(&p, 1, why, sizeof(why)), 5);
 	assert_non_null(strstr(why, "EXDEV"));
-	assert_int_equal(ocap_ll_check(&p, 3, why, sizeof(why)), 2);
+	assert_int_equal(ocap_ll_check(&p, 3, why, sizeof(why)), 3);
 	assert_non_null(strstr(why, "TCP"));
+	assert_int_equal(ocap_ll_check(&p, 4, why, sizeof(why)), 2);
+	assert_non_null(strstr(why, "ioctl"));
 	assert_int_equal(ocap_ll_check(&p, 5, why, sizeof(why)), 1);
 	assert_non_null(strstr(why, "scope"));
 	assert_int_equal(ocap_ll_check(&p, 6, why, sizeof(why)), 0);
 	p.flags = OCAP_LL_ANY_TCP | OCAP_LL_UNSCOPED;
-	assert_int_equal(ocap_ll_check(&p, 3, why, sizeof(why)), 0);
+	assert_int_equal(ocap_ll_check(&p, 3, why, sizeof(why)), 1);
+	assert_int_equal(ocap_ll_check(&p, 5, why, sizeof(why)), 0);
 	p.flags = OCAP_LL_LOG;
 	assert_int_equal(ocap_ll_check(&p, 6, why, sizeof(why)), 1);
 	assert_int_equal(ocap_ll_check(&p, 7, why, sizeof(why)), 0);
-	assert_int_equal(seen, 1 + 4 + 2 + 1 + 1);
+	assert_int_equal(seen, 1 + 5 + 3 + 2 + 1 + 1 + 1);
 }
 
 static void test_access_map(void **state)

@@ -884,7 +884,7 @@ static const struct sc_case cases[] = {
 	CASE(c_renameat_cwd, ENOENT, EPERM, false),
 	CASE(c_execve, ENOENT, EPERM, false),
 	CASE(c_execveat_cwd, ENOENT, EPERM, false),
-	CASE(c_connect, 0, EPERM, false), CASE(c_bind, 0, EPERM, false),
+	CASE(c_connect, 0, EPERM, false), DENY(c_bind),
 	DENY(c_socketpair_dgram),
 };
 
@@ -1057,6 +1057,10 @@ static void test_allowances(void **state)
 	assert_int_equal(run_extra(c_udp, OCAP_SC_COMPAT, unix_, 1), EPERM);
 	assert_int_equal(run_extra(c_listen, OCAP_SC_COMPAT, listen_, 1), 0);
 	assert_int_equal(run_extra(c_udp, OCAP_SC_COMPAT, listen_, 1), EPERM);
+	/* bind: with --listen or --udp, never with unix: alone */
+	assert_int_equal(run_extra(c_bind, OCAP_SC_COMPAT, listen_, 1), 0);
+	assert_int_equal(run_extra(c_bind, OCAP_SC_COMPAT, udp, 1), 0);
+	assert_int_equal(run_extra(c_bind, OCAP_SC_COMPAT, unix_, 1), EPERM);
 	/* native mode has no allowances: the broker does its networking */
 	assert_int_equal(run_extra(c_udp, OCAP_SC_NATIVE, udp, 1), EPERM);
 	assert_int_equal(run_extra(c_listen, OCAP_SC_NATIVE, listen_, 1), EPERM);
