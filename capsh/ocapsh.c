@@ -15,6 +15,7 @@
 
 #include <ocap/launch.h>
 
+#include "ocapsh_args.h"
 #include "shell.h"
 
 #define EXIT_LAUNCHER 125
@@ -56,97 +57,6 @@ static _Noreturn void usage(int status)
 	exit(status);
 }
 
-struct args {
-	int explain; /* 0 no, 1 text, 2 json */
-	char **prog;
-	char shell;       /* 0 (a program), 'c', 'f' or 'i': see shell.h */
-	const char *text; /* -c STRING, -f SCRIPT */
-	char **opt, **val; /* the options, for the shell's grants */
-	size_t n;
-};
-
-/* -c STRING or -f SCRIPT ends the command line. */
-static bool shell_option(int argc, char **argv, int i, struct args *a)
-{
-	if (strcmp(argv[i], "-c") && strcmp(argv[i], "-f"))
-		return false;
-	if (i + 1 >= argc)
-		errx(EXIT_LAUNCHER, "argument %d: %s: missing value", i,
-		     argv[i]);
-	if (i + 2 < argc)
-		errx(EXIT_LAUNCHER, "argument %d: nothing may follow %s %s",
-		     i + 2, argv[i], argv[i + 1]);
-	a->shell = argv[i][1];
-	a->text = argv[i + 1];
-	return true;
-}
-
-/* Options up to the program; each is handed to the plan as it comes. */
-static void parse(ocap_plan *p, int argc, char **argv, struct args *a)
-{
-	bool dashdash = false;
-	int i;
-
-	if (!(a->opt = calloc((size_t)argc, sizeof *a->opt)) ||
-	    !(a->val = calloc((size_t)argc, sizeof *a->val)))
-		errx(EXIT_LAUNCHER, "out of memory");
-	for (i = 1; i < argc && argv[i][0] == '-'; i++) {
-		char *opt = argv[i], *eq, *val = NULL, where[32];
-		int arity;
-
-		if (!strcmp(opt, "--")) {
-			dashdash = true;
-			i++;
-			break;
-		}
-		if (shell_option(argc, argv, i, a))
-			return;
-		if (!strcmp(opt, "-h") || !strcmp(opt, "--help"))
-			usage(0);
-		if (!strcmp(opt, "--version")) {
-			printf("ocapsh %d.%d.%d\n", OCAP_VERSION_MAJOR,
-			       OCAP_VERSION_MINOR, OCAP_VERSION_PATCH);
-			exit(0);
-		}
-		if (!strcmp(opt, "--explain")) {
-			a->explain = 1;
-			continue;
-		}
-		if (!strcmp(opt, "--explain=json")) {
-			a->explain = 2;
-			continue;
-		}
-		if (!strncmp(opt, "--", 2) && (eq = strchr(opt, '='))) {
-			*eq = '\0';
-			val = eq + 1;
-		}
-		snprintf(where, sizeof where, "argument %d", i);
-		arity = ocap_plan_option_arity(opt);
-		if (arity < 0)
-			errx(EXIT_LAUNCHER, "%s: unknown option '%s'\n"
-			     "Hint: ocapsh --help lists the options", where, opt);
-		if (arity == 1 && !val) {
-			if (i + 1 >= argc)
-				errx(EXIT_LAUNCHER, "%s: %s: missing value",
-				     where, opt);
-			val = argv[++i];
-		}
-		if (ocap_plan_option(p, opt, val, where, NULL) < 0)
-			errx(EXIT_LAUNCHER, "%s", ocap_plan_error(p));
-		a->opt[a->n] = opt;
-		a->val[a->n++] = val;
-	}
-	if (i >= argc && !dashdash) {
-		a->shell = 'i';
-		return;
-	}
-	if (i >= argc) {
-		warnx("no program given");
-		usage(EXIT_LAUNCHER);
-	}
-	a->prog = argv + i;
-}
-
 static int exit_status(int status)
 {
 	if (WIFEXITED(status))
@@ -169,13 +79,27 @@ static _Noreturn void fail(ocap_plan *p, int r)
 
 int main(int argc, char **argv)
 {
-	struct args a = { 0 };
+	struct ocapsh_args a;
 	ocap_plan *p;
+	char msg[1024];
 	int r, status = 0;
 
 	if (ocap_plan_new(&p) < 0)
 		errx(EXIT_LAUNCHER, "out of memory");
-	parse(p, argc, argv, &a);
+	r = ocapsh_args_parse(p, argc, argv, &a, msg, sizeof msg);
+	if (r < 0)
+		errx(EXIT_LAUNCHER, "%s", msg);
+	if (r == OCAPSH_ARGS_HELP)
+		usage(0);
+	if (r == OCAPSH_ARGS_VERSION) {
+		printf("ocapsh %d.%d.%d\n", OCAP_VERSION_MAJOR,
+		       OCAP_VERSION_MINOR, OCAP_VERSION_PATCH);
+		exit(0);
+	}
+	if (r == OCAPSH_ARGS_NO_PROGRAM) {
+		warnx("no program given");
+		usage(EXIT_LAUNCHER);
+	}
 	if (a.shell) {
 		if (a.explain)
 			errx(EXIT_LAUNCHER, "--explain needs a program\n"
@@ -183,12 +107,10 @@ int main(int argc, char **argv)
 			     "command would receive");
 		ocap_plan_free(p);
 		status = sh_main(a.shell, a.text, a.opt, a.val, a.n);
-		free(a.opt);
-		free(a.val);
+		ocapsh_args_free(&a);
 		return status;
 	}
-	free(a.opt);
-	free(a.val);
+	ocapsh_args_free(&a);
 	if ((r = ocap_plan_program(p, a.prog)) < 0)
 		errx(r == -ENOENT ? 127 : r == -EACCES ? 126 : EXIT_LAUNCHER,
 		     "%s", ocap_plan_error(p));

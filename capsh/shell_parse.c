@@ -110,7 +110,8 @@ static void lexer_init(struct lexer *lx, const char *s, size_t len,
 	lx->err = err;
 }
 
-/* Step over one byte as written; a UTF-8 sequence is one column. */
+/* Step over one byte as written; a UTF-8 sequence is one column, and so
+ * is a stray continuation byte (one that follows an ASCII byte). */
 static void step_raw(struct lexer *lx)
 {
 	unsigned char c = (unsigned char)lx->s[lx->i++];
@@ -118,7 +119,8 @@ static void step_raw(struct lexer *lx)
 	if (c == '\n') {
 		lx->pos.line++;
 		lx->pos.col = 1;
-	} else if (lx->i >= lx->len || (lx->s[lx->i] & 0xc0) != 0x80) {
+	} else if ((c & 0xc0) != 0x80 || lx->i < 2 ||
+		   (unsigned char)lx->s[lx->i - 2] < 0x80) {
 		lx->pos.col++;
 	}
 }
@@ -234,7 +236,7 @@ static void wb_free(struct wbuf *b)
 static int lex_single(struct lexer *lx, struct wbuf *b)
 {
 	struct sh_pos open = here(lx);
-	int rc = 0;
+	int rc;
 	char c;
 
 	next(lx);

@@ -243,6 +243,9 @@ static int add_net(ocap_plan *p, const struct opt *o, const char *v,
 		if (r < 0 || strlen(path) >= 108)
 			return fail_opt(p, -EINVAL, where, o, v,
 					"socket path too long");
+		/* Named as a program names the socket: "x/." is "x". */
+		if (r > 1 && path[r - 1] == '/')
+			path[r - 1] = '\0';
 		r = push_net(p, OCAP_NET_UNIX, path, 0, where);
 	} else {
 		if ((why = parse_hostport(v, host, sizeof host, &port)))
@@ -446,12 +449,30 @@ static int grants_line(ocap_plan *p, char *line, const char *where,
 	return ocap_plan_option(p, s, value, where, base);
 }
 
+/* One line of f into line (its newline kept, NUL-terminated): its length,
+ * -1 at the end of the file, or GRANTS_LINE_MAX + 1 for a longer line,
+ * of which no more is read (a grants file may be /dev/zero). */
+static ssize_t read_line(FILE *f, char *line)
+{
+	ssize_t n = 0;
+	int c;
+
+	while ((c = getc(f)) != EOF) {
+		if (n == GRANTS_LINE_MAX)
+			return GRANTS_LINE_MAX + 1;
+		line[n++] = (char)c;
+		if (c == '\n')
+			break;
+	}
+	line[n] = '\0';
+	return n ? n : -1;
+}
+
 static int read_grants(ocap_plan *p, const char *path, const char *where,
 		       const char *base)
 {
 	char full[OCAP_NAME_MAX + 1], dir[OCAP_NAME_MAX + 1], cwd[PATH_MAX];
-	char at[OCAP_NAME_MAX + 32], *line = NULL;
-	size_t cap = 0;
+	char at[OCAP_NAME_MAX + 32], *line;
 	unsigned lineno = 0;
 	ssize_t len;
 	FILE *f;
@@ -473,13 +494,17 @@ static int read_grants(ocap_plan *p, const char *path, const char *where,
 	if (!f)
 		return ocap__plan_fail(p, -errno, "%s%s--grants %s: %s",
 				       WHERE(where), path, strerror(errno));
+	if (!(line = calloc(1, GRANTS_LINE_MAX + 1))) {
+		fclose(f);
+		return ocap__plan_fail(p, -ENOMEM, "%s: out of memory", path);
+	}
 	r = 0;
 	strcpy(dir, full);
 	*strrchr(dir, '/') = '\0';
 	if (!dir[0])
 		strcpy(dir, "/");
 	p->depth++;
-	while (r == 0 && (len = getline(&line, &cap, f)) >= 0) {
+	while (r == 0 && (len = read_line(f, line)) >= 0) {
 		snprintf(at, sizeof at, "%s:%u", path, ++lineno);
 		if (len > GRANTS_LINE_MAX)
 			r = ocap__plan_fail(p, -EINVAL, "%s: line longer than "

@@ -76,13 +76,35 @@ const char *ocap_plan_error(const ocap_plan *p)
 	return p && p->err[0] ? p->err : "unknown error";
 }
 
+/* An error is one line, whatever the input it quotes holds: control
+ * characters but tab are written \n, \r or \xNN. */
+static void one_line(char *out, size_t size, const char *s)
+{
+	size_t n = 0;
+
+	for (; *s && n + 5 < size; s++) {
+		unsigned char c = (unsigned char)*s;
+
+		if ((c >= 0x20 && c != 0x7f) || c == '\t')
+			out[n++] = (char)c;
+		else if (c == '\n' || c == '\r')
+			n += (size_t)snprintf(out + n, size - n, "\\%c",
+					      c == '\n' ? 'n' : 'r');
+		else
+			n += (size_t)snprintf(out + n, size - n, "\\x%02x", c);
+	}
+	out[n] = '\0';
+}
+
 int ocap__plan_fail(ocap_plan *p, int err, const char *fmt, ...)
 {
+	char raw[sizeof p->err];
 	va_list ap;
 
 	va_start(ap, fmt);
-	vsnprintf(p->err, sizeof p->err, fmt, ap);
+	vsnprintf(raw, sizeof raw, fmt, ap);
 	va_end(ap);
+	one_line(p->err, sizeof p->err, raw);
 	return err;
 }
 

@@ -117,6 +117,9 @@ printf -- '--ro /usr\n--ro /%s\n' "$(head -c 9000 /dev/zero | tr '\0' a)" \
 	>"$G/long.grants"
 b grants-long-line "$G/long.grants:2" 'longer than' \
 	: "$O" --rw "$M" --grants "$G/long.grants" "${RUN[@]}"
+# An endless line: refused after the limit, not read into memory.
+b grants-endless-line "/dev/zero:1" 'longer than' \
+	: "$O" --rw "$M" --grants /dev/zero "${RUN[@]}"
 printf -- '--inherit-env yes\n' >"$G/flagvalue.grants"
 b grants-flag-with-value "$G/flagvalue.grants:1" '--inherit-env' \
 	: "$O" --rw "$M" --grants "$G/flagvalue.grants" "${RUN[@]}"

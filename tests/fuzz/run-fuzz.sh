@@ -17,5 +17,7 @@ trap 'rm -rf "$scratch"' EXIT
 cp -R "$corpus/." "$scratch/"
 mkdir -p "$artifacts"
 
+# libFuzzer reports a crash with exit status 77 unless told otherwise,
+# and 77 is CTest's skip code here: a crash must fail the test.
 "$fuzzer" -runs="$runs" -max_total_time="$secs" -print_final_stats=1 \
-	-artifact_prefix="$artifacts/" "$scratch"
+	-error_exitcode=1 -artifact_prefix="$artifacts/" "$scratch"
