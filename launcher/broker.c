@@ -4,9 +4,8 @@
  * and every private session opened through it (broker_chan.c, with the
  * network services in broker_net.c), forwards terminating signals to the
  * program and reaps it and every descendant (it is a child subreaper).
- * It returns when the program has exited and no descendant remains;
- * descendants that outlive the program keep the broker, and ocapsh,
- * waiting even after the root descriptor is closed.
+ * The session ends with the program: the descendants it leaves behind,
+ * daemons included, are killed, and the broker returns once none remains.
  *
  * The caller keeps rootfd (its flags are restored on return) and runs the
  * broker on a single thread: signals are taken through a signalfd, so they
@@ -22,10 +21,6 @@
 #include <unistd.h>
 
 #include "broker_impl.h"
-
-/* While only descendants that did not ask for SIGCHLD could be left,
- * look for them this often. */
-#define LINGER_POLL_MS 1000
 
 static const int caught[] = { SIGCHLD, SIGTERM, SIGHUP, SIGINT, SIGQUIT };
 
@@ -85,9 +80,9 @@ static void reap(struct broker *b)
 	}
 }
 
-/* After the program is gone, its descendants (now the broker's children)
- * get what the broker was sent. */
-static void signal_children(int sig)
+/* Kill the broker's children: once the program is gone, the descendants
+ * it left behind (reparented here, the broker being their subreaper). */
+static void kill_children(void)
 {
 	char path[64], buf[4096], *p, *end;
 	ssize_t n;
@@ -107,7 +102,7 @@ static void signal_children(int sig)
 		if (end == p)
 			break;
 		if (pid > 0)
-			kill((pid_t)pid, sig);
+			kill((pid_t)pid, SIGKILL);
 	}
 }
 
@@ -122,8 +117,6 @@ static void forward(struct broker *b, int sig, int code)
 	reap(b); /* a program that has exited is not signalled */
 	if (!b->child_done)
 		kill(b->child, sig);
-	else
-		signal_children(sig);
 }
 
 static void signal_event(struct broker *b, int i)
@@ -228,20 +221,32 @@ static void stop(struct broker *b, int rootfd)
 	broker_items_free(b);
 }
 
+/* What a killed child leaves is reparented here before its death can
+ * be waited for, so each round finds the next generation. */
+static void end_session(struct broker *b)
+{
+	int st;
+
+	while (!b->no_children) {
+		kill_children();
+		while (waitpid(-1, &st, __WALL) < 0 && errno == EINTR)
+			;
+		reap(b);
+	}
+}
+
 static int serve(struct broker *b)
 {
 	int r;
 
 	reap(b);
-	while (!b->child_done || !b->no_children) {
+	while (!b->child_done) {
 		if (b->no_children)
 			return -ECHILD; /* child was not ours */
-		r = broker_loop_wait(b, b->child_done ? LINGER_POLL_MS : -1);
-		if (r < 0)
+		if ((r = broker_loop_wait(b, -1)) < 0)
 			return r;
-		if (b->child_done)
-			reap(b);
 	}
+	end_session(b);
 	return 0;
 }
 

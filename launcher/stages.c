@@ -14,8 +14,6 @@
 
 #include "stages.h"
 
-extern char **environ;
-
 const char *ocap__stage_name(int stage)
 {
 	static const char *const names[] = {
@@ -175,11 +173,11 @@ static int drop_caps(void)
 		  SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
 			  SECBIT_NO_SETUID_FIXUP | SECBIT_NO_SETUID_FIXUP_LOCKED |
 			  SECBIT_KEEP_CAPS_LOCKED | SECBIT_NO_CAP_AMBIENT_RAISE |
-			  SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED) < 0)
+			  SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED, 0, 0, 0) < 0)
 		return -errno;
 	/* EINVAL: past the last capability this kernel knows. */
 	for (unsigned long cap = 0; cap <= 63; cap++) {
-		if (prctl(PR_CAPBSET_DROP, cap) == 0)
+		if (prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) == 0)
 			continue;
 		if (errno == EINVAL && cap > 0)
 			break;
