@@ -26,8 +26,6 @@
 
 #define MAXV 16
 
-extern char **environ;
-
 struct variant {
 	long n;
 	char **argv;
@@ -58,6 +56,12 @@ static void launch(struct variant *v, int null)
 		v->failed++;
 }
 
+static _Noreturn void usage(void)
+{
+	errx(2, "usage: launch N PROGRAM [ARG ...] "
+		"[';' N PROGRAM [ARG ...] ...]");
+}
+
 static int parse(int argc, char **argv, struct variant *vs)
 {
 	int nv = 0;
@@ -67,12 +71,13 @@ static int parse(int argc, char **argv, struct variant *vs)
 
 		if (nv == MAXV || i + 1 >= argc ||
 		    (v->n = strtol(argv[i], NULL, 10)) <= 0)
-			errx(2, "usage: launch N PROGRAM [ARG ...] "
-				"[';' N PROGRAM [ARG ...] ...]");
+			usage();
 		v->argv = argv + i + 1;
 		while (i < argc && strcmp(argv[i], ";"))
 			i++;
 		argv[i] = NULL; /* ends this variant's argv (or is argv[argc]) */
+		if (!v->argv[0])
+			usage(); /* N without a PROGRAM */
 		if (!(v->ns = calloc(v->n, sizeof *v->ns)))
 			err(2, "calloc");
 		nv++;
@@ -113,6 +118,7 @@ int main(int argc, char **argv)
 		for (long i = 0; i < vs[k].done; i++)
 			printf(" %.0f", vs[k].ns[i]);
 		putchar('\n');
+		free(vs[k].ns);
 	}
 	return 0;
 }

@@ -195,11 +195,12 @@ static int grant_check(struct sh_state *st, const char *opt, const char *val)
 	if (rc < 0)
 		fprintf(stderr, "ocapsh: %s\n", ocap_plan_error(p));
 	ocap_plan_free(p);
-	if (rc == 0 && (!strcmp(opt, "--ro") || !strcmp(opt, "--rx")) &&
+	if (rc == 0 && val &&
+	    (!strcmp(opt, "--ro") || !strcmp(opt, "--rx")) &&
 	    stat(val, &sb) < 0) {
-		fprintf(stderr, "ocapsh: grant: %s %s: %s\n", opt, val,
-			strerror(errno));
 		rc = -errno;
+		fprintf(stderr, "ocapsh: grant: %s %s: %s\n", opt, val,
+			strerror(-rc));
 	}
 	return rc;
 }
@@ -267,8 +268,10 @@ static int revoke_spelling(struct sh_state *st, char **argv, size_t argc)
 	char *opt, *abs;
 	const char *val;
 
-	if (next_option(argv, argc, &i, &opt, &val) < 0)
+	if (next_option(argv, argc, &i, &opt, &val) < 0) {
+		free(opt);
 		return 1;
+	}
 	if (i != argc) {
 		free(opt);
 		return err_usage("usage: revoke N... | OPTION [VALUE] | all");

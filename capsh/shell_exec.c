@@ -230,9 +230,9 @@ static int redirect_one(const struct run *r, const struct sh_redir *rd,
 
 static int redirect(const struct run *r, const struct ready *c)
 {
-	for (size_t i = 0; i < c->cmd->nredirs; i++) {
-		int rc = redirect_one(r, &c->cmd->redirs[i],
-				      c->targets ? c->targets[i] : NULL);
+	/* ready_cmd() made the targets when there are redirections. */
+	for (size_t i = 0; c->targets && i < c->cmd->nredirs; i++) {
+		int rc = redirect_one(r, &c->cmd->redirs[i], c->targets[i]);
 		if (rc < 0)
 			return rc;
 	}
@@ -246,12 +246,22 @@ struct saved_std {
 
 static int save_std(struct saved_std *s)
 {
+	int e;
+
+	for (int i = 0; i < 3; i++)
+		s->fd[i] = -1;
 	for (int i = 0; i < 3; i++) {
 		s->fd[i] = fcntl(i, F_DUPFD_CLOEXEC, 10);
 		if (s->fd[i] < 0 && errno != EBADF)
-			return -errno;
+			goto fail;
 	}
 	return 0;
+fail:
+	e = errno;
+	for (int i = 0; i < 3; i++)
+		if (s->fd[i] >= 0)
+			close(s->fd[i]);
+	return -e;
 }
 
 static void restore_std(struct saved_std *s)
@@ -421,7 +431,7 @@ static pid_t spawn(struct run *r, const struct ready *c, int *in, bool last)
  * The status is the last command's. */
 static int run_forked(struct run *r, const struct ready *cs, size_t n)
 {
-	pid_t *pids = calloc(n, sizeof *pids);
+	pid_t *pids = calloc(n ? n : 1, sizeof *pids);
 	struct sigsave saved;
 	int in = -1, status = ST_LAUNCHER;
 	size_t started = 0;
@@ -460,8 +470,8 @@ static int run_here(struct run *r, const struct ready *c)
 	if (c->cmd->nredirs == 0)
 		return c->a.argc ? run_builtin(r, c) : 0;
 	fflush(NULL);
-	if (save_std(&saved) < 0) {
-		sh_report(r->where, c->cmd->pos, "%s", strerror(errno));
+	if ((status = save_std(&saved)) < 0) {
+		sh_report(r->where, c->cmd->pos, "%s", strerror(-status));
 		return ST_LAUNCHER;
 	}
 	if (redirect(r, c) < 0)

@@ -199,22 +199,39 @@ static int add_shell_grants(const struct sh_state *st, ocap_plan *p)
 	return 0;
 }
 
+/* "LINE:COL: " at the start of msg: the place in the source, and the
+ * rest of the message; NULL when msg names no place. */
+static const char *source_pos(const char *msg, struct sh_pos *pos)
+{
+	unsigned long n[2];
+	char *end;
+
+	for (int i = 0; i < 2; i++) {
+		if (*msg < '0' || *msg > '9')
+			return NULL;
+		n[i] = strtoul(msg, &end, 10);
+		if (*end != ':' || n[i] > UINT_MAX)
+			return NULL;
+		msg = end + 1;
+	}
+	*pos = (struct sh_pos){ (unsigned)n[0], (unsigned)n[1] };
+	return msg + strspn(msg, " ");
+}
+
 /* The plan's error names its input when it can: a word ("1:17: ...")
  * of the source, or a shell-wide grant ("grant 2: ..."), which belongs
  * to no source.  Otherwise ("landlock: ...") it is the command's. */
 void sh_plan_report(const char *where, const ocap_plan *p,
 		    struct sh_pos cmd)
 {
-	const char *msg = ocap_plan_error(p);
-	unsigned line, col;
-	int n = 0;
+	const char *msg = ocap_plan_error(p), *rest;
+	struct sh_pos pos;
 
 	if (!strncmp(msg, "grant ", 6)) {
 		fflush(stdout);
 		fprintf(stderr, "ocapsh: %s\n", msg);
-	} else if (sscanf(msg, "%u:%u: %n", &line, &col, &n) == 2 && n > 0) {
-		sh_report(where, (struct sh_pos){ line, col }, "%s",
-			  msg + n);
+	} else if ((rest = source_pos(msg, &pos))) {
+		sh_report(where, pos, "%s", rest);
 	} else {
 		sh_report(where, cmd, "%s", msg);
 	}
@@ -240,7 +257,7 @@ int sh_plan_build(const struct sh_state *st, const struct sh_argv *a,
 	int rc;
 
 	*out = NULL;
-	if ((rc = ocap_plan_new(&p)) < 0) {
+	if (ocap_plan_new(&p) < 0) {
 		fprintf(stderr, "ocapsh: out of memory\n");
 		return ST_LAUNCHER;
 	}

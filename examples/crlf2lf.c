@@ -43,9 +43,12 @@ static char **list(const char *dir, size_t *n)
 	while ((errno = 0, e = readdir(d))) {
 		if (e->d_name[0] == '.')
 			continue;
-		if (*n == cap && !(v = realloc(v, (cap = cap * 2 + 16) *
-						      sizeof *v)))
-			err(1, NULL);
+		if (*n == cap) {
+			char **nv = realloc(v, (cap = cap * 2 + 16) * sizeof *v);
+			if (!nv)
+				err(1, NULL);
+			v = nv;
+		}
 		if (!(v[(*n)++] = strdup(e->d_name)))
 			err(1, NULL);
 	}

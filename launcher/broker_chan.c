@@ -316,6 +316,7 @@ int broker_items_new(struct broker *b)
 
 	if (!(b->items = calloc(max ? max : 1, sizeof *b->items)))
 		return -ENOMEM;
+	b->nitems = 0;
 	for (size_t k = 0; k < p->npaths; k++) {
 		const struct ocap_path_grant *g = &p->paths[k];
 		if (g->fd < 0 || !g->name ||

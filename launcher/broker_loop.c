@@ -115,7 +115,7 @@ static void uring_report(struct broker *b, uint64_t ud, int res)
 	if (s->type == SLOT_FREE || !s->armed || s->gen != (uint32_t)(ud >> 32))
 		return;
 	s->armed = 0;
-	broker_event(b, i, res < 0 ? POLLERR : (short)res);
+	broker_event(b, i, (short)(res < 0 ? POLLERR : res));
 }
 
 static int uring_wait(struct broker *b, int timeout_ms)

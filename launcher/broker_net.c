@@ -289,7 +289,7 @@ void broker_bind(struct broker *b, int i, struct ocap_msg *m)
  * unbound socket would pick a port of its own. */
 void broker_listen(struct broker *b, int i, struct ocap_msg *m)
 {
-	struct sockaddr_storage ss;
+	struct sockaddr_storage ss = { 0 };
 	socklen_t len = sizeof ss;
 	int fd = m->fds[0], r = tcp_sock(fd);
 	int backlog = m->count > INT_MAX ? INT_MAX : (int)m->count;
@@ -389,7 +389,7 @@ static int lookup(const char *name, uint16_t port, struct out *o)
 
 static int resolve(struct broker *b, const struct ocap_msg *m, struct out *o)
 {
-	uint16_t port = m->fields & OCAP_F_PORT ? m->port : 0;
+	uint16_t port = (m->fields & OCAP_F_PORT) ? m->port : 0;
 
 	if (!(o->addrs = calloc(BROKER_MAX_ADDRS, sizeof *o->addrs)))
 		return -ENOMEM;

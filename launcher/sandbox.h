@@ -100,17 +100,17 @@ enum ocap_sc_mode {
  * has set no_new_privs (or holds CAP_SYS_ADMIN).  -EINVAL for a bad mode. */
 int ocap_seccomp_load(int mode);
 
-/* Compat-mode allowances a grant needs, given in allow: socket(AF_UNIX)
+/* Compat-mode allowances a grant needs, given in extra: socket(AF_UNIX)
  * for --connect unix:, UDP sockets for --udp, listen() for --listen.  The
  * default compat program has none of them. */
 #define OCAP_SC_ALLOW_UNIX   "@unix"
 #define OCAP_SC_ALLOW_UDP    "@udp"
 #define OCAP_SC_ALLOW_LISTEN "@listen"
 
-/* Compile mode's program at run time with the n syscalls in allow (names,
+/* Compile mode's program at run time with the n syscalls in extra (names,
  * or decimal numbers) allowed unconditionally, and load it.  -EINVAL when
  * a name is unknown (check names first with ocap_seccomp_resolve). */
-int ocap_seccomp_load_extra(int mode, const char *const *allow, size_t n);
+int ocap_seccomp_load_extra(int mode, const char *const *extra, size_t n);
 
 /* The syscall number of name on this architecture, or -EINVAL. */
 int ocap_seccomp_resolve(const char *name);
@@ -124,10 +124,10 @@ int ocap_seccomp_count(int mode);
  * note is not NULL it gets the argument restriction ("" for none). */
 const char *ocap_seccomp_name(int mode, size_t i, const char **note);
 
-/* Compile mode's program (plus allow, as for ocap_seccomp_load_extra)
+/* Compile mode's program (plus extra, as for ocap_seccomp_load_extra)
  * with libseccomp into a malloc'ed BPF program of *len instructions.  Used
  * by gen-seccomp at build time and by ocap_seccomp_load_extra. */
-int ocap_seccomp_compile(int mode, const char *const *allow, size_t n,
+int ocap_seccomp_compile(int mode, const char *const *extra, size_t n,
 			 struct sock_filter **prog, size_t *len);
 
 /* mode's prebuilt program, from the source gen-seccomp writes at build

@@ -11,9 +11,9 @@
  * execveat), connect/bind/listen, which the broker does, and datagram
  * sockets, whose sendmsg can name any address.
  *
- * Landlock does not check metadata changes: chmod, chown, utimes and
- * setxattr by path are refused in both modes; their descriptor forms are
- * allowed, the open having been checked.
+ * Landlock does not check metadata changes: chmod, chown, setxattr and
+ * their descriptor forms are refused in both modes, utimensat is allowed
+ * on a descriptor for "now" only, and new files may not be set-ID.
  *
  * Argument checks look at the low 32 bits where the kernel reads an int,
  * so a high word cannot hide a value.  libseccomp has no masked "not
@@ -173,6 +173,8 @@ static const struct rule rules[] = {
 	BOTH("futex"), BOTH("poll"), BOTH("ppoll"), BOTH("select"),
 	BOTH("epoll_create1"), BOTH("epoll_ctl"), BOTH("epoll_wait"),
 	BOTH("epoll_pwait"), BOTH("eventfd2"), BOTH("pipe2"),
+	/* musl's pipe() and pause() are the old calls */
+	BOTH("pipe"), BOTH("pause"),
 	/* sockets */
 	RULE("socket", C, add_socket_compat,
 	     "AF_INET, AF_INET6 with TCP (+ AF_UNIX, UDP when granted)"),
@@ -635,7 +637,8 @@ static int build(int mode, const char *const *extra, size_t n,
 /* Load the low 32 bits of argument i (or the syscall number). */
 static struct sock_filter ld_arg(int i)
 {
-	unsigned off = offsetof(struct seccomp_data, args) + 8u * (unsigned)i;
+	unsigned off = (unsigned)offsetof(struct seccomp_data, args) +
+		       8u * (unsigned)i;
 
 #if __BYTE_ORDER__ == __ORDER_BIG_ENDIAN__
 	off += 4;

@@ -59,9 +59,9 @@ int ocap__open_in(const ocap_cap *cap, const char *rel, int flags,
 		  mode_t mode)
 {
 	ocap_rights_t need;
-	int f = flags, fd, r;
+	int f = flags, fd;
 
-	if ((r = ocap_open_rights(cap->rights, &f, &need)) < 0)
+	if (ocap_open_rights(cap->rights, &f, &need) < 0)
 		return denied(cap, rel, false);
 	if (need & ~cap->rights)
 		return denied(cap, rel, open_follows(flags));
@@ -142,7 +142,7 @@ static int op_stat(const ocap_cap *cap, const char *rel, void *arg)
 	}
 	fd = ocap__openat2(cap->fd, rel,
 			   O_PATH | O_CLOEXEC |
-				   (flags & AT_SYMLINK_NOFOLLOW ? O_NOFOLLOW : 0),
+				   ((flags & AT_SYMLINK_NOFOLLOW) ? O_NOFOLLOW : 0),
 			   0);
 	if (fd < 0)
 		return fd;

@@ -311,7 +311,7 @@ int ocap_msg_recv(int sock, struct ocap_msg *m)
 		return -errno;
 	bool ok = take_fds(&mh, m);
 	if (!ok || (mh.msg_flags & (MSG_CTRUNC | MSG_TRUNC))) {
-		int r = mh.msg_flags & MSG_TRUNC ? -EMSGSIZE : -EBADMSG;
+		int r = (mh.msg_flags & MSG_TRUNC) ? -EMSGSIZE : -EBADMSG;
 		ocap_msg_close_fds(m);
 		return r;
 	}

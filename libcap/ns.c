@@ -51,13 +51,14 @@ int ocap_ns_mount(ocap_ns *ns, ocap_cap *cap)
 		return -EMSGSIZE;
 	if (ns->n == ns->alloc) {
 		size_t alloc = ns->alloc ? 2 * ns->alloc : 8;
-		ocap_cap **caps = realloc(ns->caps, alloc * sizeof *caps);
+		ocap_cap **caps = realloc(ns->caps, alloc * sizeof(ocap_cap *));
 		if (!caps)
 			return -ENOMEM;
 		ns->caps = caps;
 		ns->alloc = alloc;
 	}
-	memmove(ns->caps + i + 1, ns->caps + i, (ns->n - i) * sizeof *ns->caps);
+	memmove(ns->caps + i + 1, ns->caps + i,
+		(ns->n - i) * sizeof(ocap_cap *));
 	ns->caps[i] = cap;
 	ns->n++;
 	cap->ns = ns;

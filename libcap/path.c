@@ -19,7 +19,7 @@ static int append(char *buf, size_t *n, const char *s)
 			if (*n > 0)
 				(*n)--;
 		} else {
-			if (*n + 1 + len > 2 * OCAP_PATH_BUF)
+			if (*n + 1 + len > 2 * (size_t)OCAP_PATH_BUF)
 				return -ENAMETOOLONG;
 			buf[(*n)++] = '/';
 			memcpy(buf + *n, s, len);
@@ -115,9 +115,7 @@ int ocap_path_normalize(const char *cwd, const char *path, char *out,
 	}
 	if ((r = append(buf, &n, path)) < 0)
 		return r;
-	if (n == 0)
-		buf[n++] = '/';
-	else if (names_dir(path, len))
+	if (n == 0 || names_dir(path, len))
 		buf[n++] = '/';
 	if (n > OCAP_NAME_MAX || n + 1 > size)
 		return -ENAMETOOLONG;

@@ -52,6 +52,7 @@ uint16_t port_of(int fd)
 	struct sockaddr_storage ss;
 	socklen_t len = sizeof ss;
 
+	memset(&ss, 0, sizeof ss);
 	if (getsockname(fd, SA(&ss), &len) < 0)
 		return 0;
 	return ntohs(ss.ss_family == AF_INET
@@ -220,8 +221,8 @@ static void log_to(const char *path)
  * the broker must fall back on poll(2). */
 static int refuse_uring(int flags)
 {
-	long nr = flags & W_NO_URING ? __NR_io_uring_setup
-				     : __NR_io_uring_enter;
+	long nr = (flags & W_NO_URING) ? __NR_io_uring_setup
+				       : __NR_io_uring_enter;
 	struct sock_filter f[] = {
 		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 			 offsetof(struct seccomp_data, nr)),

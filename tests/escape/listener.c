@@ -116,7 +116,7 @@ static int inet6_sock(int port)
 
 static int port_of(int s)
 {
-	struct sockaddr_in a;
+	struct sockaddr_in a = { 0 };
 	socklen_t len = sizeof a;
 
 	if (getsockname(s, (struct sockaddr *)&a, &len) < 0)

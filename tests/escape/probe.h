@@ -102,6 +102,6 @@ int tty_fd(void);
 int in_child(int (*fn)(void *), void *arg);
 
 /* A child that was meant to die of signal sig: BLOCKED if it did. */
-int expect_signal(const char *what, int wstatus, int sig);
+int expect_signal(const char *what, int st, int sig);
 
 #endif

@@ -26,8 +26,6 @@
 #endif
 #endif
 
-extern char **environ;
-
 /* The canary, held O_PATH from the granted directory.  Landlock does not
  * check O_PATH opens (they give no access to the content), so this works
  * in both modes and is the start of the descriptor-based techniques. */
@@ -496,16 +494,18 @@ static int create_setid(const struct ctx *c, const char *name,
 	int g = granted_dir(c);
 	char what[96];
 	long r;
+	int e;
 
 	if (g < 0)
 		return SETUP;
 	r = syscall(SYS_openat, g, name,
 		    O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, mode);
+	e = errno;
 	if (r >= 0)
 		close((int)r);
 	snprintf(what, sizeof(what), "openat(granted, %s, O_CREAT, %s%04lo)",
 		 name, mode >> 32 ? "hi|" : "", mode & 07777);
-	return setid_verdict(what, g, name, r, errno, EPERM);
+	return setid_verdict(what, g, name, r, e, EPERM);
 }
 
 int t_setuid_create(const struct ctx *c)

@@ -104,7 +104,7 @@ int t_tcp_bind(const struct ctx *c)
  * it (EACCES) must refuse. */
 int t_tcp_listen_autobind(const struct ctx *c)
 {
-	struct sockaddr_in a;
+	struct sockaddr_in a = { 0 };
 	socklen_t len = sizeof a;
 	int code, s = tcp_socket(AF_INET, &code);
 

@@ -45,8 +45,6 @@
  * and SECBIT_KEEP_CAPS locked off. */
 #define SECBITS_LOCKED 0xefu
 
-extern char **environ;
-
 /* Whether a capability is in effect: see euid.c. */
 static bool holds_setpcap(void)
 {

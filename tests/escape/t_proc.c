@@ -227,7 +227,7 @@ static int broker_answers(char *why, size_t n)
  * the program, so one that stops it would cut off the others. */
 static int broker_after(pid_t broker, const char *what)
 {
-	struct timespec ts = { 0, 100 * 1000 * 1000 };
+	struct timespec ts = { 0, 100L * 1000 * 1000 };
 	char why[128];
 
 	nanosleep(&ts, NULL);

@@ -242,14 +242,14 @@ static int do_list(const char *p)
 
 static int do_open(const char *p, int flags)
 {
-	int fd = open(p, flags | O_CLOEXEC, 0644);
+	int fd = open(p, flags | O_CLOEXEC, 0644), e = 0;
 
 	if (fd < 0)
 		return errno;
 	if ((flags & O_ACCMODE) == O_WRONLY && write(fd, "x", 1) != 1)
-		return errno;
+		e = errno;
 	close(fd);
-	return 0;
+	return e;
 }
 
 static int do_op(enum op op, const char *p)
@@ -370,7 +370,7 @@ static int tcp_socket(uint16_t port, bool listening)
 
 static uint16_t port_of(int s)
 {
-	struct sockaddr_in a;
+	struct sockaddr_in a = { 0 };
 	socklen_t len = sizeof(a);
 
 	assert_int_equal(getsockname(s, (struct sockaddr *)&a, &len), 0);
@@ -489,7 +489,7 @@ static int scope_child(void *arg)
 static void test_scope(void **state)
 {
 	struct scope_run r = { .sb.plan.flags = OCAP_LL_ANY_TCP };
-	int l = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	int l;
 	struct { enum scope_op op; unsigned flags; int expect; } cases[] = {
 		{ ABSTRACT_CONNECT, 0, EPERM },
 		{ ABSTRACT_CONNECT, OCAP_LL_UNSCOPED, 0 },
@@ -501,6 +501,7 @@ static void test_scope(void **state)
 	if (!need_abi(6, "scoping abstract Unix sockets and signals"))
 		return;
 	r.addr = abstract_addr(&r.len);
+	l = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	assert_true(l >= 0);
 	assert_int_equal(bind(l, (struct sockaddr *)&r.addr, r.len), 0);
 	assert_int_equal(listen(l, 8), 0);

@@ -26,9 +26,9 @@ static int fx_setup(void **state)
 	struct fx *f = calloc(1, sizeof(*f));
 	char p[PATH_MAX];
 
+	*state = f;
 	if (!f || tmpdir_make(&f->td) < 0)
 		return -1;
-	*state = f;
 	if (tree_write(f->td.path, "A/file", "hello") < 0 ||
 	    tree_mkdir(f->td.path, "B") < 0)
 		return -1;

@@ -19,8 +19,6 @@
 
 #include "ovtest.h"
 
-extern char **environ;
-
 /* The program being run: "child N" exits N; "child-script" is an
  * interpreter given (script path, "a"); "echo" and "pwd" print. */
 static int child(int argc, char **argv)

@@ -50,6 +50,7 @@ static int port_of(int s)
 	struct sockaddr_storage a;
 	socklen_t len = sizeof a;
 
+	memset(&a, 0, sizeof a);
 	if (getsockname(s, (struct sockaddr *)&a, &len) < 0)
 		err(1, "getsockname");
 	return ntohs(a.ss_family == AF_INET

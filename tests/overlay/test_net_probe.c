@@ -164,7 +164,7 @@ static int do_connect(const char *host, const char *port, int nonblock)
 	socklen_t len = addr(host, port, &a), elen = sizeof(int);
 	int type = SOCK_STREAM | SOCK_CLOEXEC | (nonblock ? SOCK_NONBLOCK : 0);
 	int s = socket(a.ss_family, type, 0);
-	int e = 0;
+	int e;
 
 	if (s < 0)
 		return fail("socket", errno);

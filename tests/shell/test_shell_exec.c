@@ -157,7 +157,7 @@ static char *plan_json(struct sh_state *st, const char *const words[])
 	for (; words[a.argc]; a.argc++) {
 		w[a.argc] = words[a.argc][0] == '=';
 		argv[a.argc] = (char *)words[a.argc] + w[a.argc];
-		pos[a.argc] = (struct sh_pos){ 1, (unsigned)a.argc * 10 + 1 };
+		a.pos[a.argc] = (struct sh_pos){ 1, (unsigned)a.argc * 10 + 1 };
 	}
 	argv[a.argc] = NULL;
 	assert_int_equal(sh_plan_build(st, &a, "test", &p), 0);

@@ -67,7 +67,7 @@ static void check(const struct sh_state *st, const struct case_ *c, size_t n)
 		free(got);
 	}
 }
-#define CHECK(st, cases) check(st, cases, sizeof(cases) / sizeof(cases[0]))
+#define CHECK(st, cases) check(st, cases, sizeof(cases) / sizeof((cases)[0]))
 
 static void state_init(struct sh_state *st)
 {

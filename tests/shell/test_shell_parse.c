@@ -110,7 +110,7 @@ static void check_ok(const struct ok_case *c, size_t n)
 		sh_list_free(l);
 	}
 }
-#define CHECK_OK(cases) check_ok(cases, sizeof(cases) / sizeof(cases[0]))
+#define CHECK_OK(cases) check_ok(cases, sizeof(cases) / sizeof((cases)[0]))
 
 struct err_case {
 	const char *src;
@@ -136,7 +136,7 @@ static void check_err(const struct err_case *c, size_t n)
 				 c[i].line, c[i].col, c[i].msg);
 	}
 }
-#define CHECK_ERR(cases) check_err(cases, sizeof(cases) / sizeof(cases[0]))
+#define CHECK_ERR(cases) check_err(cases, sizeof(cases) / sizeof((cases)[0]))
 
 /* ---- words ----------------------------------------------------------- */
 

@@ -30,7 +30,7 @@ static void check_cases(const struct norm_case *c, size_t n)
 				 c[i].want);
 	}
 }
-#define CHECK(cases) check_cases(cases, sizeof(cases) / sizeof(cases[0]))
+#define CHECK(cases) check_cases(cases, sizeof(cases) / sizeof((cases)[0]))
 
 static void test_absolute(void **state)
 {

@@ -38,7 +38,7 @@ int ov_ns_faccessat(ocap_ns *ns, int dirfd, const char *path, int amode,
 			!(flag & AT_SYMLINK_NOFOLLOW), &cap);
 	if (fd == -ENOENT && ov_global(dirfd, path) &&
 	    ov_abs(ns, path, abs) >= 0 && ov_virtual_dir(ns, abs))
-		return amode & (R_OK | W_OK) ? -EACCES : 0;
+		return (amode & (R_OK | W_OK)) ? -EACCES : 0;
 	if (fd < 0)
 		return fd;
 	r = ov_sys_fstatat(fd, "", &st, AT_EMPTY_PATH);

@@ -55,7 +55,8 @@ static int script(ocap_ns *ns, const char *path, char *interp, char *arg,
 
 	while (argv && argv[argc])
 		argc++;
-	if (!(nargv = malloc((argc + 3) * sizeof *nargv)))
+	/* interp, arg, path, argv[1] on, NULL; argv may be empty */
+	if (!(nargv = malloc((argc + 4) * sizeof *nargv)))
 		return -ENOMEM;
 	nargv[k++] = interp;
 	if (arg)

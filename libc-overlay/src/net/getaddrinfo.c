@@ -137,7 +137,7 @@ OV_API int getaddrinfo(const char *restrict host,
 	}
 
 	nais = nservs * naddrs;
-	canon_len = strlen(canon);
+	canon_len = (int)strlen(canon);
 	out = calloc(1, nais * sizeof(*out) + canon_len + 1);
 	if (!out)
 		return EAI_MEMORY;
@@ -151,7 +151,7 @@ OV_API int getaddrinfo(const char *restrict host,
 
 	for (k = i = 0; i < naddrs; i++) {
 		for (j = 0; j < nservs; j++, k++) {
-			out[k].slot = k;
+			out[k].slot = (short)k;
 			out[k].ai = (struct addrinfo){
 				.ai_family = addrs[i].family,
 				.ai_socktype = ports[j].socktype,
@@ -182,7 +182,7 @@ OV_API int getaddrinfo(const char *restrict host,
 			}
 		}
 	}
-	out[0].ref = nais;
+	out[0].ref = (short)nais;
 	*res = &out->ai;
 	return 0;
 }

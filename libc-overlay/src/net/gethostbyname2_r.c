@@ -77,7 +77,6 @@ OV_API int gethostbyname2_r(const char *name, int af, struct hostent *h,
 	if (strcmp(h->h_name, name)) {
 		h->h_aliases[1] = buf;
 		strcpy(h->h_aliases[1], name);
-		buf += strlen(h->h_aliases[1]) + 1;
 	} else {
 		h->h_aliases[1] = 0;
 	}

@@ -26,7 +26,7 @@
  * beneath that directory.
  */
 
-#define STACK_SIZE (256 * 1024)
+#define STACK_SIZE ((size_t)256 * 1024)
 
 /* musl's own, hidden in libc.a: abort() holds it while it resets
  * SIGABRT; held here, the pipe cannot leak to a fork without exec. */

@@ -13,7 +13,7 @@ static long old_kernel(int fd, const char *path, const struct timespec *times)
 
 	if (times) {
 		tv = tmp;
-		for (int i = 0; i < 2; i++) {
+		for (size_t i = 0; i < 2; i++) {
 			if ((unsigned long)times[i].tv_nsec >= 1000000000UL)
 				return NS_SPECIAL(times[i].tv_nsec) ? -ENOSYS
 								    : -EINVAL;

@@ -10,7 +10,7 @@ OV_API int fchownat(int fd, const char *path, uid_t uid, gid_t gid, int flag)
 
 	if (ns && path && !((flag & AT_EMPTY_PATH) && !*path))
 		return (int)ov_ret(
-			flag & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH)
+			(flag & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 				? -EINVAL
 				: ov_ns_refused(ns, fd, path,
 						!(flag & AT_SYMLINK_NOFOLLOW)));

@@ -9,13 +9,12 @@ int main(int argc, char **argv)
 {
 	char *prog[] = { "cat", argv[1], NULL };
 	ocap_plan *p;
-	int r, status = 0;
+	int status = 0;
 
 	if (argc != 2 || ocap_plan_new(&p) < 0)
 		return 2;
-	if ((r = ocap_plan_option(p, "--ro", argv[1], "consumer", NULL)) < 0 ||
-	    (r = ocap_plan_program(p, prog)) < 0 ||
-	    (r = ocap_launch(p, &status)) < 0) {
+	if (ocap_plan_option(p, "--ro", argv[1], "consumer", NULL) < 0 ||
+	    ocap_plan_program(p, prog) < 0 || ocap_launch(p, &status) < 0) {
 		fprintf(stderr, "consumer: %s\n", ocap_plan_error(p));
 		return 1;
 	}
