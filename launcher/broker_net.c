@@ -27,6 +27,7 @@
 
 #include "broker_impl.h"
 #include "netgrant.h"
+#include "open_how.h" /* libcap/ */
 
 #define SA(m) ((const struct sockaddr *)&(m)->addr)
 
@@ -176,31 +177,27 @@ static bool done_now(int fd)
 	return poll(&p, 1, 0) == 1;
 }
 
-static int connect_now(int fd, const struct ocap_msg *m)
+static int connect_now(int fd, const struct sockaddr *to, socklen_t len)
 {
-	return connect(fd, SA(m), m->addr_len) < 0 ? -errno : 0;
+	return connect(fd, to, len) < 0 ? -errno : 0;
 }
 
-#ifndef RESOLVE_NO_SYMLINKS
-#define RESOLVE_NO_MAGICLINKS 0x02
-#define RESOLVE_NO_SYMLINKS 0x04
-#define RESOLVE_BENEATH 0x08
-#endif
-
-/* The granted socket, looked up by its last name in the directory opened
+/* For a unix: grant, the address to connect to instead of the program's:
+ * the granted socket, looked up by its last name in the directory opened
  * at launch with no symlink followed (a program that can write there
- * could have put one in its place), and connected to through the
- * broker's descriptor for it.  Unix connects finish at once. */
-static int connect_unix(struct broker *b, int fd, const struct ocap_msg *m)
+ * could have put one in its place), through the broker's descriptor for
+ * it, which is returned, to be closed after the connect. */
+static int unix_target(struct broker *b, const struct ocap_msg *m,
+		       struct sockaddr_un *sun)
 {
 	const struct ocap_net_grant *g =
 		ocap__net_unix(b->plan, SA(m), m->addr_len);
-	struct { uint64_t flags, mode, resolve; } how = {
+	struct ocap_open_how how = {
 		O_PATH | O_CLOEXEC, 0,
-		RESOLVE_BENEATH | RESOLVE_NO_SYMLINKS | RESOLVE_NO_MAGICLINKS };
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+		OCAP_RESOLVE_BENEATH | OCAP_RESOLVE_NO_SYMLINKS |
+			OCAP_RESOLVE_NO_MAGICLINKS };
 	struct stat st;
-	int sock, fl, r;
+	int sock, e;
 
 	if (!g)
 		return deny(b, "connect to", SA(m), m->addr_len);
@@ -209,45 +206,33 @@ static int connect_unix(struct broker *b, int fd, const struct ocap_msg *m)
 		return errno == ELOOP ? deny(b, "connect through a symlink to",
 					     SA(m), m->addr_len)
 				      : -errno;
-	r = fstat(sock, &st) < 0 ? -errno : S_ISSOCK(st.st_mode) ? 0
-								  : -ECONNREFUSED;
-	snprintf(sun.sun_path, sizeof sun.sun_path, "/proc/self/fd/%d", sock);
-	if (r == 0 && (fl = fcntl(fd, F_GETFL)) < 0)
-		r = -errno;
-	/* A full backlog must not stall the broker: EAGAIN instead. */
-	if (r == 0 && !(fl & O_NONBLOCK) &&
-	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
-		r = -errno;
-	if (r == 0) {
-		r = connect(fd, (struct sockaddr *)&sun, sizeof sun) < 0 ? -errno
-									 : 0;
-		if (!(fl & O_NONBLOCK))
-			restore_blocking(fd);
+	/* ECONNREFUSED: connect(2)'s answer for a file that is no socket */
+	e = fstat(sock, &st) < 0 ? errno : S_ISSOCK(st.st_mode) ? 0
+								: ECONNREFUSED;
+	if (e) {
+		close(sock);
+		return -e;
 	}
-	close(sock);
-	return r;
+	*sun = (struct sockaddr_un){ .sun_family = AF_UNIX };
+	snprintf(sun->sun_path, sizeof sun->sun_path, "/proc/self/fd/%d", sock);
+	return sock;
 }
 
 /* 0 or -errno for the reply, or 1 when a job now waits for the end. */
-static int do_connect(struct broker *b, int i, struct ocap_msg *m)
+static int connect_to(struct broker *b, int i, struct ocap_msg *m,
+		      const struct sockaddr *to, socklen_t len)
 {
-	int fd = m->fds[0], kind = sock_kind(fd), fl, r;
+	int fd = m->fds[0], fl, r;
 
-	if (kind < 0)
-		return kind;
-	if (kind == OCAP_NET_UNIX)
-		return connect_unix(b, fd, m);
-	if (!ocap__net_allows(b->plan, kind, SA(m), m->addr_len))
-		return deny(b, "connect to", SA(m), m->addr_len);
 	if ((fl = fcntl(fd, F_GETFL)) < 0)
 		return -errno;
 	if (fl & O_NONBLOCK)
-		return connect_now(fd, m);
+		return connect_now(fd, to, len);
 	if (b->njobs >= BROKER_MAX_JOBS)
 		return -EAGAIN;
 	if (fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
 		return -errno;
-	if ((r = connect_now(fd, m)) == -EINPROGRESS && done_now(fd))
+	if ((r = connect_now(fd, to, len)) == -EINPROGRESS && done_now(fd))
 		r = connect_result(fd);
 	if (r != -EINPROGRESS) {
 		restore_blocking(fd);
@@ -255,6 +240,26 @@ static int do_connect(struct broker *b, int i, struct ocap_msg *m)
 	}
 	job_start(b, i, m);
 	return 1;
+}
+
+static int do_connect(struct broker *b, int i, struct ocap_msg *m)
+{
+	struct sockaddr_un sun;
+	int kind = sock_kind(m->fds[0]), sock, r;
+
+	if (kind < 0)
+		return kind;
+	if (kind != OCAP_NET_UNIX) {
+		if (!ocap__net_allows(b->plan, kind, SA(m), m->addr_len))
+			return deny(b, "connect to", SA(m), m->addr_len);
+		return connect_to(b, i, m, SA(m), m->addr_len);
+	}
+	/* A Unix connect finishes at once (a full backlog: EAGAIN). */
+	if ((sock = unix_target(b, m, &sun)) < 0)
+		return sock;
+	r = connect_to(b, i, m, (struct sockaddr *)&sun, sizeof sun);
+	close(sock);
+	return r;
 }
 
 void broker_connect(struct broker *b, int i, struct ocap_msg *m)

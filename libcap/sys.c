@@ -1,7 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
 #include <fcntl.h>
-#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/stat.h>
@@ -9,35 +8,18 @@
 #include <unistd.h>
 
 #include "internal.h"
-
-/* Defined here: musl-gcc sees no kernel headers. */
-struct ocap_open_how {
-	uint64_t flags;
-	uint64_t mode;
-	uint64_t resolve;
-};
-#define OCAP_RESOLVE_NO_MAGICLINKS 0x02
-#define OCAP_RESOLVE_BENEATH       0x08
-#ifndef SYS_openat2
-#define SYS_openat2 437
-#endif
+#include "open_how.h"
 
 /* Open rel beneath dirfd; EXDEV (the walk would leave dirfd) becomes
- * OCAP__ESCAPE so callers can tell it from a cross-device rename.  A new
- * file may not be set-user-ID or set-group-ID: EPERM, as the launcher's
- * seccomp program answers the other calls that create one. */
+ * OCAP__ESCAPE so callers can tell it from a cross-device rename.  No new
+ * set-ID file (ocap_open_how_beneath). */
 int ocap__openat2(int dirfd, const char *rel, int flags, mode_t mode)
 {
-	bool creates = (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE;
-	struct ocap_open_how how = {
-		.flags = (uint64_t)(unsigned)flags,
-		.mode = creates ? mode : 0,
-		.resolve = OCAP_RESOLVE_BENEATH | OCAP_RESOLVE_NO_MAGICLINKS,
-	};
-	long fd;
+	struct ocap_open_how how;
+	long fd = ocap_open_how_beneath(&how, flags, mode);
 
-	if (creates && (mode & (S_ISUID | S_ISGID)))
-		return -EPERM;
+	if (fd < 0)
+		return (int)fd;
 	do
 		fd = syscall(SYS_openat2, dirfd, rel, &how, sizeof how);
 	while (fd < 0 && errno == EINTR);

@@ -1,34 +1,17 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
-#include <stdint.h>
 
 #include "ov.h"
+#include "open_how.h" /* libcap/ */
 
-/* Spelt out: musl-gcc sees no kernel headers. */
-struct ov_open_how {
-	uint64_t flags;
-	uint64_t mode;
-	uint64_t resolve;
-};
-#define OV_RESOLVE_NO_MAGICLINKS 0x02
-#define OV_RESOLVE_BENEATH 0x08
-
-/* Beneath dirfd; no new set-user-ID or set-group-ID file (EPERM), as
- * ocapsh's seccomp program answers the calls it can see. */
+/* Beneath dirfd; no new set-ID file (ocap_open_how_beneath). */
 int ov_openat_beneath(int dirfd, const char *rel, int flags, mode_t mode)
 {
-	struct ov_open_how how = {
-		.flags = (uint64_t)(unsigned)flags,
-		/* openat2 refuses a mode it would not use, or stray bits. */
-		.mode = (flags & O_CREAT) || (flags & O_TMPFILE) == O_TMPFILE
-				? (mode & 07777)
-				: 0,
-		.resolve = OV_RESOLVE_BENEATH | OV_RESOLVE_NO_MAGICLINKS,
-	};
-	long fd;
+	struct ocap_open_how how;
+	long fd = ocap_open_how_beneath(&how, flags, mode);
 
-	if (how.mode & (S_ISUID | S_ISGID))
-		return -EPERM;
+	if (fd < 0)
+		return (int)fd;
 	do
 		fd = ov_sys(SYS_openat2, dirfd, rel, &how, sizeof how);
 	while (fd == -EINTR);
