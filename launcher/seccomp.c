@@ -150,6 +150,15 @@ static const struct rule rules[] = {
 	BOTH("getpid"), BOTH("getppid"), BOTH("gettid"), BOTH("getuid"),
 	BOTH("geteuid"), BOTH("getgid"), BOTH("getegid"), BOTH("getgroups"),
 	BOTH("getpgrp"), BOTH("getpgid"), BOTH("setpgid"), BOTH("setsid"),
+	BOTH("getresuid"), BOTH("getresgid"),
+	/* The child stage drops every capability for good (bounding set
+	 * and securebits too), so these can only trade among the ids the
+	 * process already holds; GNU make's children call setresuid and
+	 * setresgid before each recipe.  setgroups stays out: without
+	 * CAP_SETGID it can only fail. */
+	BOTH("setuid"), BOTH("setgid"), BOTH("setreuid"), BOTH("setregid"),
+	BOTH("setresuid"), BOTH("setresgid"), BOTH("setfsuid"),
+	BOTH("setfsgid"),
 	BOTH("umask"), BOTH("uname"), BOTH("sysinfo"), BOTH("prctl"),
 	BOTH("arch_prctl"), BOTH("set_tid_address"), BOTH("set_robust_list"),
 	BOTH("rseq"),
@@ -170,7 +179,9 @@ static const struct rule rules[] = {
 	BOTH("gettimeofday"), BOTH("timer_create"),
 	BOTH("timer_settime"), BOTH("timer_delete"),
 	/* waiting */
+	/* glibc's select() is pselect6 */
 	BOTH("futex"), BOTH("poll"), BOTH("ppoll"), BOTH("select"),
+	BOTH("pselect6"),
 	BOTH("epoll_create1"), BOTH("epoll_ctl"), BOTH("epoll_wait"),
 	BOTH("epoll_pwait"), BOTH("eventfd2"), BOTH("pipe2"),
 	/* musl's pipe() and pause() are the old calls */

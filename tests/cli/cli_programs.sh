@@ -164,6 +164,26 @@ t python-write-ro 1 -e "~PermissionError: [Errno 13] Permission denied" \
 	-- /usr/bin/python3 -c 'import sys; open(sys.argv[1], "w")' "$T/ro/py.txt"
 post "python created nothing in the --ro dir" absent "$T/ro/py.txt"
 
+# ---- make: its children call setresuid/setresgid before each recipe.  The
+# recipe sorts into the --rw directory; the result is what is judged.
+mkdir -p "$T/mk"
+printf 'sorted.txt: unsorted.txt\n\tsort unsorted.txt >sorted.txt\n' \
+	>"$T/mk/Makefile"
+cp "$T/ro/unsorted.txt" "$T/mk/"
+[ "$AS" = --as-nobody ] && chown -R 65534:65534 "$T/mk"
+t make-recipe 0 -o "=sort unsorted.txt >sorted.txt" \
+	: "$O" --rx /usr/bin --rw "$T/mk" -- make -C "$T/mk" --no-print-directory
+post "make sorted into mk/" file_is "$T/mk/sorted.txt" $'apple\nfig\npear'
+
+# ---- select(): glibc's is pselect6.  A line waiting on standard input is
+# reported readable and read.
+PY_SELECT='import select, sys
+r, _, _ = select.select([sys.stdin], [], [], 5)
+print(sys.stdin.readline().strip() if r else "timed out")'
+t select-stdin 0 -o "=line-on-stdin" \
+	: sh -c 'echo line-on-stdin | "$@"' sh "$O" \
+	-- /usr/bin/python3 -c "$PY_SELECT"
+
 # ---- network: a server on 127.0.0.1 started here, outside any sandbox ------------
 SERVER='import os, socket, sys
 d = sys.argv[1]

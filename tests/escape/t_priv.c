@@ -83,6 +83,29 @@ int t_capset_raise(const struct ctx *c)
 	return expect_err("capset(all)", r, e, (const int[]){ EPERM, 0 });
 }
 
+/* The set*id calls reach the kernel (GNU make needs setresuid): with no
+ * CAP_SETUID or CAP_SETGID, no other id can be taken, whoever runs it. */
+static int setres_other(long nr, const char *what, unsigned cur)
+{
+	unsigned other = cur == 0 ? 1 : 0;
+	long r = syscall(nr, other, other, other);
+	int e = errno;
+
+	if (r == 0)
+		return say(ESCAPED, "%s(%u) succeeded", what, other);
+	return expect_err(what, r, e, (const int[]){ EPERM, 0 });
+}
+
+int t_setresuid_other(const struct ctx *c)
+{
+	return setres_other(SYS_setresuid, "setresuid", (unsigned)getuid());
+}
+
+int t_setresgid_other(const struct ctx *c)
+{
+	return setres_other(SYS_setresgid, "setresgid", (unsigned)getgid());
+}
+
 /* prctl reaches the kernel: SECBIT_NO_CAP_AMBIENT_RAISE (root) or an
  * empty permitted set (anyone) must refuse. */
 int t_cap_ambient_raise(const struct ctx *c)

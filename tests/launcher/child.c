@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
 #include <grp.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/prctl.h>
@@ -19,6 +20,12 @@ int run_child(child_fn *fn, void *arg)
 	if (pid < 0)
 		return -1;
 	if (pid == 0) {
+		/* cmocka's handlers would carry on with the tests in here. */
+		static const int fatal[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE,
+					     SIGSYS, SIGABRT };
+
+		for (size_t i = 0; i < sizeof fatal / sizeof *fatal; i++)
+			signal(fatal[i], SIG_DFL);
 		fflush(NULL);
 		_exit(fn(arg));
 	}
