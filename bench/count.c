@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * count: for each default seccomp program, how many syscalls it lets reach
- * the kernel (ocap_seccomp_count), its length in BPF instructions, and the
- * median time ocap_seccomp_load takes in a fresh child (the kernel checks,
+ * the kernel (ocap__seccomp_count), its length in BPF instructions, and the
+ * median time ocap__seccomp_load takes in a fresh child (the kernel checks,
  * converts and JIT-compiles the program and fills its per-syscall cache at
  * every launch).  "allow" is a one-instruction program, for reference.
  *
@@ -35,7 +35,7 @@ static int load(int mode)
 	struct sock_fprog prog = { 1, &f };
 
 	if (mode != ALLOW)
-		return ocap_seccomp_load(mode);
+		return ocap__seccomp_load(mode);
 	return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) ? -1 : 0;
 }
 
@@ -87,10 +87,10 @@ int main(int argc, char **argv)
 		const struct sock_filter *f;
 		size_t len = 1;
 
-		if (m != ALLOW && ocap_seccomp_prebuilt(m, &f, &len) < 0)
+		if (m != ALLOW && ocap__seccomp_prebuilt(m, &f, &len) < 0)
 			len = 0;
 		printf("%s %d %zu %.0f\n", names[m],
-		       m == ALLOW ? -1 : ocap_seccomp_count(m), len,
+		       m == ALLOW ? -1 : ocap__seccomp_count(m), len,
 		       load_ns(m, n));
 	}
 	return 0;

@@ -2,14 +2,14 @@
 /*
  * sysloop: a syscall-heavy loop, optionally under one of the launcher's
  * default seccomp programs, loaded exactly as the launcher's seccomp stage
- * does (no_new_privs, then ocap_seccomp_load), or under a one-instruction
+ * does (no_new_privs, then ocap__seccomp_load), or under a one-instruction
  * allow-everything program: what any seccomp filter costs the kernel's
  * syscall entry, whatever it says.
  *
  *	sysloop [-l] [-s compat|native|allow] getppid|rw|open
  *
  * -l: first restrict the process with Landlock as the launcher's Landlock
- * stage does (ocap_ll_apply), with one rule: read and list beneath /usr.
+ * stage does (ocap__ll_apply), with one rule: read and list beneath /usr.
  *
  * getppid: one getppid() per iteration, the cheapest syscall there is, so
  * the filter's share is as large as it gets.  rw: read 1 byte from
@@ -58,8 +58,8 @@ static void load(int mode)
 	if (mode == MODE_ALLOW) {
 		if (load_allow() < 0)
 			err(1, "seccomp");
-	} else if ((r = ocap_seccomp_load(mode)) < 0) {
-		errx(1, "ocap_seccomp_load(%d): %s", mode, strerror(-r));
+	} else if ((r = ocap__seccomp_load(mode)) < 0) {
+		errx(1, "ocap__seccomp_load(%d): %s", mode, strerror(-r));
 	}
 }
 
@@ -99,7 +99,7 @@ static void landlock_usr(void)
 		err(1, "/usr");
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		err(1, "no_new_privs");
-	if ((r = ocap_ll_apply(&p, why, sizeof why)) != 0)
+	if ((r = ocap__ll_apply(&p, why, sizeof why)) != 0)
 		errx(1, "Landlock: %s", r < 0 ? why : "not fully enforced");
 	close(usr.fd);
 }

@@ -99,7 +99,7 @@ static void explain_text(const ocap_plan *p, FILE *f, const struct row *rows,
 	int sc = p->mode_eff == OCAP_MODE_NATIVE ? OCAP_SC_NATIVE
 						 : OCAP_SC_COMPAT;
 	fprintf(f, "seccomp:      default-deny %s program, %d system calls "
-		   "reachable", mode_names[p->mode_eff], ocap_seccomp_count(sc));
+		   "reachable", mode_names[p->mode_eff], ocap__seccomp_count(sc));
 	for (size_t i = 0; i < nextra; i++)
 		fprintf(f, "%s%s", i ? " " : "; also allowed: ", extra[i]);
 	fprintf(f, "\nenvironment:\n");
@@ -156,7 +156,7 @@ static void explain_json(const ocap_plan *p, FILE *f, const struct row *rows,
 	fprintf(f, "],\"scoped\":%s},\"seccomp\":{\"program\":\"%s\","
 		   "\"reachable\":%d,\"also_allowed\":",
 		abi >= 6 ? "true" : "false", mode_names[p->mode_eff],
-		ocap_seccomp_count(sc));
+		ocap__seccomp_count(sc));
 	json_strv(f, (char *const *)extra, nextra);
 	fputs("},\"environment\":", f);
 	json_strv(f, envp, nenv);
@@ -189,10 +189,10 @@ int ocap_plan_explain(ocap_plan *p, FILE *f, int json)
 	if (rows && ocap__sc_extras(p, &extra, &nextra) == 0) {
 		size_t n = rows_of(p, rows);
 		if (json)
-			explain_json(p, f, rows, n, &ll, envp, ocap_ll_abi(),
+			explain_json(p, f, rows, n, &ll, envp, ocap__ll_abi(),
 				     extra, nextra);
 		else
-			explain_text(p, f, rows, n, &ll, envp, ocap_ll_abi(),
+			explain_text(p, f, rows, n, &ll, envp, ocap__ll_abi(),
 				     extra, nextra);
 	} else {
 		r = -ENOMEM;

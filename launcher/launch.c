@@ -233,12 +233,12 @@ static int check_landlock(ocap_plan *p)
 {
 	struct ocap_ll_plan ll;
 	char why[256] = "";
-	int abi = ocap_ll_abi(), r;
+	int abi = ocap__ll_abi(), r;
 
 	if ((r = ocap__ll_plan(p, &ll)) < 0)
 		return r;
 	ll.gap = p->best_effort ? ll_gap : NULL;
-	r = ocap_ll_check(&ll, abi, why, sizeof why);
+	r = ocap__ll_check(&ll, abi, why, sizeof why);
 	ocap__ll_plan_free(&ll);
 	if (r > 0 && !p->best_effort)
 		return ocap__plan_fail(p, -EOPNOTSUPP, "%s", why);

@@ -27,7 +27,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "broker_impl.h"
+#include "broker.h"
 #include "world.h"
 
 static int mode_uring = LOOP_URING, mode_poll = LOOP_POLL;

@@ -11,32 +11,32 @@
 
 #include "sandbox.h"
 
-int __wrap_ocap_ll_abi(void);
-int __wrap_ocap_ll_apply(const struct ocap_ll_plan *p, char *why,
+int __wrap_ocap__ll_abi(void);
+int __wrap_ocap__ll_apply(const struct ocap_ll_plan *p, char *why,
 			 size_t whylen);
-int __wrap_ocap_seccomp_load(int mode);
-int __wrap_ocap_seccomp_load_extra(int mode, const char *const *allow,
+int __wrap_ocap__seccomp_load(int mode);
+int __wrap_ocap__seccomp_load_extra(int mode, const char *const *allow,
 				   size_t n);
 
-int __wrap_ocap_ll_abi(void)
+int __wrap_ocap__ll_abi(void)
 {
 	const char *abi = getenv("FAULT_LL_ABI");
 
 	return abi ? atoi(abi) : 0;
 }
 
-int __wrap_ocap_ll_apply(const struct ocap_ll_plan *p, char *why,
+int __wrap_ocap__ll_apply(const struct ocap_ll_plan *p, char *why,
 			 size_t whylen)
 {
 	return 0;
 }
 
-int __wrap_ocap_seccomp_load(int mode)
+int __wrap_ocap__seccomp_load(int mode)
 {
 	return 0;
 }
 
-int __wrap_ocap_seccomp_load_extra(int mode, const char *const *allow,
+int __wrap_ocap__seccomp_load_extra(int mode, const char *const *allow,
 				   size_t n)
 {
 	return 0;

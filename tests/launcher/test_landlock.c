@@ -29,7 +29,7 @@
 #include "sandbox.h"
 
 
-#define FAILED_APPLY 200 /* the child's status when ocap_ll_apply failed */
+#define FAILED_APPLY 200 /* the child's status when ocap__ll_apply failed */
 
 static struct {
 	char root[64];
@@ -105,10 +105,10 @@ static int setup(void **state)
 	static const char *const dirs[] = { "ro", "rw", "wo", "out",
 					    "ro/rmd" };
 
-	fx.abi = ocap_ll_abi();
+	fx.abi = ocap__ll_abi();
 	if (fx.abi < 1) {
 		print_message("skip: Landlock is not available on this kernel "
-			      "(ocap_ll_abi() == 0)\n");
+			      "(ocap__ll_abi() == 0)\n");
 		exit(77);
 	}
 	strcpy(fx.root, "/tmp/ocap-ll-XXXXXX");
@@ -164,9 +164,9 @@ static int enter(const struct sandbox *sb)
 		return FAILED_APPLY;
 	if (set_nnp() < 0)
 		return FAILED_APPLY;
-	err = ocap_ll_apply(&sb->plan, why, sizeof(why));
+	err = ocap__ll_apply(&sb->plan, why, sizeof(why));
 	if (err < 0) {
-		fprintf(stderr, "ocap_ll_apply: %s\n", why);
+		fprintf(stderr, "ocap__ll_apply: %s\n", why);
 		return FAILED_APPLY;
 	}
 	return 0;
@@ -551,7 +551,7 @@ static int bad_fd_child(void *arg)
 
 	if (set_nnp() < 0)
 		return FAILED_APPLY;
-	err = ocap_ll_apply(&p, why, sizeof(why));
+	err = ocap__ll_apply(&p, why, sizeof(why));
 	return err == -EBADF && strstr(why, "fd 1000") ? 0 : FAILED_APPLY;
 }
 
@@ -577,25 +577,25 @@ static void test_gaps(void **state)
 				  .gap = count_gap, .gap_ctx = &seen };
 	char why[256];
 
-	assert_int_equal(ocap_ll_check(&p, 0, why, sizeof(why)), 1);
+	assert_int_equal(ocap__ll_check(&p, 0, why, sizeof(why)), 1);
 	assert_non_null(strstr(why, "not available"));
 	/* ABI 1: refer (create is granted), truncate, TCP, device ioctl,
 	 * scope */
-	assert_int_equal(ocap_ll_check(&p, 1, why, sizeof(why)), 5);
+	assert_int_equal(ocap__ll_check(&p, 1, why, sizeof(why)), 5);
 	assert_non_null(strstr(why, "EXDEV"));
-	assert_int_equal(ocap_ll_check(&p, 3, why, sizeof(why)), 3);
+	assert_int_equal(ocap__ll_check(&p, 3, why, sizeof(why)), 3);
 	assert_non_null(strstr(why, "TCP"));
-	assert_int_equal(ocap_ll_check(&p, 4, why, sizeof(why)), 2);
+	assert_int_equal(ocap__ll_check(&p, 4, why, sizeof(why)), 2);
 	assert_non_null(strstr(why, "ioctl"));
-	assert_int_equal(ocap_ll_check(&p, 5, why, sizeof(why)), 1);
+	assert_int_equal(ocap__ll_check(&p, 5, why, sizeof(why)), 1);
 	assert_non_null(strstr(why, "scope"));
-	assert_int_equal(ocap_ll_check(&p, 6, why, sizeof(why)), 0);
+	assert_int_equal(ocap__ll_check(&p, 6, why, sizeof(why)), 0);
 	p.flags = OCAP_LL_ANY_TCP | OCAP_LL_UNSCOPED;
-	assert_int_equal(ocap_ll_check(&p, 3, why, sizeof(why)), 1);
-	assert_int_equal(ocap_ll_check(&p, 5, why, sizeof(why)), 0);
+	assert_int_equal(ocap__ll_check(&p, 3, why, sizeof(why)), 1);
+	assert_int_equal(ocap__ll_check(&p, 5, why, sizeof(why)), 0);
 	p.flags = OCAP_LL_LOG;
-	assert_int_equal(ocap_ll_check(&p, 6, why, sizeof(why)), 1);
-	assert_int_equal(ocap_ll_check(&p, 7, why, sizeof(why)), 0);
+	assert_int_equal(ocap__ll_check(&p, 6, why, sizeof(why)), 1);
+	assert_int_equal(ocap__ll_check(&p, 7, why, sizeof(why)), 0);
 	assert_int_equal(seen, 1 + 5 + 3 + 2 + 1 + 1 + 1);
 }
 
@@ -603,8 +603,8 @@ static void test_access_map(void **state)
 {
 	const uint64_t make_dev = LANDLOCK_ACCESS_FS_MAKE_CHAR |
 				  LANDLOCK_ACCESS_FS_MAKE_BLOCK;
-	uint64_t dir = ocap_ll_fs_access(OCAP_RIGHTS_ALL, true, 7);
-	uint64_t file = ocap_ll_fs_access(OCAP_RIGHTS_ALL, false, 7);
+	uint64_t dir = ocap__ll_fs_access(OCAP_RIGHTS_ALL, true, 7);
+	uint64_t file = ocap__ll_fs_access(OCAP_RIGHTS_ALL, false, 7);
 
 	assert_int_equal(dir & make_dev, 0);
 	assert_true(dir & LANDLOCK_ACCESS_FS_REFER);
@@ -614,17 +614,17 @@ static void test_access_map(void **state)
 				  LANDLOCK_ACCESS_FS_TRUNCATE |
 				  LANDLOCK_ACCESS_FS_IOCTL_DEV), 0);
 	/* write alone does not truncate; truncate is its own right */
-	assert_int_equal(ocap_ll_fs_access(OCAP_RIGHT_WRITE, false, 7) &
+	assert_int_equal(ocap__ll_fs_access(OCAP_RIGHT_WRITE, false, 7) &
 			 LANDLOCK_ACCESS_FS_TRUNCATE, 0);
-	assert_true(ocap_ll_fs_access(OCAP_RIGHT_TRUNCATE, false, 7) &
+	assert_true(ocap__ll_fs_access(OCAP_RIGHT_TRUNCATE, false, 7) &
 		    LANDLOCK_ACCESS_FS_TRUNCATE);
 	/* older ABIs get only what they know */
-	assert_int_equal(ocap_ll_fs_access(OCAP_RIGHTS_ALL, true, 1) &
+	assert_int_equal(ocap__ll_fs_access(OCAP_RIGHTS_ALL, true, 1) &
 			 ~((1ULL << 13) - 1), 0);
-	assert_int_equal(ocap_ll_fs_access(OCAP_RIGHTS_ALL, true, 4) &
+	assert_int_equal(ocap__ll_fs_access(OCAP_RIGHTS_ALL, true, 4) &
 			 LANDLOCK_ACCESS_FS_IOCTL_DEV, 0);
-	assert_int_equal(ocap_ll_fs_access(OCAP_RIGHTS_ALL, true, 0), 0);
-	assert_int_equal(ocap_ll_fs_access(OCAP_RIGHT_CONNECT |
+	assert_int_equal(ocap__ll_fs_access(OCAP_RIGHTS_ALL, true, 0), 0);
+	assert_int_equal(ocap__ll_fs_access(OCAP_RIGHT_CONNECT |
 					   OCAP_RIGHT_LISTEN, true, 7), 0);
 }
 

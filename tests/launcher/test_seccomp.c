@@ -945,9 +945,9 @@ static int sc_child(void *arg)
 	if (set_nnp() < 0)
 		return FAILED_LOAD;
 	if (r->mode >= 0 && r->extra)
-		err = ocap_seccomp_load_extra(r->mode, r->extra, r->nextra);
+		err = ocap__seccomp_load_extra(r->mode, r->extra, r->nextra);
 	else if (r->mode >= 0)
-		err = ocap_seccomp_load(r->mode);
+		err = ocap__seccomp_load(r->mode);
 	if (err < 0) {
 		fprintf(stderr, "loading: %s\n", strerror(-err));
 		return FAILED_LOAD;
@@ -1087,8 +1087,8 @@ static void test_extra(void **state)
 			 SIG(SIGSYS));
 	assert_int_equal(run_extra(c_getpid, OCAP_SC_COMPAT, bogus, 1),
 			 FAILED_LOAD);
-	assert_int_equal(ocap_seccomp_resolve("ocap_no_such_syscall"), -EINVAL);
-	assert_int_equal(ocap_seccomp_resolve("openat"), __NR_openat);
+	assert_int_equal(ocap__seccomp_resolve("ocap_no_such_syscall"), -EINVAL);
+	assert_int_equal(ocap__seccomp_resolve("openat"), __NR_openat);
 }
 
 /* A compat grant's allowance opens exactly its own door. */
@@ -1128,31 +1128,31 @@ static void test_prebuilt(void **state)
 		struct sock_filter *now;
 		size_t npre, nnow;
 
-		assert_int_equal(ocap_seccomp_prebuilt(m, &pre, &npre), 0);
-		assert_int_equal(ocap_seccomp_compile(m, NULL, 0, &now, &nnow), 0);
+		assert_int_equal(ocap__seccomp_prebuilt(m, &pre, &npre), 0);
+		assert_int_equal(ocap__seccomp_compile(m, NULL, 0, &now, &nnow), 0);
 		assert_int_equal(npre, nnow);
 		assert_memory_equal(pre, now, npre * sizeof(*pre));
 		free(now);
 	}
-	assert_int_equal(ocap_seccomp_load(7), -EINVAL);
+	assert_int_equal(ocap__seccomp_load(7), -EINVAL);
 }
 
 static void test_count(void **state)
 {
 	for (int m = 0; m < OCAP_SC_NMODES; m++) {
-		int n = ocap_seccomp_count(m);
+		int n = ocap__seccomp_count(m);
 		const char *note;
 		size_t i = 0;
 
-		while (ocap_seccomp_name(m, i, &note))
+		while (ocap__seccomp_name(m, i, &note))
 			i++;
 		assert_int_equal((size_t)n, i);
 		assert_in_range(n, 100, 250);
 		print_message("%s: %d syscalls\n", m ? "native" : "compat", n);
 	}
-	assert_true(ocap_seccomp_count(OCAP_SC_NATIVE) <
-		    ocap_seccomp_count(OCAP_SC_COMPAT));
-	assert_int_equal(ocap_seccomp_count(5), -EINVAL);
+	assert_true(ocap__seccomp_count(OCAP_SC_NATIVE) <
+		    ocap__seccomp_count(OCAP_SC_COMPAT));
+	assert_int_equal(ocap__seccomp_count(5), -EINVAL);
 }
 
 /* ---- fixture ---------------------------------------------------------- */

@@ -52,7 +52,7 @@ static int apply_landlock(void)
 				     .flags = OCAP_LL_BEST_EFFORT };
 	char why[256];
 
-	if (root.fd < 0 || ocap_ll_apply(&plan, why, sizeof(why)) < 0)
+	if (root.fd < 0 || ocap__ll_apply(&plan, why, sizeof(why)) < 0)
 		return -1;
 	close(root.fd);
 	return 0;
@@ -70,7 +70,7 @@ static int exec_child(void *arg)
 	    (r->nobody && drop_to_nobody() < 0) || set_nnp() < 0 ||
 	    (r->landlock && apply_landlock() < 0))
 		return 200;
-	err = ocap_seccomp_load(r->mode);
+	err = ocap__seccomp_load(r->mode);
 	if (err < 0)
 		return 201;
 	if (r->mode == OCAP_SC_NATIVE)
@@ -138,7 +138,7 @@ static void test_nobody(void **state) { run_all(true, false); }
 
 static void test_landlock_root(void **state)
 {
-	if (ocap_ll_abi() < 1) {
+	if (ocap__ll_abi() < 1) {
 		print_message("skip: Landlock is not available\n");
 		skipped++;
 		return;
@@ -148,7 +148,7 @@ static void test_landlock_root(void **state)
 
 static void test_landlock_nobody(void **state)
 {
-	if (ocap_ll_abi() < 1) {
+	if (ocap__ll_abi() < 1) {
 		print_message("skip: Landlock is not available\n");
 		skipped++;
 		return;

@@ -22,7 +22,7 @@
  * hand-written prefix run before libseccomp's program.
  *
  * The default programs are compiled at build time by gen-seccomp (using
- * ocap_seccomp_compile) and loaded without libseccomp; libseccomp is used at
+ * ocap__seccomp_compile) and loaded without libseccomp; libseccomp is used at
  * launch only for --allow-syscall.
  */
 #include <errno.h>
@@ -274,7 +274,7 @@ static bool reachable(const struct rule *r, int mode)
 	return in_mode(r, mode) && r->add != add_enosys;
 }
 
-int ocap_seccomp_count(int mode)
+int ocap__seccomp_count(int mode)
 {
 	int n = 0;
 
@@ -285,7 +285,7 @@ int ocap_seccomp_count(int mode)
 	return n;
 }
 
-const char *ocap_seccomp_name(int mode, size_t i, const char **note)
+const char *ocap__seccomp_name(int mode, size_t i, const char **note)
 {
 	for (size_t k = 0; k < NRULES; k++) {
 		const struct rule *r = &rules[k];
@@ -318,11 +318,11 @@ static int load_prog(const struct sock_filter *f, size_t len)
 	return 0;
 }
 
-int ocap_seccomp_load(int mode)
+int ocap__seccomp_load(int mode)
 {
 	const struct sock_filter *f;
 	size_t len;
-	int err = ocap_seccomp_prebuilt(mode, &f, &len);
+	int err = ocap__seccomp_prebuilt(mode, &f, &len);
 
 	return err ? err : load_prog(f, len);
 }
@@ -520,7 +520,7 @@ static int add_utimensat(scmp_filter_ctx ctx, int nr, int mode,
 
 /* ---- compiling ---------------------------------------------------------- */
 
-int ocap_seccomp_resolve(const char *name)
+int ocap__seccomp_resolve(const char *name)
 {
 	char *end;
 	long nr;
@@ -542,7 +542,7 @@ int ocap_seccomp_resolve(const char *name)
 static bool listed(int nr, const char *const *extra, size_t n)
 {
 	for (size_t i = 0; i < n; i++)
-		if (ocap_seccomp_resolve(extra[i]) == nr)
+		if (ocap__seccomp_resolve(extra[i]) == nr)
 			return true;
 	return false;
 }
@@ -613,7 +613,7 @@ static int add_rules(scmp_filter_ctx ctx, int mode, const char *const *extra,
 
 		if (extra[i][0] == '@')
 			continue;
-		nr = ocap_seccomp_resolve(extra[i]);
+		nr = ocap__seccomp_resolve(extra[i]);
 		if ((err = nr < 0 ? nr : allow(ctx, nr, 0, NULL)))
 			return err;
 	}
@@ -751,7 +751,7 @@ static int export_bpf(scmp_filter_ctx ctx, struct sock_filter **prog,
 	return 0;
 }
 
-int ocap_seccomp_compile(int mode, const char *const *extra, size_t n,
+int ocap__seccomp_compile(int mode, const char *const *extra, size_t n,
 			 struct sock_filter **prog, size_t *len)
 {
 	struct sock_filter pre[PREFIX_MAX], *f = NULL;
@@ -777,11 +777,11 @@ int ocap_seccomp_compile(int mode, const char *const *extra, size_t n,
 	return 0;
 }
 
-int ocap_seccomp_load_extra(int mode, const char *const *extra, size_t n)
+int ocap__seccomp_load_extra(int mode, const char *const *extra, size_t n)
 {
 	struct sock_filter *f;
 	size_t len;
-	int err = ocap_seccomp_compile(mode, extra, n, &f, &len);
+	int err = ocap__seccomp_compile(mode, extra, n, &f, &len);
 
 	if (err)
 		return err;

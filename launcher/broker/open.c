@@ -11,7 +11,7 @@
 #include <string.h>
 #include <unistd.h>
 
-#include "broker_impl.h"
+#include "broker.h"
 #include "open_rights.h" /* libcap/: the same check libocap makes */
 
 /* The file capability granted at exactly name. */
@@ -57,18 +57,18 @@ static int open_file(struct broker *b, const char *name, int flags)
 	return fd < 0 ? -errno : fd;
 }
 
-void broker_open(struct broker *b, int i, struct ocap_msg *m)
+void ocap__broker_serve_open(struct broker *b, int i, struct ocap_msg *m)
 {
 	struct out *o = &b->slots[i].out;
 	int fd = open_file(b, m->name, (int)m->count);
 
 	if (fd < 0) {
-		broker_chan_reply(b, i, m->seq, fd);
+		ocap__broker_chan_reply(b, i, m->seq, fd);
 		return;
 	}
-	broker_chan_out_clear(o);
+	ocap__broker_chan_out_clear(o);
 	o->kind = OUT_OPENED;
 	o->seq = m->seq;
 	o->fd = fd;
-	broker_chan_flush(b, i);
+	ocap__broker_chan_flush(b, i);
 }

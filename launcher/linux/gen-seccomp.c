@@ -16,7 +16,7 @@
 static const char *const mode_names[OCAP_SC_NMODES] = { "compat", "native" };
 
 /* This program is what writes the prebuilt programs: it has none. */
-int ocap_seccomp_prebuilt(int mode, const struct sock_filter **prog,
+int ocap__seccomp_prebuilt(int mode, const struct sock_filter **prog,
 			  size_t *len)
 {
 	return -ENOENT;
@@ -26,12 +26,12 @@ static void write_prog(FILE *out, int mode)
 {
 	struct sock_filter *f;
 	size_t len;
-	int err = ocap_seccomp_compile(mode, NULL, 0, &f, &len);
+	int err = ocap__seccomp_compile(mode, NULL, 0, &f, &len);
 
 	if (err)
 		errx(1, "%s program: %s", mode_names[mode], strerror(-err));
 	fprintf(out, "\n/* %s: %d syscalls reach the kernel. */\n",
-		mode_names[mode], ocap_seccomp_count(mode));
+		mode_names[mode], ocap__seccomp_count(mode));
 	fprintf(out, "static const struct sock_filter prog_%s[%zu] = {\n",
 		mode_names[mode], len);
 	for (size_t i = 0; i < len; i++)
@@ -48,7 +48,7 @@ static void write_source(FILE *out)
 		     "#include <errno.h>\n\n#include \"sandbox.h\"\n");
 	for (int m = 0; m < OCAP_SC_NMODES; m++)
 		write_prog(out, m);
-	fprintf(out, "\nint ocap_seccomp_prebuilt(int mode, "
+	fprintf(out, "\nint ocap__seccomp_prebuilt(int mode, "
 		     "const struct sock_filter **prog,\n\t\t\t  size_t *len)\n"
 		     "{\n\tswitch (mode) {\n");
 	for (int m = 0; m < OCAP_SC_NMODES; m++)

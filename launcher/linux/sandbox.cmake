@@ -4,13 +4,13 @@
 # at build time, by ocap-gen-seccomp (which must run on the build machine).
 pkg_check_modules(SECCOMP REQUIRED IMPORTED_TARGET libseccomp)
 
-add_executable(ocap-gen-seccomp gen-seccomp.c seccomp.c)
+add_executable(ocap-gen-seccomp linux/gen-seccomp.c linux/seccomp.c)
 target_compile_definitions(ocap-gen-seccomp PRIVATE _GNU_SOURCE)
 target_include_directories(ocap-gen-seccomp PRIVATE
-  ${CMAKE_CURRENT_SOURCE_DIR} ${PROJECT_SOURCE_DIR}/include)
+  ${CMAKE_CURRENT_SOURCE_DIR}/linux ${PROJECT_SOURCE_DIR}/include)
 target_link_libraries(ocap-gen-seccomp PRIVATE PkgConfig::SECCOMP)
 # libseccomp's SCMP_A* macros leave fields to their defaults.
-set_source_files_properties(seccomp.c PROPERTIES
+set_source_files_properties(linux/seccomp.c PROPERTIES
   COMPILE_OPTIONS -Wno-missing-field-initializers)
 
 set(OCAP_SECCOMP_BPF ${CMAKE_CURRENT_BINARY_DIR}/seccomp-bpf.c)
@@ -21,16 +21,17 @@ add_custom_command(OUTPUT ${OCAP_SECCOMP_BPF}
   VERBATIM)
 
 # Objects, so that the installed libocap-launch.a carries them too.
-add_library(ocap_sandbox_objects OBJECT landlock.c seccomp.c ${OCAP_SECCOMP_BPF})
+add_library(ocap_sandbox_objects OBJECT linux/landlock.c linux/seccomp.c
+  ${OCAP_SECCOMP_BPF})
 target_compile_definitions(ocap_sandbox_objects PRIVATE _GNU_SOURCE)
 target_include_directories(ocap_sandbox_objects
-  PUBLIC $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}>
+  PUBLIC $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/linux>
          $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include>
   PRIVATE ${CMAKE_CURRENT_BINARY_DIR})
 target_link_libraries(ocap_sandbox_objects PRIVATE PkgConfig::SECCOMP)
 
 add_library(ocap_sandbox STATIC $<TARGET_OBJECTS:ocap_sandbox_objects>)
 target_include_directories(ocap_sandbox PUBLIC
-  $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}>
+  $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/linux>
   $<BUILD_INTERFACE:${PROJECT_SOURCE_DIR}/include>)
 target_link_libraries(ocap_sandbox PUBLIC PkgConfig::SECCOMP)

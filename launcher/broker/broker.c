@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The broker: the launcher's parent half.  It serves the root descriptor
- * and every private session opened through it (broker_chan.c, with the
- * network services in broker_net.c), forwards terminating signals to the
+ * and every private session opened through it (chan.c, with the
+ * network services in net.c), forwards terminating signals to the
  * program and reaps it and every descendant (it is a child subreaper).
  * The session ends with the program: the descendants it leaves behind,
  * daemons included, are killed, and the broker returns once none remains.
@@ -20,11 +20,11 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
-#include "broker_impl.h"
+#include "broker.h"
 
 static const int caught[] = { SIGCHLD, SIGTERM, SIGHUP, SIGINT, SIGQUIT };
 
-int broker_slot_new(struct broker *b, int type, int fd)
+int ocap__broker_slot_new(struct broker *b, int type, int fd)
 {
 	for (int i = 0; i < BROKER_NSLOTS; i++) {
 		struct slot *s = &b->slots[i];
@@ -43,19 +43,19 @@ int broker_slot_new(struct broker *b, int type, int fd)
 	return -EMFILE;
 }
 
-void broker_slot_free(struct broker *b, int i)
+void ocap__broker_slot_free(struct broker *b, int i)
 {
-	broker_loop_disarm(b, i);
+	ocap__broker_loop_disarm(b, i);
 	b->slots[i].type = SLOT_FREE;
 	b->slots[i].fd = -1;
 	b->slots[i].want = 0;
 }
 
-void broker_slot_want(struct broker *b, int i, short events)
+void ocap__broker_slot_want(struct broker *b, int i, short events)
 {
 	if (b->slots[i].want == events)
 		return;
-	broker_loop_disarm(b, i);
+	ocap__broker_loop_disarm(b, i);
 	b->slots[i].want = events;
 }
 
@@ -129,17 +129,17 @@ static void signal_event(struct broker *b, int i)
 	reap(b);
 }
 
-void broker_event(struct broker *b, int i, short revents)
+void ocap__broker_event(struct broker *b, int i, short revents)
 {
 	switch (b->slots[i].type) {
 	case SLOT_SIGNAL:
 		signal_event(b, i);
 		break;
 	case SLOT_CHAN:
-		broker_chan_event(b, i, revents);
+		ocap__broker_chan_event(b, i, revents);
 		break;
 	case SLOT_JOB:
-		broker_job_event(b, i, revents);
+		ocap__broker_job_event(b, i, revents);
 		break;
 	}
 }
@@ -163,11 +163,11 @@ static int signals_start(struct broker *b)
 	b->sigs_set = true;
 	if ((fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0)
 		return -errno;
-	if ((i = broker_slot_new(b, SLOT_SIGNAL, fd)) < 0) {
+	if ((i = ocap__broker_slot_new(b, SLOT_SIGNAL, fd)) < 0) {
 		close(fd);
 		return i;
 	}
-	broker_slot_want(b, i, POLLIN);
+	ocap__broker_slot_want(b, i, POLLIN);
 	return 0;
 }
 
@@ -181,7 +181,7 @@ static void signals_stop(struct broker *b, int i)
 		while (read(b->slots[i].fd, &si, sizeof si) > 0)
 			;
 		close(b->slots[i].fd);
-		broker_slot_free(b, i);
+		ocap__broker_slot_free(b, i);
 	}
 	if (b->sigs_set) {
 		sigprocmask(SIG_SETMASK, &b->oldmask, NULL);
@@ -193,13 +193,13 @@ static int start(struct broker *b, int rootfd)
 {
 	int r;
 
-	if ((r = broker_items_new(b)) < 0 || (r = signals_start(b)) < 0 ||
-	    (r = broker_loop_new(b)) < 0)
+	if ((r = ocap__broker_items_new(b)) < 0 || (r = signals_start(b)) < 0 ||
+	    (r = ocap__broker_loop_new(b)) < 0)
 		return r;
 	if ((b->rootflags = fcntl(rootfd, F_GETFL)) < 0 ||
 	    fcntl(rootfd, F_SETFL, b->rootflags | O_NONBLOCK) < 0)
 		return -errno;
-	return broker_chan_add(b, rootfd, true) < 0 ? -EMFILE : 0;
+	return ocap__broker_chan_add(b, rootfd, true) < 0 ? -EMFILE : 0;
 }
 
 static void stop(struct broker *b, int rootfd)
@@ -208,17 +208,17 @@ static void stop(struct broker *b, int rootfd)
 
 	for (int i = 0; i < BROKER_NSLOTS; i++) {
 		if (b->slots[i].type == SLOT_CHAN)
-			broker_chan_drop(b, i);
+			ocap__broker_chan_drop(b, i);
 		else if (b->slots[i].type == SLOT_JOB)
-			broker_job_cancel(b, i);
+			ocap__broker_job_cancel(b, i);
 		else if (b->slots[i].type == SLOT_SIGNAL)
 			sig = i;
 	}
 	signals_stop(b, sig);
-	broker_loop_free(b);
+	ocap__broker_loop_free(b);
 	if (b->rootflags >= 0)
 		fcntl(rootfd, F_SETFL, b->rootflags);
-	broker_items_free(b);
+	ocap__broker_items_free(b);
 }
 
 /* What a killed child leaves is reparented here before its death can
@@ -243,7 +243,7 @@ static int serve(struct broker *b)
 	while (!b->child_done) {
 		if (b->no_children)
 			return -ECHILD; /* child was not ours */
-		if ((r = broker_loop_wait(b, -1)) < 0)
+		if ((r = ocap__broker_loop_wait(b, -1)) < 0)
 			return r;
 	}
 	end_session(b);

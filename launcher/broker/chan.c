@@ -20,10 +20,10 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
-#include "broker_impl.h"
+#include "broker.h"
 #include "netgrant.h"
 
-void broker_chan_out_clear(struct out *o)
+void ocap__broker_chan_out_clear(struct out *o)
 {
 	if (o->kind == OUT_OPENED)
 		close(o->fd);
@@ -31,42 +31,42 @@ void broker_chan_out_clear(struct out *o)
 	memset(o, 0, sizeof *o);
 }
 
-int broker_chan_add(struct broker *b, int fd, bool root)
+int ocap__broker_chan_add(struct broker *b, int fd, bool root)
 {
 	int i;
 
 	if (b->nchans >= BROKER_MAX_CHANNELS)
 		return -EMFILE;
-	if ((i = broker_slot_new(b, SLOT_CHAN, fd)) < 0)
+	if ((i = ocap__broker_slot_new(b, SLOT_CHAN, fd)) < 0)
 		return i;
 	b->slots[i].root = root;
 	b->nchans++;
-	broker_slot_want(b, i, POLLIN);
+	ocap__broker_slot_want(b, i, POLLIN);
 	return i;
 }
 
-void broker_chan_drop(struct broker *b, int i)
+void ocap__broker_chan_drop(struct broker *b, int i)
 {
 	struct slot *s = &b->slots[i];
 
 	for (int j = 0; j < BROKER_NSLOTS; j++)
 		if (b->slots[j].type == SLOT_JOB && b->slots[j].owner == i &&
 		    b->slots[j].owner_id == s->id)
-			broker_job_cancel(b, j);
-	broker_chan_out_clear(&s->out);
+			ocap__broker_job_cancel(b, j);
+	ocap__broker_chan_out_clear(&s->out);
 	if (!s->root)
 		close(s->fd);
 	b->nchans--;
-	broker_slot_free(b, i);
+	ocap__broker_slot_free(b, i);
 }
 
 /* A session waits for its next request, or, while its connect is in
  * progress, only for its client to hang up. */
-void broker_chan_idle(struct broker *b, int i)
+void ocap__broker_chan_idle(struct broker *b, int i)
 {
 	const struct slot *s = &b->slots[i];
 
-	broker_slot_want(b, i, s->job >= 0 ? POLLRDHUP : POLLIN);
+	ocap__broker_slot_want(b, i, s->job >= 0 ? POLLRDHUP : POLLIN);
 }
 
 static void item_msg(const struct item *it, struct ocap_msg *m)
@@ -127,7 +127,7 @@ static bool out_fill(const struct broker *b, const struct out *o,
 	return true;
 }
 
-void broker_chan_flush(struct broker *b, int i)
+void ocap__broker_chan_flush(struct broker *b, int i)
 {
 	struct slot *s = &b->slots[i];
 
@@ -136,30 +136,30 @@ void broker_chan_flush(struct broker *b, int i)
 		int r = ocap_msg_send(s->fd, &b->out);
 
 		if (r == -EAGAIN && !s->root) {
-			broker_slot_want(b, i, POLLOUT);
+			ocap__broker_slot_want(b, i, POLLOUT);
 			return;
 		}
 		if (r < 0 && !s->root) {
-			broker_chan_drop(b, i);
+			ocap__broker_chan_drop(b, i);
 			return;
 		}
 		if (r < 0 || last)
-			broker_chan_out_clear(&s->out);
+			ocap__broker_chan_out_clear(&s->out);
 		else
 			s->out.pos++;
 	}
-	broker_chan_idle(b, i);
+	ocap__broker_chan_idle(b, i);
 }
 
-void broker_chan_reply(struct broker *b, int i, uint32_t seq, int32_t status)
+void ocap__broker_chan_reply(struct broker *b, int i, uint32_t seq, int32_t status)
 {
 	struct out *o = &b->slots[i].out;
 
-	broker_chan_out_clear(o);
+	ocap__broker_chan_out_clear(o);
 	o->kind = OUT_REPLY;
 	o->seq = seq;
 	o->status = status;
-	broker_chan_flush(b, i);
+	ocap__broker_chan_flush(b, i);
 }
 
 static bool is_seqpacket(int fd)
@@ -181,7 +181,7 @@ static void session(struct broker *b, struct ocap_msg *m)
 	m->fds[0] = -1;
 	if (!is_seqpacket(fd) || (fl = fcntl(fd, F_GETFL)) < 0 ||
 	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0 ||
-	    broker_chan_add(b, fd, false) < 0)
+	    ocap__broker_chan_add(b, fd, false) < 0)
 		close(fd);
 }
 
@@ -189,10 +189,10 @@ static void table(struct broker *b, int i, uint32_t seq)
 {
 	struct out *o = &b->slots[i].out;
 
-	broker_chan_out_clear(o);
+	ocap__broker_chan_out_clear(o);
 	o->kind = OUT_TABLE;
 	o->seq = seq;
-	broker_chan_flush(b, i);
+	ocap__broker_chan_flush(b, i);
 }
 
 static void dispatch(struct broker *b, int i, struct ocap_msg *m)
@@ -205,26 +205,26 @@ static void dispatch(struct broker *b, int i, struct ocap_msg *m)
 		table(b, i, m->seq);
 		break;
 	case OCAP_MSG_CONNECT:
-		broker_connect(b, i, m);
+		ocap__broker_connect(b, i, m);
 		break;
 	case OCAP_MSG_BIND:
-		broker_bind(b, i, m);
+		ocap__broker_bind(b, i, m);
 		break;
 	case OCAP_MSG_LISTEN:
-		broker_listen(b, i, m);
+		ocap__broker_listen(b, i, m);
 		break;
 	case OCAP_MSG_RESOLVE:
-		broker_resolve(b, i, m);
+		ocap__broker_resolve(b, i, m);
 		break;
 	case OCAP_MSG_OPEN:
-		broker_open(b, i, m);
+		ocap__broker_serve_open(b, i, m);
 		break;
 	default:
 		/* A broker's message: the peer is a broker, or this is a
 		 * session looped back on itself.  Answering could echo for
 		 * ever. */
 		if (!b->slots[i].root)
-			broker_chan_drop(b, i);
+			ocap__broker_chan_drop(b, i);
 	}
 }
 
@@ -252,27 +252,27 @@ static void chan_read(struct broker *b, int i)
 	if (r == -ECONNRESET && !hung_up(b->slots[i].fd))
 		r = -EBADMSG;
 	if (r == -EBADMSG || r == -EPROTONOSUPPORT || r == -EMSGSIZE) {
-		broker_chan_reply(b, i, m->seq, r);
+		ocap__broker_chan_reply(b, i, m->seq, r);
 		return;
 	}
 	if (r < 0) {
-		broker_chan_drop(b, i); /* the root too: nobody holds it */
+		ocap__broker_chan_drop(b, i); /* the root too: nobody holds it */
 		return;
 	}
 	dispatch(b, i, m);
 	ocap_msg_close_fds(m);
 }
 
-void broker_chan_event(struct broker *b, int i, short revents)
+void ocap__broker_chan_event(struct broker *b, int i, short revents)
 {
 	const struct slot *s = &b->slots[i];
 
 	if (s->want & POLLOUT)
-		broker_chan_flush(b, i);
+		ocap__broker_chan_flush(b, i);
 	else if (s->want & POLLIN)
 		chan_read(b, i);
 	else
-		broker_chan_drop(b, i); /* hung up during its connect */
+		ocap__broker_chan_drop(b, i); /* hung up during its connect */
 }
 
 /* ---- the table ------------------------------------------------------------ */
@@ -309,7 +309,7 @@ static bool add_net(struct broker *b, const struct ocap_net_grant *g)
 /* The rows of TABLE_REQ's answer, made once.  Path grants are sent with
  * their own descriptor: SCM_RIGHTS gives the program a new one, and the
  * plan keeps its. */
-int broker_items_new(struct broker *b)
+int ocap__broker_items_new(struct broker *b)
 {
 	const ocap_plan *p = b->plan;
 	size_t max = p->npaths + p->nnets;
@@ -331,7 +331,7 @@ int broker_items_new(struct broker *b)
 	return 0;
 }
 
-void broker_items_free(struct broker *b)
+void ocap__broker_items_free(struct broker *b)
 {
 	for (size_t k = 0; k < b->nitems; k++)
 		free(b->items[k].name);

@@ -25,7 +25,7 @@
 #include <sys/un.h>
 #include <unistd.h>
 
-#include "broker_impl.h"
+#include "broker.h"
 #include "netgrant.h"
 #include "open_how.h" /* libcap/ */
 
@@ -111,7 +111,7 @@ static int restore_blocking(int fd)
 
 static void job_start(struct broker *b, int i, struct ocap_msg *m)
 {
-	int j = broker_slot_new(b, SLOT_JOB, m->fds[0]);
+	int j = ocap__broker_slot_new(b, SLOT_JOB, m->fds[0]);
 	struct slot *js = &b->slots[j];
 
 	m->fds[0] = -1;
@@ -119,10 +119,10 @@ static void job_start(struct broker *b, int i, struct ocap_msg *m)
 	js->owner = i;
 	js->owner_id = b->slots[i].id;
 	js->seq = m->seq;
-	broker_slot_want(b, j, POLLOUT);
+	ocap__broker_slot_want(b, j, POLLOUT);
 	if (!b->slots[i].root) {
 		b->slots[i].job = j;
-		broker_chan_idle(b, i);
+		ocap__broker_chan_idle(b, i);
 	}
 }
 
@@ -131,10 +131,10 @@ static void job_end(struct broker *b, int j)
 	restore_blocking(b->slots[j].fd);
 	close(b->slots[j].fd);
 	b->njobs--;
-	broker_slot_free(b, j);
+	ocap__broker_slot_free(b, j);
 }
 
-void broker_job_cancel(struct broker *b, int j)
+void ocap__broker_job_cancel(struct broker *b, int j)
 {
 	int o = b->slots[j].owner;
 
@@ -157,15 +157,15 @@ static int connect_result(int fd)
 	return getpeername(fd, (struct sockaddr *)&ss, &len) < 0 ? -errno : 0;
 }
 
-void broker_job_event(struct broker *b, int j, short revents)
+void ocap__broker_job_event(struct broker *b, int j, short revents)
 {
 	struct slot *js = &b->slots[j];
 	int o = js->owner, r = connect_result(js->fd);
 	uint32_t id = js->owner_id, seq = js->seq;
 
-	broker_job_cancel(b, j);
+	ocap__broker_job_cancel(b, j);
 	if (b->slots[o].type == SLOT_CHAN && b->slots[o].id == id)
-		broker_chan_reply(b, o, seq, r);
+		ocap__broker_chan_reply(b, o, seq, r);
 }
 
 /* Over loopback the handshake is often over by the time connect()
@@ -262,12 +262,12 @@ static int do_connect(struct broker *b, int i, struct ocap_msg *m)
 	return r;
 }
 
-void broker_connect(struct broker *b, int i, struct ocap_msg *m)
+void ocap__broker_connect(struct broker *b, int i, struct ocap_msg *m)
 {
 	int r = do_connect(b, i, m);
 
 	if (r <= 0)
-		broker_chan_reply(b, i, m->seq, r);
+		ocap__broker_chan_reply(b, i, m->seq, r);
 }
 
 /* Only TCP sockets are bound and listened on, at a --listen address. */
@@ -278,7 +278,7 @@ static int tcp_sock(int fd)
 	return kind < 0 ? kind : kind == OCAP_NET_CONNECT ? 0 : -EACCES;
 }
 
-void broker_bind(struct broker *b, int i, struct ocap_msg *m)
+void ocap__broker_bind(struct broker *b, int i, struct ocap_msg *m)
 {
 	int fd = m->fds[0], r = tcp_sock(fd);
 
@@ -287,12 +287,12 @@ void broker_bind(struct broker *b, int i, struct ocap_msg *m)
 		r = deny(b, "bind to", SA(m), m->addr_len);
 	if (r == 0 && bind(fd, SA(m), m->addr_len) < 0)
 		r = -errno;
-	broker_chan_reply(b, i, m->seq, r);
+	ocap__broker_chan_reply(b, i, m->seq, r);
 }
 
 /* The socket must already be bound to a granted address: listen() on an
  * unbound socket would pick a port of its own. */
-void broker_listen(struct broker *b, int i, struct ocap_msg *m)
+void ocap__broker_listen(struct broker *b, int i, struct ocap_msg *m)
 {
 	struct sockaddr_storage ss = { 0 };
 	socklen_t len = sizeof ss;
@@ -306,7 +306,7 @@ void broker_listen(struct broker *b, int i, struct ocap_msg *m)
 		r = deny(b, "listen on", (struct sockaddr *)&ss, len);
 	if (r == 0 && listen(fd, backlog) < 0)
 		r = -errno;
-	broker_chan_reply(b, i, m->seq, r);
+	ocap__broker_chan_reply(b, i, m->seq, r);
 }
 
 /* ---- resolve ---------------------------------------------------------- */
@@ -407,7 +407,7 @@ static int resolve(struct broker *b, const struct ocap_msg *m, struct out *o)
 	return -EACCES;
 }
 
-void broker_resolve(struct broker *b, int i, struct ocap_msg *m)
+void ocap__broker_resolve(struct broker *b, int i, struct ocap_msg *m)
 {
 	struct out *o = &b->slots[i].out;
 	int r;
@@ -416,8 +416,8 @@ void broker_resolve(struct broker *b, int i, struct ocap_msg *m)
 	o->kind = OUT_ADDRS;
 	o->seq = m->seq;
 	if ((r = resolve(b, m, o)) < 0) {
-		broker_chan_reply(b, i, m->seq, r);
+		ocap__broker_chan_reply(b, i, m->seq, r);
 		return;
 	}
-	broker_chan_flush(b, i);
+	ocap__broker_chan_flush(b, i);
 }

@@ -88,47 +88,47 @@ struct broker {
 	int rootflags;
 };
 
-/* broker_loop.c: wait for the events slots want and call broker_event()
+/* loop.c: wait for the events slots want and call ocap__broker_event()
  * for each; timeout_ms < 0 waits for ever. */
-hidden int broker_loop_new(struct broker *b);
-hidden void broker_loop_free(struct broker *b);
-hidden int broker_loop_wait(struct broker *b, int timeout_ms);
+hidden int ocap__broker_loop_new(struct broker *b);
+hidden void ocap__broker_loop_free(struct broker *b);
+hidden int ocap__broker_loop_wait(struct broker *b, int timeout_ms);
 /* Give up the poll in flight on slot i before its fd goes. */
-hidden void broker_loop_disarm(struct broker *b, int i);
+hidden void ocap__broker_loop_disarm(struct broker *b, int i);
 
 /* broker.c */
-hidden void broker_event(struct broker *b, int i, short revents);
-hidden int broker_slot_new(struct broker *b, int type, int fd);
-hidden void broker_slot_free(struct broker *b, int i);
+hidden void ocap__broker_event(struct broker *b, int i, short revents);
+hidden int ocap__broker_slot_new(struct broker *b, int type, int fd);
+hidden void ocap__broker_slot_free(struct broker *b, int i);
 /* Change what slot i waits for; a poll in flight for the old events is
  * given up, so a stale report never reaches the new state. */
-hidden void broker_slot_want(struct broker *b, int i, short events);
+hidden void ocap__broker_slot_want(struct broker *b, int i, short events);
 
-/* broker_chan.c: channels and what they write. */
-hidden int broker_chan_add(struct broker *b, int fd, bool root);
-hidden void broker_chan_drop(struct broker *b, int i);
-hidden void broker_chan_event(struct broker *b, int i, short revents);
-hidden void broker_chan_reply(struct broker *b, int i, uint32_t seq,
+/* chan.c: channels and what they write. */
+hidden int ocap__broker_chan_add(struct broker *b, int fd, bool root);
+hidden void ocap__broker_chan_drop(struct broker *b, int i);
+hidden void ocap__broker_chan_event(struct broker *b, int i, short revents);
+hidden void ocap__broker_chan_reply(struct broker *b, int i, uint32_t seq,
 			      int32_t status);
-hidden void broker_chan_flush(struct broker *b, int i);
+hidden void ocap__broker_chan_flush(struct broker *b, int i);
 /* Forget what o was to write, closing what it owns. */
-hidden void broker_chan_out_clear(struct out *o);
+hidden void ocap__broker_chan_out_clear(struct out *o);
 /* What an idle channel waits for. */
-hidden void broker_chan_idle(struct broker *b, int i);
-hidden int broker_items_new(struct broker *b);
-hidden void broker_items_free(struct broker *b);
+hidden void ocap__broker_chan_idle(struct broker *b, int i);
+hidden int ocap__broker_items_new(struct broker *b);
+hidden void ocap__broker_items_free(struct broker *b);
 
-/* broker_net.c: CONNECT, BIND, LISTEN, RESOLVE.  Each answers through
- * broker_chan_reply() or starts a job; m's descriptors are theirs. */
-hidden void broker_connect(struct broker *b, int i, struct ocap_msg *m);
-hidden void broker_bind(struct broker *b, int i, struct ocap_msg *m);
-hidden void broker_listen(struct broker *b, int i, struct ocap_msg *m);
-hidden void broker_resolve(struct broker *b, int i, struct ocap_msg *m);
-hidden void broker_job_event(struct broker *b, int i, short revents);
+/* net.c: CONNECT, BIND, LISTEN, RESOLVE.  Each answers through
+ * ocap__broker_chan_reply() or starts a job; m's descriptors are theirs. */
+hidden void ocap__broker_connect(struct broker *b, int i, struct ocap_msg *m);
+hidden void ocap__broker_bind(struct broker *b, int i, struct ocap_msg *m);
+hidden void ocap__broker_listen(struct broker *b, int i, struct ocap_msg *m);
+hidden void ocap__broker_resolve(struct broker *b, int i, struct ocap_msg *m);
+hidden void ocap__broker_job_event(struct broker *b, int i, short revents);
 /* End a job whose channel is gone: the connect goes on in the kernel. */
-hidden void broker_job_cancel(struct broker *b, int i);
+hidden void ocap__broker_job_cancel(struct broker *b, int i);
 
-/* broker_open.c: OPEN, answered with OPENED or a REPLY. */
-hidden void broker_open(struct broker *b, int i, struct ocap_msg *m);
+/* open.c: OPEN, answered with OPENED or a REPLY. */
+hidden void ocap__broker_serve_open(struct broker *b, int i, struct ocap_msg *m);
 
 #endif

@@ -22,7 +22,7 @@
 
 /* The running kernel's Landlock ABI version; 0 when Landlock is not built
  * in or not enabled at boot (ENOSYS, EOPNOTSUPP). */
-int ocap_ll_abi(void);
+int ocap__ll_abi(void);
 
 /* The Landlock filesystem access that rights give beneath a directory
  * (dir true) or on one file, restricted to what abi knows.  Rights:
@@ -35,7 +35,7 @@ int ocap_ll_abi(void);
  *   delete REMOVE_FILE, REMOVE_DIR             (directories only)
  *   exec   EXECUTE
  * connect and listen have no filesystem meaning. */
-uint64_t ocap_ll_fs_access(ocap_rights_t rights, bool dir, int abi);
+uint64_t ocap__ll_fs_access(ocap_rights_t rights, bool dir, int abi);
 
 /* One path rule: a descriptor (O_PATH is enough) for a directory or a file
  * and the rights granted beneath it. */
@@ -57,7 +57,7 @@ struct ocap_ll_path {
 
 /* Called once per thing the running kernel cannot enforce or provide, with
  * a one-line reason (no trailing newline). */
-typedef void ocap_ll_gap_fn(void *ctx, const char *reason);
+typedef void ocap__ll_gap_fn(void *ctx, const char *reason);
 
 struct ocap_ll_plan {
 	const struct ocap_ll_path *paths;
@@ -67,7 +67,7 @@ struct ocap_ll_plan {
 	const uint16_t *bind_ports; /* TCP ports it may bind (0: ephemeral) */
 	size_t nbind;
 	unsigned flags; /* OCAP_LL_* */
-	ocap_ll_gap_fn *gap; /* may be NULL */
+	ocap__ll_gap_fn *gap; /* may be NULL */
 	void *gap_ctx;
 };
 
@@ -75,7 +75,7 @@ struct ocap_ll_plan {
  * enforce (or cannot grant: cross-directory rename on ABI 1).  Returns the
  * number of gaps; the first is also written to why.  Makes no system call,
  * so --explain can use it for any ABI. */
-int ocap_ll_check(const struct ocap_ll_plan *p, int abi, char *why,
+int ocap__ll_check(const struct ocap_ll_plan *p, int abi, char *why,
 		  size_t whylen);
 
 /* Build one ruleset from p and restrict the calling thread with it.  The
@@ -85,7 +85,7 @@ int ocap_ll_check(const struct ocap_ll_plan *p, int abi, char *why,
  * restricted; with it each gap goes to p->gap and the rest is enforced.
  * Returns the number of gaps tolerated (0 when everything is enforced) or
  * a negative errno, with a one-line reason in why (if whylen > 0). */
-int ocap_ll_apply(const struct ocap_ll_plan *p, char *why, size_t whylen);
+int ocap__ll_apply(const struct ocap_ll_plan *p, char *why, size_t whylen);
 
 /* ---- seccomp ------------------------------------------------------------ */
 
@@ -98,7 +98,7 @@ enum ocap_sc_mode {
 
 /* Load mode's default program, compiled to BPF at build time.  The caller
  * has set no_new_privs (or holds CAP_SYS_ADMIN).  -EINVAL for a bad mode. */
-int ocap_seccomp_load(int mode);
+int ocap__seccomp_load(int mode);
 
 /* Compat-mode allowances a grant needs, given in extra: socket(AF_UNIX)
  * for --connect unix:, UDP sockets for --udp, listen() for --listen.  The
@@ -109,30 +109,30 @@ int ocap_seccomp_load(int mode);
 
 /* Compile mode's program at run time with the n syscalls in extra (names,
  * or decimal numbers) allowed unconditionally, and load it.  -EINVAL when
- * a name is unknown (check names first with ocap_seccomp_resolve). */
-int ocap_seccomp_load_extra(int mode, const char *const *extra, size_t n);
+ * a name is unknown (check names first with ocap__seccomp_resolve). */
+int ocap__seccomp_load_extra(int mode, const char *const *extra, size_t n);
 
 /* The syscall number of name on this architecture, or -EINVAL. */
-int ocap_seccomp_resolve(const char *name);
+int ocap__seccomp_resolve(const char *name);
 
 /* How many syscalls mode's default program lets reach the kernel, counting
  * those allowed only with some arguments (clone3, answered ENOSYS without
  * reaching the kernel, is not counted). */
-int ocap_seccomp_count(int mode);
+int ocap__seccomp_count(int mode);
 
 /* The i-th of those syscalls in table order, or NULL past the end.  When
  * note is not NULL it gets the argument restriction ("" for none). */
-const char *ocap_seccomp_name(int mode, size_t i, const char **note);
+const char *ocap__seccomp_name(int mode, size_t i, const char **note);
 
-/* Compile mode's program (plus extra, as for ocap_seccomp_load_extra)
+/* Compile mode's program (plus extra, as for ocap__seccomp_load_extra)
  * with libseccomp into a malloc'ed BPF program of *len instructions.  Used
- * by gen-seccomp at build time and by ocap_seccomp_load_extra. */
-int ocap_seccomp_compile(int mode, const char *const *extra, size_t n,
+ * by gen-seccomp at build time and by ocap__seccomp_load_extra. */
+int ocap__seccomp_compile(int mode, const char *const *extra, size_t n,
 			 struct sock_filter **prog, size_t *len);
 
 /* mode's prebuilt program, from the source gen-seccomp writes at build
  * time; -EINVAL for a bad mode. */
-int ocap_seccomp_prebuilt(int mode, const struct sock_filter **prog,
+int ocap__seccomp_prebuilt(int mode, const struct sock_filter **prog,
 			  size_t *len);
 
 #endif

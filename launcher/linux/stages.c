@@ -214,9 +214,9 @@ static int stage_privs(const struct ocap_child *c)
 static int stage_seccomp(const struct ocap_child *c)
 {
 	if (c->nsc_extra)
-		return ocap_seccomp_load_extra(c->sc_mode, c->sc_extra,
+		return ocap__seccomp_load_extra(c->sc_mode, c->sc_extra,
 					       c->nsc_extra);
-	return ocap_seccomp_load(c->sc_mode);
+	return ocap__seccomp_load(c->sc_mode);
 }
 
 struct ocap_child_err ocap__child_run(const struct ocap_child *c)
@@ -236,7 +236,7 @@ struct ocap_child_err ocap__child_run(const struct ocap_child *c)
 	STAGE(OCAP_STAGE_FDS, stage_fds(c));
 	STAGE(OCAP_STAGE_RLIMITS, stage_rlimits(c->plan));
 	STAGE(OCAP_STAGE_PRIVS, stage_privs(c));
-	STAGE(OCAP_STAGE_LANDLOCK, ocap_ll_apply(&c->ll, e.why, sizeof e.why));
+	STAGE(OCAP_STAGE_LANDLOCK, ocap__ll_apply(&c->ll, e.why, sizeof e.why));
 	STAGE(OCAP_STAGE_SECCOMP, stage_seccomp(c));
 	/* Native mode refuses execve by path; exec what was opened.  Compat
 	 * keeps the path so that "#!" scripts find their interpreter. */

@@ -4,7 +4,7 @@
  * that wants events, or poll(2) when io_uring cannot be had (the
  * io_uring_disabled sysctl, a seccomp filter around the launcher) or when
  * OCAP_BROKER_POLL=1 asks for it.  Both report the same (slot, events)
- * pairs to broker_event(); a report made for a slot whose poll has since
+ * pairs to ocap__broker_event(); a report made for a slot whose poll has since
  * been given up (its gen moved on) is dropped.
  */
 #include <errno.h>
@@ -12,7 +12,7 @@
 #include <stdlib.h>
 #include <string.h>
 
-#include "broker_impl.h"
+#include "broker.h"
 
 #define RING_ENTRIES 256
 #define CQE_BATCH    512
@@ -38,7 +38,7 @@ static bool poll_forced(void)
 	return e && *e && strcmp(e, "0");
 }
 
-int broker_loop_new(struct broker *b)
+int ocap__broker_loop_new(struct broker *b)
 {
 	struct broker_loop *l = calloc(1, sizeof *l);
 
@@ -50,7 +50,7 @@ int broker_loop_new(struct broker *b)
 	return 0;
 }
 
-void broker_loop_free(struct broker *b)
+void ocap__broker_loop_free(struct broker *b)
 {
 	if (!b->loop)
 		return;
@@ -71,7 +71,7 @@ static struct io_uring_sqe *sqe_get(struct broker_loop *l)
 	return sqe;
 }
 
-void broker_loop_disarm(struct broker *b, int i)
+void ocap__broker_loop_disarm(struct broker *b, int i)
 {
 	struct slot *s = &b->slots[i];
 	struct io_uring_sqe *sqe;
@@ -115,7 +115,7 @@ static void uring_report(struct broker *b, uint64_t ud, int res)
 	if (s->type == SLOT_FREE || !s->armed || s->gen != (uint32_t)(ud >> 32))
 		return;
 	s->armed = 0;
-	broker_event(b, i, (short)(res < 0 ? POLLERR : res));
+	ocap__broker_event(b, i, (short)(res < 0 ? POLLERR : res));
 }
 
 static int uring_wait(struct broker *b, int timeout_ms)
@@ -169,7 +169,7 @@ static int poll_wait(struct broker *b, int timeout_ms)
 		if (!l->pfd[k].revents || s->type == SLOT_FREE ||
 		    s->gen != l->pgen[k])
 			continue;
-		broker_event(b, l->pslot[k], l->pfd[k].revents);
+		ocap__broker_event(b, l->pslot[k], l->pfd[k].revents);
 	}
 	return 0;
 }
@@ -186,7 +186,7 @@ static void uring_give_up(struct broker *b)
 	b->loop->uring = false;
 }
 
-int broker_loop_wait(struct broker *b, int timeout_ms)
+int ocap__broker_loop_wait(struct broker *b, int timeout_ms)
 {
 	if (b->loop->uring) {
 		if (uring_wait(b, timeout_ms) == 0)

@@ -47,7 +47,7 @@ struct ll_net_port_attr {
 	 LANDLOCK_ACCESS_FS_READ_FILE | LANDLOCK_ACCESS_FS_TRUNCATE |       \
 	 LANDLOCK_ACCESS_FS_IOCTL_DEV)
 
-int ocap_ll_abi(void)
+int ocap__ll_abi(void)
 {
 	long abi = syscall(__NR_landlock_create_ruleset, NULL, 0,
 			   LANDLOCK_CREATE_RULESET_VERSION);
@@ -68,7 +68,7 @@ static uint64_t ll_handled_fs(int abi)
 	return fs;
 }
 
-uint64_t ocap_ll_fs_access(ocap_rights_t r, bool dir, int abi)
+uint64_t ocap__ll_fs_access(ocap_rights_t r, bool dir, int abi)
 {
 	uint64_t a = 0;
 
@@ -161,7 +161,7 @@ static int check(const struct ocap_ll_plan *p, int abi, struct gaps *g)
 	return g->n;
 }
 
-int ocap_ll_check(const struct ocap_ll_plan *p, int abi, char *why,
+int ocap__ll_check(const struct ocap_ll_plan *p, int abi, char *why,
 		  size_t whylen)
 {
 	struct gaps g = { p, true, 0, why, whylen };
@@ -208,7 +208,7 @@ static int add_path(int rs, const struct ocap_ll_path *path, int abi)
 	if (fstat(path->fd, &st) < 0)
 		return -errno;
 	pb.allowed_access =
-		ocap_ll_fs_access(path->rights, S_ISDIR(st.st_mode), abi);
+		ocap__ll_fs_access(path->rights, S_ISDIR(st.st_mode), abi);
 	if (pb.allowed_access == 0)
 		return 0; /* nothing Landlock grants: an empty rule is ENOMSG */
 	if (syscall(__NR_landlock_add_rule, rs, LL_RULE_PATH_BENEATH, &pb, 0))
@@ -278,11 +278,11 @@ static int restrict_self(int rs, const struct ocap_ll_plan *p, int abi,
 	return fail(-errno, why, whylen, "landlock_restrict_self");
 }
 
-int ocap_ll_apply(const struct ocap_ll_plan *p, char *why, size_t whylen)
+int ocap__ll_apply(const struct ocap_ll_plan *p, char *why, size_t whylen)
 {
 	bool best = p->flags & OCAP_LL_BEST_EFFORT;
 	struct gaps g = { p, best, 0, why, whylen };
-	int abi = ocap_ll_abi();
+	int abi = ocap__ll_abi();
 	int rs, err;
 
 	if (check(p, abi, &g) > 0 && !best)
