@@ -5,26 +5,11 @@
 #include <string.h>
 #include <sys/stat.h>
 
-#include "exe.h"
+#include "compile.h"
+#include "json.h"
 #include "netgrant.h"
-#include "stages.h"
 
 static const char *const mode_names[] = { "auto", "native", "compat" };
-
-static void json_str(FILE *f, const char *s)
-{
-	fputc('"', f);
-	for (; *s; s++) {
-		unsigned char c = (unsigned char)*s;
-		if (c == '"' || c == '\\')
-			fprintf(f, "\\%c", c);
-		else if (c < 0x20)
-			fprintf(f, "\\u%04x", c);
-		else
-			fputc(c, f);
-	}
-	fputc('"', f);
-}
 
 static const char *path_kind(const struct ocap_path_grant *g)
 {
@@ -66,140 +51,87 @@ static size_t rows_of(const ocap_plan *p, struct row *rows)
 	return n;
 }
 
-static void ports(FILE *f, const uint16_t *v, size_t n, bool json)
+static void explain_text(const struct ocap_compiled *c, FILE *f,
+			 const struct row *rows, size_t nrows)
 {
-	if (!json && n == 0)
-		fputs("none", f);
-	for (size_t i = 0; i < n; i++)
-		fprintf(f, "%s%u", i ? (json ? "," : " ") : "", v[i]);
-}
+	const ocap_plan *p = c->plan;
 
-static void explain_text(const ocap_plan *p, FILE *f, const struct row *rows,
-			 size_t nrows, const struct ocap_ll_plan *ll,
-			 char **envp, int abi, const char **extra,
-			 size_t nextra)
-{
 	fprintf(f, "program:      %s\n", p->prog);
 	fprintf(f, "arguments:   ");
 	for (char **a = p->argv; *a; a++)
 		fprintf(f, " %s", *a);
-	fprintf(f, "\nmode:         %s%s\n", mode_names[p->mode_eff],
+	fprintf(f, "\nmode:         %s%s\n", mode_names[c->mode],
 		p->mode == OCAP_MODE_AUTO ? " (auto)" : "");
 	fprintf(f, "capabilities: %zu\n", nrows);
 	for (size_t i = 0; i < nrows; i++)
 		fprintf(f, "  %-9s %-40s %-30s %s\n", rows[i].kind,
 			rows[i].name, rows[i].rights, rows[i].where);
-	fprintf(f, "landlock:     ABI %d; %zu path rules; tcp connect ports: ",
-		abi, ll->npaths);
-	ports(f, ll->connect_ports, ll->nconnect, false);
-	fprintf(f, "; tcp bind ports: ");
-	ports(f, ll->bind_ports, ll->nbind, false);
-	fprintf(f, "; abstract unix sockets and signals %s\n",
-		abi >= 6 ? "scoped" : "not scoped");
-	int sc = p->mode_eff == OCAP_MODE_NATIVE ? OCAP_SC_NATIVE
-						 : OCAP_SC_COMPAT;
-	fprintf(f, "seccomp:      default-deny %s program, %d system calls "
-		   "reachable", mode_names[p->mode_eff], ocap__seccomp_count(sc));
-	for (size_t i = 0; i < nextra; i++)
-		fprintf(f, "%s%s", i ? " " : "; also allowed: ", extra[i]);
-	fprintf(f, "\nenvironment:\n");
-	for (char **e = envp; *e; e++)
+	ocap__be_describe(c->enforce, f, false);
+	fprintf(f, "environment:\n");
+	for (char **e = c->envp; *e; e++)
 		fprintf(f, "  %s\n", *e);
 	fprintf(f, "not enforced:%s\n", p->nwarnings ? "" : " nothing");
 	for (size_t i = 0; i < p->nwarnings; i++)
 		fprintf(f, "  %s\n", p->warnings[i]);
 }
 
-static void json_strv(FILE *f, char *const *v, size_t n)
+static size_t count(char *const *v)
 {
-	fputc('[', f);
-	for (size_t i = 0; i < n; i++) {
-		if (i)
-			fputc(',', f);
-		json_str(f, v[i]);
-	}
-	fputc(']', f);
+	size_t n = 0;
+
+	while (v[n])
+		n++;
+	return n;
 }
 
-static void explain_json(const ocap_plan *p, FILE *f, const struct row *rows,
-			 size_t nrows, const struct ocap_ll_plan *ll,
-			 char **envp, int abi, const char **extra,
-			 size_t nextra)
+static void explain_json(const struct ocap_compiled *c, FILE *f,
+			 const struct row *rows, size_t nrows)
 {
-	size_t nargv = 0, nenv = 0;
-	int sc = p->mode_eff == OCAP_MODE_NATIVE ? OCAP_SC_NATIVE
-						 : OCAP_SC_COMPAT;
+	const ocap_plan *p = c->plan;
 
-	while (p->argv[nargv])
-		nargv++;
-	while (envp[nenv])
-		nenv++;
 	fputs("{\"program\":", f);
-	json_str(f, p->prog);
+	ocap__json_str(f, p->prog);
 	fputs(",\"argv\":", f);
-	json_strv(f, p->argv, nargv);
-	fprintf(f, ",\"mode\":\"%s\",\"capabilities\":[",
-		mode_names[p->mode_eff]);
+	ocap__json_strv(f, (const char *const *)p->argv, count(p->argv));
+	fprintf(f, ",\"mode\":\"%s\",\"capabilities\":[", mode_names[c->mode]);
 	for (size_t i = 0; i < nrows; i++) {
 		fprintf(f, "%s{\"kind\":\"%s\",\"name\":", i ? "," : "",
 			rows[i].kind);
-		json_str(f, rows[i].name);
+		ocap__json_str(f, rows[i].name);
 		fprintf(f, ",\"rights\":\"%s\",\"source\":", rows[i].rights);
-		json_str(f, rows[i].where);
+		ocap__json_str(f, rows[i].where);
 		fputc('}', f);
 	}
-	fprintf(f, "],\"landlock\":{\"abi\":%d,\"path_rules\":%zu,"
-		   "\"connect_ports\":[", abi, ll->npaths);
-	ports(f, ll->connect_ports, ll->nconnect, true);
-	fputs("],\"bind_ports\":[", f);
-	ports(f, ll->bind_ports, ll->nbind, true);
-	fprintf(f, "],\"scoped\":%s},\"seccomp\":{\"program\":\"%s\","
-		   "\"reachable\":%d,\"also_allowed\":",
-		abi >= 6 ? "true" : "false", mode_names[p->mode_eff],
-		ocap__seccomp_count(sc));
-	json_strv(f, (char *const *)extra, nextra);
-	fputs("},\"environment\":", f);
-	json_strv(f, envp, nenv);
+	fputs("],", f);
+	ocap__be_describe(c->enforce, f, true);
+	fputs("\"environment\":", f);
+	ocap__json_strv(f, (const char *const *)c->envp, count(c->envp));
 	fputs(",\"not_enforced\":", f);
-	json_strv(f, p->warnings, p->nwarnings);
+	ocap__json_strv(f, (const char *const *)p->warnings, p->nwarnings);
 	fputs("}\n", f);
 }
 
 int ocap_plan_explain(ocap_plan *p, FILE *f, int json)
 {
-	struct ocap_ll_plan ll;
-	struct ocap_exe x;
+	struct ocap_compiled c;
 	struct row *rows;
-	char **envp;
 	int r;
 
 	if (!p || !f)
 		return -EINVAL;
-	if ((r = ocap__plan_prepare(p, &x)) < 0)
+	if ((r = ocap__compile(p, &c)) < 0)
 		return r;
-	if ((r = ocap__build_env(p, &envp)) < 0)
-		return r;
-	if ((r = ocap__ll_plan(p, &ll)) < 0) {
-		ocap__free_env(envp);
-		return r;
-	}
-	const char **extra = NULL;
-	size_t nextra = 0;
 	rows = calloc(p->npaths + p->nnets + 1, sizeof *rows);
-	if (rows && ocap__sc_extras(p, &extra, &nextra) == 0) {
+	if (rows) {
 		size_t n = rows_of(p, rows);
 		if (json)
-			explain_json(p, f, rows, n, &ll, envp, ocap__ll_abi(),
-				     extra, nextra);
+			explain_json(&c, f, rows, n);
 		else
-			explain_text(p, f, rows, n, &ll, envp, ocap__ll_abi(),
-				     extra, nextra);
+			explain_text(&c, f, rows, n);
 	} else {
 		r = -ENOMEM;
 	}
-	free(extra);
 	free(rows);
-	ocap__ll_plan_free(&ll);
-	ocap__free_env(envp);
+	ocap__compiled_free(&c);
 	return r;
 }

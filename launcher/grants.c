@@ -4,13 +4,12 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
-#include <seccomp.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <unistd.h>
 
-#include "plan.h"
+#include "backend.h"
 
 #define GRANTS_DEPTH_MAX 8
 #define GRANTS_LINE_MAX 8192
@@ -320,7 +319,7 @@ static int add_mode(ocap_plan *p, const struct opt *o, const char *v,
 static int add_syscall(ocap_plan *p, const struct opt *o, const char *v,
 		       const char *where, const char *base)
 {
-	if (seccomp_syscall_resolve_name(v) == __NR_SCMP_ERROR)
+	if (!ocap__be_syscall_known(v))
 		return fail_opt(p, -EINVAL, where, o, v,
 				"no such system call on this architecture");
 	for (size_t i = 0; i < p->nallow; i++)

@@ -4,7 +4,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include "exe.h"
+#include "runtime.h"
 
 
 /* What an unmodified dynamically linked program needs to start: the

@@ -12,113 +12,30 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "stages.h"
+#include "compile.h"
+#include "enforce.h"
 
-const char *ocap__stage_name(int stage)
+enum stage {
+	STAGE_FDS = 1,
+	STAGE_RLIMITS,
+	STAGE_PRIVS,
+	STAGE_LANDLOCK,
+	STAGE_SECCOMP,
+};
+
+const char *ocap__be_stage_name(int stage)
 {
 	static const char *const names[] = {
-		[OCAP_STAGE_FDS] = "descriptor layout",
-		[OCAP_STAGE_ENV] = "environment",
-		[OCAP_STAGE_RLIMITS] = "resource limits",
-		[OCAP_STAGE_PRIVS] = "privileges",
-		[OCAP_STAGE_LANDLOCK] = "Landlock",
-		[OCAP_STAGE_SECCOMP] = "seccomp",
-		[OCAP_STAGE_EXEC] = "exec",
+		[STAGE_FDS] = "descriptor layout",
+		[STAGE_RLIMITS] = "resource limits",
+		[STAGE_PRIVS] = "privileges",
+		[STAGE_LANDLOCK] = "Landlock",
+		[STAGE_SECCOMP] = "seccomp",
 	};
-	return stage > 0 && stage <= OCAP_STAGE_EXEC ? names[stage] : "?";
+	if (stage == OCAP_STAGE_EXEC)
+		return "exec";
+	return stage > 0 && stage <= STAGE_SECCOMP ? names[stage] : "?";
 }
-
-/* ---- environment (built in the parent) ----------------------------------- */
-
-static const char *const kept_env[] = { "PATH", "HOME", "LANG", "TERM", "TZ" };
-
-static bool kept_by_default(const char *var)
-{
-	size_t len = strcspn(var, "=");
-
-	if (!strncmp(var, "LC_", 3))
-		return true;
-	for (size_t i = 0; i < sizeof kept_env / sizeof kept_env[0]; i++)
-		if (strlen(kept_env[i]) == len && !strncmp(var, kept_env[i], len))
-			return true;
-	return false;
-}
-
-static int env_set(char ***env, size_t *n, const char *var)
-{
-	size_t len = strcspn(var, "=");
-	char *s = strdup(var), **e;
-
-	if (!s)
-		return -ENOMEM;
-	for (size_t i = 0; i < *n; i++) {
-		if (!strncmp((*env)[i], var, len) && (*env)[i][len] == '=') {
-			free((*env)[i]);
-			(*env)[i] = s;
-			return 0;
-		}
-	}
-	if (!(e = realloc(*env, (*n + 2) * sizeof *e))) {
-		free(s);
-		return -ENOMEM;
-	}
-	e[(*n)++] = s;
-	e[*n] = NULL;
-	*env = e;
-	return 0;
-}
-
-/* The program's environment: the default set (or everything with
- * --inherit-env), then each --env, then OCAP_ROOT. */
-int ocap__build_env(const ocap_plan *p, char ***envp)
-{
-	char **env = calloc(1, sizeof *env), root[32];
-	size_t n = 0;
-	int r = 0;
-
-	if (!env)
-		return -ENOMEM;
-	for (char **e = environ; e && *e && r == 0; e++)
-		if (strchr(*e, '=') && strncmp(*e, "OCAP_ROOT=", 10) &&
-		    (p->inherit_env || kept_by_default(*e)))
-			r = env_set(&env, &n, *e);
-	for (size_t i = 0; i < p->nenv && r == 0; i++) {
-		if (strchr(p->env[i], '='))
-			r = env_set(&env, &n, p->env[i]);
-		else {
-			const char *v = getenv(p->env[i]);
-			char *kv;
-			if (!v)
-				continue;
-			if (asprintf(&kv, "%s=%s", p->env[i], v) < 0)
-				r = -ENOMEM;
-			else {
-				r = env_set(&env, &n, kv);
-				free(kv);
-			}
-		}
-	}
-	snprintf(root, sizeof root, "%s=%d", OCAP_ROOT_ENV, OCAP_ROOT_FD);
-	if (r == 0)
-		r = env_set(&env, &n, root);
-	if (r < 0) {
-		ocap__free_env(env);
-		return r;
-	}
-	*envp = env;
-	return 0;
-}
-
-void ocap__free_env(char **envp)
-{
-	if (!envp)
-		return;
-	for (char **e = envp; *e; e++)
-		free(*e);
-	free(envp);
-}
-
-/* ---- the child's stages, in order ------------------------------------------- */
 
 /* stdio stays; the root descriptor goes to fd 3; the rest is closed at
  * exec (the Landlock stage still needs the grant descriptors). */
@@ -211,16 +128,18 @@ static int stage_privs(const struct ocap_child *c)
 
 /* The prebuilt program, unless the plan needs more (then libseccomp
  * compiles it now). */
-static int stage_seccomp(const struct ocap_child *c)
+static int stage_seccomp(const struct ocap__enforce *e)
 {
-	if (c->nsc_extra)
-		return ocap__seccomp_load_extra(c->sc_mode, c->sc_extra,
-					       c->nsc_extra);
-	return ocap__seccomp_load(c->sc_mode);
+	if (e->nsc_extra)
+		return ocap__seccomp_load_extra(e->sc_mode, e->sc_extra,
+					       e->nsc_extra);
+	return ocap__seccomp_load(e->sc_mode);
 }
 
-struct ocap_child_err ocap__child_run(const struct ocap_child *c)
+struct ocap_child_err ocap__be_child_run(const struct ocap_child *c)
 {
+	const struct ocap__enforce *en = c->c->enforce;
+	const ocap_plan *p = c->c->plan;
 	struct ocap_child_err e = { 0, 0, "" };
 	int r;
 
@@ -233,18 +152,18 @@ struct ocap_child_err ocap__child_run(const struct ocap_child *c)
 		}                             \
 	} while (0)
 
-	STAGE(OCAP_STAGE_FDS, stage_fds(c));
-	STAGE(OCAP_STAGE_RLIMITS, stage_rlimits(c->plan));
-	STAGE(OCAP_STAGE_PRIVS, stage_privs(c));
-	STAGE(OCAP_STAGE_LANDLOCK, ocap__ll_apply(&c->ll, e.why, sizeof e.why));
-	STAGE(OCAP_STAGE_SECCOMP, stage_seccomp(c));
+	STAGE(STAGE_FDS, stage_fds(c));
+	STAGE(STAGE_RLIMITS, stage_rlimits(p));
+	STAGE(STAGE_PRIVS, stage_privs(c));
+	STAGE(STAGE_LANDLOCK, ocap__ll_apply(&en->ll, e.why, sizeof e.why));
+	STAGE(STAGE_SECCOMP, stage_seccomp(en));
 	/* Native mode refuses execve by path; exec what was opened.  Compat
 	 * keeps the path so that "#!" scripts find their interpreter. */
-	if (c->sc_mode == OCAP_SC_NATIVE)
-		syscall(SYS_execveat, c->progfd, "", c->plan->argv, c->envp,
+	if (en->sc_mode == OCAP_SC_NATIVE)
+		syscall(SYS_execveat, c->progfd, "", p->argv, c->c->envp,
 			AT_EMPTY_PATH);
 	else
-		execve(c->plan->prog, c->plan->argv, c->envp);
+		execve(p->prog, p->argv, c->c->envp);
 	e.stage = OCAP_STAGE_EXEC;
 	e.err = errno;
 	return e;

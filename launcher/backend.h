@@ -1,0 +1,74 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef OCAP_LAUNCH_BACKEND_H
+#define OCAP_LAUNCH_BACKEND_H
+
+/*
+ * The enforcement backend: the one seam between the plan pipeline, which
+ * speaks of grants and rights, and the host kernel's mechanisms.  Linux
+ * (Landlock, seccomp, capabilities) lives in linux/; a port implements
+ * these calls in a folder of its own (see linux/PORTING.md).
+ *
+ * The pipeline calls, in order: ocap__be_compile() once the mode and the
+ * grants are known (it checks what this kernel cannot enforce and says so
+ * through the plan), ocap__be_bind() once the grants are opened,
+ * ocap__be_child_run() in the forked child, ocap__be_free() at the end.
+ * --explain calls ocap__be_describe() instead of launching.
+ */
+
+#include <stdbool.h>
+#include <stdio.h>
+#include <sys/types.h>
+
+#include "plan.h"
+
+struct ocap_compiled;
+
+/* What the backend made of a plan: opaque to the pipeline. */
+struct ocap__enforce;
+
+/* Whether name is a system call --allow-syscall may name here. */
+hidden bool ocap__be_syscall_known(const char *name);
+
+/* Compile what c's plan grants into *out: fails the plan (-EOPNOTSUPP,
+ * with the reason) for what this kernel cannot enforce unless the plan
+ * asked for best effort, in which case each gap becomes a warning. */
+hidden int ocap__be_compile(const struct ocap_compiled *c,
+			    struct ocap__enforce **out);
+
+/* The grants' descriptors are open now (plan paths' fd): take them. */
+hidden int ocap__be_bind(struct ocap__enforce *e, const ocap_plan *p);
+
+/* What --explain shows of the enforcement: text lines, or the JSON
+ * members (each followed by a comma) of the plan's object. */
+hidden void ocap__be_describe(const struct ocap__enforce *e, FILE *f,
+			      bool json);
+
+hidden void ocap__be_free(struct ocap__enforce *e);
+
+/* What the forked child needs, all prepared before fork so that a stage
+ * allocates nothing and reports a failure as (stage, errno). */
+struct ocap_child {
+	const struct ocap_compiled *c;
+	int rootfd;    /* the child's end of the root descriptor */
+	int errfd;     /* close-on-exec pipe to the parent */
+	int progfd;    /* the program, O_PATH */
+	pid_t broker;
+};
+
+/* What the child writes to errfd when a stage fails. */
+struct ocap_child_err {
+	int stage; /* the backend's stage number; OCAP_STAGE_EXEC for exec */
+	int err;
+	char why[256];
+};
+
+#define OCAP_STAGE_EXEC 100
+
+/* Lay out the descriptors, confine the process and exec the program;
+ * returns only on failure. */
+hidden struct ocap_child_err ocap__be_child_run(const struct ocap_child *c);
+
+/* The name of the child's stage, for the one-line error. */
+hidden const char *ocap__be_stage_name(int stage);
+
+#endif

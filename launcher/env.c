@@ -1,0 +1,97 @@
+/* SPDX-License-Identifier: MIT */
+/* The program's environment, built in the parent before fork. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "compile.h"
+
+static const char *const kept_env[] = { "PATH", "HOME", "LANG", "TERM", "TZ" };
+
+static bool kept_by_default(const char *var)
+{
+	size_t len = strcspn(var, "=");
+
+	if (!strncmp(var, "LC_", 3))
+		return true;
+	for (size_t i = 0; i < sizeof kept_env / sizeof kept_env[0]; i++)
+		if (strlen(kept_env[i]) == len && !strncmp(var, kept_env[i], len))
+			return true;
+	return false;
+}
+
+static int env_set(char ***env, size_t *n, const char *var)
+{
+	size_t len = strcspn(var, "=");
+	char *s = strdup(var), **e;
+
+	if (!s)
+		return -ENOMEM;
+	for (size_t i = 0; i < *n; i++) {
+		if (!strncmp((*env)[i], var, len) && (*env)[i][len] == '=') {
+			free((*env)[i]);
+			(*env)[i] = s;
+			return 0;
+		}
+	}
+	if (!(e = realloc(*env, (*n + 2) * sizeof *e))) {
+		free(s);
+		return -ENOMEM;
+	}
+	e[(*n)++] = s;
+	e[*n] = NULL;
+	*env = e;
+	return 0;
+}
+
+/* The program's environment: the default set (or everything with
+ * --inherit-env), then each --env, then OCAP_ROOT. */
+int ocap__build_env(const ocap_plan *p, char ***envp)
+{
+	char **env = calloc(1, sizeof *env), root[32];
+	size_t n = 0;
+	int r = 0;
+
+	if (!env)
+		return -ENOMEM;
+	for (char **e = environ; e && *e && r == 0; e++)
+		if (strchr(*e, '=') && strncmp(*e, "OCAP_ROOT=", 10) &&
+		    (p->inherit_env || kept_by_default(*e)))
+			r = env_set(&env, &n, *e);
+	for (size_t i = 0; i < p->nenv && r == 0; i++) {
+		if (strchr(p->env[i], '='))
+			r = env_set(&env, &n, p->env[i]);
+		else {
+			const char *v = getenv(p->env[i]);
+			char *kv;
+			if (!v)
+				continue;
+			if (asprintf(&kv, "%s=%s", p->env[i], v) < 0)
+				r = -ENOMEM;
+			else {
+				r = env_set(&env, &n, kv);
+				free(kv);
+			}
+		}
+	}
+	snprintf(root, sizeof root, "%s=%d", OCAP_ROOT_ENV, OCAP_ROOT_FD);
+	if (r == 0)
+		r = env_set(&env, &n, root);
+	if (r < 0) {
+		ocap__free_env(env);
+		return r;
+	}
+	*envp = env;
+	return 0;
+}
+
+void ocap__free_env(char **envp)
+{
+	if (!envp)
+		return;
+	for (char **e = envp; *e; e++)
+		free(*e);
+	free(envp);
+}

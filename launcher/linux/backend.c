@@ -1,0 +1,233 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The Linux backend: a plan's grants as one Landlock ruleset and one of
+ * the two seccomp programs (plus the allowances grants need).
+ */
+#include <errno.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "compile.h"
+#include "enforce.h"
+#include "json.h"
+#include "netgrant.h"
+
+static const char *const sc_names[OCAP_SC_NMODES] = { "compat", "native" };
+
+/* Native programs may not make datagram sockets (sendmsg could name any
+ * address) and the broker relays no datagrams yet. */
+static int check_native_net(ocap_plan *p)
+{
+	for (size_t i = 0; i < p->nnets; i++) {
+		const struct ocap_net_grant *g = &p->nets[i];
+		char name[300];
+
+		if (g->kind != OCAP_NET_UDP)
+			continue;
+		ocap__net_name(g, name, sizeof name);
+		if (!p->best_effort)
+			return ocap__plan_fail(p, -EOPNOTSUPP,
+					       "%s: %s: native mode has no UDP "
+					       "yet", g->where, name);
+		ocap__plan_warn(p, "%s: native mode has no UDP yet: not "
+				   "granted", name);
+	}
+	return 0;
+}
+
+/* What compat mode cannot limit: Landlock judges TCP by port alone, and
+ * the broker is not asked there. */
+static int check_compat_net(ocap_plan *p)
+{
+	for (size_t i = 0; i < p->nnets; i++) {
+		const struct ocap_net_grant *g = &p->nets[i];
+		const char *why = NULL;
+		char name[300];
+
+		if (g->kind == OCAP_NET_CONNECT && strcmp(g->host, "*"))
+			why = "compat mode limits TCP by port only: any host "
+			      "on this port is reachable";
+		else if (g->kind == OCAP_NET_LISTEN)
+			why = "compat mode limits bind by port only, and "
+			      "listen() on an unbound socket takes an "
+			      "unchecked ephemeral port";
+		else if (g->kind == OCAP_NET_UDP)
+			why = "compat mode cannot limit UDP by host or port";
+		else if (g->kind == OCAP_NET_UNIX)
+			why = "compat mode cannot limit which Unix socket is "
+			      "connected to";
+		if (!why)
+			continue;
+		ocap__net_name(g, name, sizeof name);
+		if (!p->best_effort)
+			return ocap__plan_fail(p, -EOPNOTSUPP, "%s: %s: %s",
+					       g->where, name, why);
+		ocap__plan_warn(p, "%s: %s", name, why);
+	}
+	return 0;
+}
+
+/* What the seccomp program allows beyond its default: --allow-syscall
+ * names, and in compat mode the allowances network grants need. */
+static int sc_extras(const ocap_plan *p, bool compat, struct ocap__enforce *e)
+{
+	const char **v = calloc(p->nallow + 4, sizeof *v);
+	bool udp = false, unix_ = false, listen_ = false;
+	size_t n = 0;
+
+	if (!v)
+		return -ENOMEM;
+	for (size_t i = 0; i < p->nallow; i++)
+		v[n++] = p->allow_syscalls[i];
+	for (size_t i = 0; compat && i < p->nnets; i++) {
+		udp |= p->nets[i].kind == OCAP_NET_UDP;
+		unix_ |= p->nets[i].kind == OCAP_NET_UNIX;
+		listen_ |= p->nets[i].kind == OCAP_NET_LISTEN;
+	}
+	if (udp)
+		v[n++] = OCAP_SC_ALLOW_UDP;
+	if (unix_)
+		v[n++] = OCAP_SC_ALLOW_UNIX;
+	if (listen_)
+		v[n++] = OCAP_SC_ALLOW_LISTEN;
+	e->sc_extra = v;
+	e->nsc_extra = n;
+	return 0;
+}
+
+static void ll_gap(void *ctx, const char *reason)
+{
+	ocap__plan_warn(ctx, "%s", reason);
+}
+
+/* The Landlock plan: one rule per path grant (descriptors come with
+ * ocap__be_bind) and, in compat mode, the TCP ports.  Native programs
+ * make no TCP connection or bind of their own: the broker does both. */
+static int ll_plan(const ocap_plan *p, bool compat, struct ocap__enforce *e)
+{
+	struct ocap_ll_plan *ll = &e->ll;
+	uint16_t *conn = calloc(p->nnets + 1, sizeof *conn);
+	uint16_t *bind = calloc(p->nnets + 1, sizeof *bind);
+
+	e->paths = calloc(p->npaths + 1, sizeof *e->paths);
+	ll->connect_ports = conn;
+	ll->bind_ports = bind;
+	if (!e->paths || !conn || !bind)
+		return -ENOMEM;
+	for (size_t i = 0; i < p->npaths; i++)
+		e->paths[i] = (struct ocap_ll_path){ p->paths[i].fd,
+						     p->paths[i].rights };
+	ll->paths = e->paths;
+	ll->npaths = p->npaths;
+	for (size_t i = 0; compat && i < p->nnets; i++) {
+		if (p->nets[i].kind == OCAP_NET_CONNECT)
+			conn[ll->nconnect++] = p->nets[i].port;
+		else if (p->nets[i].kind == OCAP_NET_LISTEN)
+			bind[ll->nbind++] = p->nets[i].port;
+	}
+	ll->flags = p->best_effort ? OCAP_LL_BEST_EFFORT : 0;
+	return 0;
+}
+
+/* Each gap of this kernel fails the plan, or with best effort is a
+ * warning, reported here once (not again by the child). */
+static int check_landlock(ocap_plan *p, struct ocap__enforce *e)
+{
+	char why[256] = "";
+	int r;
+
+	e->ll.gap = p->best_effort ? ll_gap : NULL;
+	e->ll.gap_ctx = p;
+	r = ocap__ll_check(&e->ll, e->abi, why, sizeof why);
+	e->ll.gap = NULL;
+	e->ll.gap_ctx = NULL;
+	if (r > 0 && !p->best_effort)
+		return ocap__plan_fail(p, -EOPNOTSUPP, "%s", why);
+	return 0;
+}
+
+int ocap__be_compile(const struct ocap_compiled *c, struct ocap__enforce **out)
+{
+	ocap_plan *p = c->plan;
+	bool compat = c->mode == OCAP_MODE_COMPAT;
+	struct ocap__enforce *e = calloc(1, sizeof *e);
+	int r;
+
+	if (!e)
+		return -ENOMEM;
+	e->sc_mode = compat ? OCAP_SC_COMPAT : OCAP_SC_NATIVE;
+	e->abi = ocap__ll_abi();
+	/* A plan is checked once: its warnings are not said twice. */
+	r = p->checked ? 0 : compat ? check_compat_net(p) : check_native_net(p);
+	if (r == 0 && (r = ll_plan(p, compat, e)) == 0 &&
+	    (r = sc_extras(p, compat, e)) == 0 && !p->checked)
+		r = check_landlock(p, e);
+	if (r < 0) {
+		ocap__be_free(e);
+		return r;
+	}
+	*out = e;
+	return 0;
+}
+
+int ocap__be_bind(struct ocap__enforce *e, const ocap_plan *p)
+{
+	if (p->npaths != e->ll.npaths)
+		return -EINVAL;
+	for (size_t i = 0; i < p->npaths; i++)
+		e->paths[i].fd = p->paths[i].fd;
+	return 0;
+}
+
+static void ports(FILE *f, const uint16_t *v, size_t n, bool json)
+{
+	if (!json && n == 0)
+		fputs("none", f);
+	for (size_t i = 0; i < n; i++)
+		fprintf(f, "%s%u", i ? (json ? "," : " ") : "", v[i]);
+}
+
+void ocap__be_describe(const struct ocap__enforce *e, FILE *f, bool json)
+{
+	const struct ocap_ll_plan *ll = &e->ll;
+	bool scoped = e->abi >= 6;
+
+	if (json) {
+		fprintf(f, "\"landlock\":{\"abi\":%d,\"path_rules\":%zu,"
+			   "\"connect_ports\":[", e->abi, ll->npaths);
+		ports(f, ll->connect_ports, ll->nconnect, true);
+		fputs("],\"bind_ports\":[", f);
+		ports(f, ll->bind_ports, ll->nbind, true);
+		fprintf(f, "],\"scoped\":%s},\"seccomp\":{\"program\":\"%s\","
+			   "\"reachable\":%d,\"also_allowed\":",
+			scoped ? "true" : "false", sc_names[e->sc_mode],
+			ocap__seccomp_count(e->sc_mode));
+		ocap__json_strv(f, e->sc_extra, e->nsc_extra);
+		fputs("},", f);
+		return;
+	}
+	fprintf(f, "landlock:     ABI %d; %zu path rules; tcp connect ports: ",
+		e->abi, ll->npaths);
+	ports(f, ll->connect_ports, ll->nconnect, false);
+	fprintf(f, "; tcp bind ports: ");
+	ports(f, ll->bind_ports, ll->nbind, false);
+	fprintf(f, "; abstract unix sockets and signals %s\n",
+		scoped ? "scoped" : "not scoped");
+	fprintf(f, "seccomp:      default-deny %s program, %d system calls "
+		   "reachable", sc_names[e->sc_mode],
+		ocap__seccomp_count(e->sc_mode));
+	for (size_t i = 0; i < e->nsc_extra; i++)
+		fprintf(f, "%s%s", i ? " " : "; also allowed: ", e->sc_extra[i]);
+	fputc('\n', f);
+}
+
+void ocap__be_free(struct ocap__enforce *e)
+{
+	if (!e)
+		return;
+	free(e->paths);
+	free((void *)e->ll.connect_ports);
+	free((void *)e->ll.bind_ports);
+	free(e->sc_extra);
+	free(e);
+}

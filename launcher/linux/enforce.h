@@ -1,0 +1,19 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef OCAP_LAUNCH_LINUX_ENFORCE_H
+#define OCAP_LAUNCH_LINUX_ENFORCE_H
+
+/* What the Linux backend compiles a plan into (backend.h's opaque type). */
+
+#include "backend.h"
+#include "sandbox.h"
+
+struct ocap__enforce {
+	struct ocap_ll_plan ll;      /* paths point into paths below */
+	struct ocap_ll_path *paths;  /* one per path grant, fd bound later */
+	int abi;                     /* the running kernel's Landlock ABI */
+	int sc_mode;                 /* OCAP_SC_COMPAT or OCAP_SC_NATIVE */
+	const char **sc_extra;       /* compiled at launch when not empty */
+	size_t nsc_extra;
+};
+
+#endif

@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef OCAP_LAUNCH_RUNTIME_H
+#define OCAP_LAUNCH_RUNTIME_H
+
+#include "exe.h"
+#include "plan.h"
+
+/* The runtime set (compat mode), and the executable with the interpreters
+ * the kernel opens for it (every mode): grants marked runtime. */
+hidden int ocap__runtime_add(ocap_plan *p);
+hidden int ocap__runtime_exe(ocap_plan *p, const struct ocap_exe *x);
+
+#endif

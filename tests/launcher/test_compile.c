@@ -1,0 +1,180 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The compiled plan, inspected without forking: what ocap_launch() would
+ * run and --explain prints come from this one value.
+ */
+#include <errno.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+
+#include "compile.h"
+#include "enforce.h"
+
+static ocap_plan *plan_of(const char *const *opts, char *const *argv)
+{
+	ocap_plan *p;
+
+	assert_int_equal(ocap_plan_new(&p), 0);
+	for (size_t i = 0; opts[i]; i += 2)
+		assert_int_equal(ocap_plan_option(p, opts[i], opts[i + 1],
+						  "test", NULL), 0);
+	assert_int_equal(ocap_plan_program(p, argv), 0);
+	return p;
+}
+
+static bool env_has(char **envp, const char *kv)
+{
+	for (; *envp; envp++)
+		if (!strcmp(*envp, kv))
+			return true;
+	return false;
+}
+
+static char *const true_argv[] = { "/bin/true", NULL };
+
+/* An unmodified binary: compat, the runtime set granted, one Landlock rule
+ * per path grant, the compat program with nothing extra. */
+static void test_compat(void **state)
+{
+	const char *opts[] = { "--ro", "/tmp", "--env", "OCAP_TEST=1", NULL };
+	ocap_plan *p = plan_of(opts, true_argv);
+	struct ocap_compiled c;
+	bool runtime = false;
+
+	assert_int_equal(ocap__compile(p, &c), 0);
+	assert_int_equal(c.mode, OCAP_MODE_COMPAT);
+	assert_true(c.exe.elf);
+	assert_false(c.exe.ocap_note);
+	for (size_t i = 0; i < p->npaths; i++)
+		runtime |= p->paths[i].runtime;
+	assert_true(runtime);
+	assert_int_equal(c.enforce->ll.npaths, p->npaths);
+	assert_int_equal(c.enforce->sc_mode, OCAP_SC_COMPAT);
+	assert_int_equal(c.enforce->nsc_extra, 0);
+	assert_int_equal(c.enforce->ll.nconnect, 0);
+	assert_true(env_has(c.envp, "OCAP_ROOT=3"));
+	assert_true(env_has(c.envp, "OCAP_TEST=1"));
+	/* Not bound yet: the grants are opened at launch. */
+	assert_int_equal(c.enforce->paths[0].fd, -1);
+	ocap__compiled_free(&c);
+	ocap_plan_free(p);
+}
+
+/* Native mode: no runtime set, no TCP port for the program itself. */
+static void test_native(void **state)
+{
+	const char *opts[] = { "--mode", "native", "--connect", "*:443",
+			       NULL };
+	ocap_plan *p = plan_of(opts, true_argv);
+	struct ocap_compiled c;
+
+	assert_int_equal(ocap__compile(p, &c), 0);
+	assert_int_equal(c.mode, OCAP_MODE_NATIVE);
+	assert_int_equal(c.enforce->sc_mode, OCAP_SC_NATIVE);
+	assert_int_equal(c.enforce->ll.nconnect, 0);
+	for (size_t i = 0; i < p->npaths; i++)
+		assert_string_not_equal(p->paths[i].name, "/etc/ld.so.cache");
+	ocap__compiled_free(&c);
+	ocap_plan_free(p);
+}
+
+/* Compat network grants: the port goes to Landlock, the allowances to
+ * seccomp; a host compat mode cannot limit is refused, or with best
+ * effort said once, however often the plan is compiled. */
+static void test_compat_net(void **state)
+{
+	const char *star[] = { "--connect", "*:8080", "--udp", "*:53",
+			       "--best-effort", NULL, NULL };
+	const char *host[] = { "--connect", "127.0.0.1:80", NULL };
+	ocap_plan *p = plan_of(star, true_argv);
+	struct ocap_compiled c;
+
+	assert_int_equal(ocap__compile(p, &c), 0);
+	assert_int_equal(c.enforce->ll.nconnect, 1);
+	assert_int_equal(c.enforce->ll.connect_ports[0], 8080);
+	assert_int_equal(c.enforce->nsc_extra, 1);
+	assert_string_equal(c.enforce->sc_extra[0], OCAP_SC_ALLOW_UDP);
+	assert_non_null(ocap_plan_warning(p, 0));
+	assert_null(ocap_plan_warning(p, 1));
+	ocap__compiled_free(&c);
+	assert_int_equal(ocap__compile(p, &c), 0);
+	assert_null(ocap_plan_warning(p, 1));
+	ocap__compiled_free(&c);
+	ocap_plan_free(p);
+
+	p = plan_of(host, true_argv);
+	assert_int_equal(ocap__compile(p, &c), -EOPNOTSUPP);
+	assert_non_null(strstr(ocap_plan_error(p),
+			       "compat mode limits TCP by port only"));
+	assert_null(c.enforce);
+	assert_null(c.envp);
+	ocap_plan_free(p);
+}
+
+/* --explain prints the compiled plan. */
+static void test_explain(void **state)
+{
+	const char *opts[] = { "--ro", "/tmp", "--allow-syscall", "chmod",
+			       NULL };
+	ocap_plan *p = plan_of(opts, true_argv);
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f = open_memstream(&buf, &len);
+
+	assert_non_null(f);
+	assert_int_equal(ocap_plan_explain(p, f, 0), 0);
+	fclose(f);
+	assert_non_null(strstr(buf, "mode:         compat (auto)\n"));
+	assert_non_null(strstr(buf, "landlock:     ABI "));
+	assert_non_null(strstr(buf, "seccomp:      default-deny compat "
+				    "program"));
+	assert_non_null(strstr(buf, "; also allowed: chmod\n"));
+	assert_non_null(strstr(buf, "  OCAP_ROOT=3\n"));
+	free(buf);
+	ocap_plan_free(p);
+}
+
+/* A program the kernel cannot run is one error, and nothing is
+ * compiled. */
+static void test_bad_program(void **state)
+{
+	char junk[] = "/tmp/ocap-compile-XXXXXX";
+	char *const argv[] = { junk, NULL };
+	int fd = mkstemp(junk);
+	ocap_plan *p;
+	struct ocap_compiled c;
+
+	assert_true(fd >= 0);
+	assert_int_equal(write(fd, "\x7fNOT an executable\n", 20), 20);
+	assert_int_equal(fchmod(fd, 0755), 0);
+	close(fd);
+	assert_int_equal(ocap_plan_new(&p), 0);
+	assert_int_equal(ocap_plan_program(p, argv), 0);
+	assert_int_equal(ocap__compile(p, &c), -ENOEXEC);
+	assert_non_null(strstr(ocap_plan_error(p), "not an executable"));
+	assert_null(c.enforce);
+	assert_null(c.envp);
+	ocap_plan_free(p);
+	unlink(junk);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_compat),
+		cmocka_unit_test(test_native),
+		cmocka_unit_test(test_compat_net),
+		cmocka_unit_test(test_explain),
+		cmocka_unit_test(test_bad_program),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
