@@ -11,14 +11,12 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/wait.h>
 
 #include <ocap/launch.h>
 
 #include "ocapsh_args.h"
 #include "shell.h"
 
-#define EXIT_LAUNCHER 125
 
 static const char usage_text[] =
 	"usage: ocapsh [options] [--] program [argument ...]\n"
@@ -57,24 +55,13 @@ static _Noreturn void usage(int status)
 	exit(status);
 }
 
-static int exit_status(int status)
-{
-	if (WIFEXITED(status))
-		return WEXITSTATUS(status);
-	if (WIFSIGNALED(status))
-		return 128 + WTERMSIG(status);
-	return EXIT_LAUNCHER;
-}
-
-/* A program that cannot be executed is 126, as for env(1); the rest of
- * what goes wrong before it runs is ocapsh's own failure. */
 static _Noreturn void fail(ocap_plan *p, int r)
 {
 	warnx("%s", ocap_plan_error(p));
 	if (r == -EOPNOTSUPP)
 		fprintf(stderr, "Hint: --best-effort runs it anyway and "
 				"reports what is not enforced\n");
-	exit(r == -ENOEXEC || r == -EISDIR ? 126 : EXIT_LAUNCHER);
+	exit(ocap_exit_status(p, r, 0));
 }
 
 int main(int argc, char **argv)
@@ -85,10 +72,10 @@ int main(int argc, char **argv)
 	int r, status = 0;
 
 	if (ocap_plan_new(&p) < 0)
-		errx(EXIT_LAUNCHER, "out of memory");
+		errx(OCAP_EXIT_LAUNCHER, "out of memory");
 	r = ocapsh_args_parse(p, argc, argv, &a, msg, sizeof msg);
 	if (r < 0)
-		errx(EXIT_LAUNCHER, "%s", msg);
+		errx(OCAP_EXIT_LAUNCHER, "%s", msg);
 	if (r == OCAPSH_ARGS_HELP)
 		usage(0);
 	if (r == OCAPSH_ARGS_VERSION) {
@@ -98,11 +85,11 @@ int main(int argc, char **argv)
 	}
 	if (r == OCAPSH_ARGS_NO_PROGRAM) {
 		warnx("no program given");
-		usage(EXIT_LAUNCHER);
+		usage(OCAP_EXIT_LAUNCHER);
 	}
 	if (a.shell) {
 		if (a.explain)
-			errx(EXIT_LAUNCHER, "--explain needs a program\n"
+			errx(OCAP_EXIT_LAUNCHER, "--explain needs a program\n"
 			     "Hint: the shell's explain builtin shows what a "
 			     "command would receive");
 		ocap_plan_free(p);
@@ -112,13 +99,12 @@ int main(int argc, char **argv)
 	}
 	ocapsh_args_free(&a);
 	if ((r = ocap_plan_program(p, a.prog)) < 0)
-		errx(r == -ENOENT ? 127 : r == -EACCES ? 126 : EXIT_LAUNCHER,
-		     "%s", ocap_plan_error(p));
+		errx(ocap_exit_status(p, r, 0), "%s", ocap_plan_error(p));
 	if (a.explain) {
 		if ((r = ocap_plan_explain(p, stdout, a.explain == 2)) < 0)
 			fail(p, r);
 		ocap_plan_free(p);
-		return fflush(stdout) == 0 ? 0 : EXIT_LAUNCHER;
+		return fflush(stdout) == 0 ? 0 : OCAP_EXIT_LAUNCHER;
 	}
 	if ((r = ocap_plan_check(p)) < 0)
 		fail(p, r);
@@ -126,10 +112,9 @@ int main(int argc, char **argv)
 		warnx("not enforced: %s", ocap_plan_warning(p, i));
 	fflush(stdout);
 	r = ocap_launch(p, &status);
-	if (r < 0 && !(WIFEXITED(status) && WEXITSTATUS(status) >= 126))
-		fail(p, r);
 	if (r < 0)
 		warnx("%s", ocap_plan_error(p));
+	status = ocap_exit_status(p, r, status);
 	ocap_plan_free(p);
-	return exit_status(status);
+	return status;
 }

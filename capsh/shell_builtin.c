@@ -341,7 +341,7 @@ int sh_explain(struct sh_state *st, const struct sh_argv *a,
 	rc = ocap_plan_explain(p, stdout, 0);
 	if (rc < 0) {
 		sh_plan_report(where, p, a->pos[0]);
-		rc = rc == -ENOEXEC || rc == -EISDIR ? 126 : 125;
+		rc = ocap_exit_status(p, rc, 0);
 	}
 	ocap_plan_free(p);
 	return rc;

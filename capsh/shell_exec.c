@@ -20,7 +20,6 @@
 #include "shell_exec.h"
 
 #define ST_SYNTAX   2   /* a syntax or expansion error, as sh(1) */
-#define ST_LAUNCHER 125 /* ocapsh's own failure */
 
 /* One run of a source: errors are prefixed by where ("-c", a script). */
 struct run {
@@ -52,11 +51,7 @@ void sh_report(const char *where, struct sh_pos pos, const char *fmt,
 
 int sh_wait_status(int wstatus)
 {
-	if (WIFEXITED(wstatus))
-		return WEXITSTATUS(wstatus);
-	if (WIFSIGNALED(wstatus))
-		return 128 + WTERMSIG(wstatus);
-	return ST_LAUNCHER;
+	return ocap_exit_status(NULL, 0, wstatus);
 }
 
 /* ---- expansion ------------------------------------------------------- */
@@ -286,7 +281,6 @@ static int launch(const struct run *r, const struct sh_argv *a, bool *intr)
 {
 	ocap_plan *p;
 	int rc, status = 0;
-	bool ran;
 
 	if ((rc = sh_plan_build(r->st, a, r->where, &p)) != 0)
 		return rc;
@@ -296,18 +290,15 @@ static int launch(const struct run *r, const struct sh_argv *a, bool *intr)
 				ocap_plan_warning(p, i));
 		rc = ocap_launch(p, &status);
 	}
-	/* An exec that failed in the child comes back as 126 or 127. */
-	ran = rc == 0 || (WIFEXITED(status) && WEXITSTATUS(status) >= 126);
 	if (rc < 0)
 		sh_plan_report(r->where, p, a->pos[0]);
 	if (rc == -EOPNOTSUPP)
 		fprintf(stderr, "Hint: grant --best-effort runs it anyway and "
 				"reports what is not enforced\n");
+	*intr = rc == 0 && WIFSIGNALED(status) && WTERMSIG(status) == SIGINT;
+	rc = ocap_exit_status(p, rc, status);
 	ocap_plan_free(p);
-	*intr = ran && WIFSIGNALED(status) && WTERMSIG(status) == SIGINT;
-	if (ran)
-		return sh_wait_status(status);
-	return rc == -ENOEXEC || rc == -EISDIR ? 126 : ST_LAUNCHER;
+	return rc;
 }
 
 static void default_signals(void)
@@ -356,7 +347,7 @@ static _Noreturn void child(struct run *r, const struct ready *c, int in,
 	if ((in >= 0 && (rc = move_fd(in, STDIN_FILENO)) < 0) ||
 	    (out >= 0 && (rc = move_fd(out, STDOUT_FILENO)) < 0)) {
 		sh_report(r->where, c->cmd->pos, "pipe: %s", strerror(-rc));
-		_exit(ST_LAUNCHER);
+		_exit(OCAP_EXIT_LAUNCHER);
 	}
 	if (redirect(r, c) < 0)
 		_exit(1);
@@ -394,7 +385,7 @@ static int wait_for(pid_t pid, bool *interrupted)
 
 	while (waitpid(pid, &ws, 0) < 0)
 		if (errno != EINTR)
-			return ST_LAUNCHER;
+			return OCAP_EXIT_LAUNCHER;
 	if (WIFSIGNALED(ws) && WTERMSIG(ws) == SIGINT)
 		*interrupted = true;
 	return sh_wait_status(ws);
@@ -433,11 +424,11 @@ static int run_forked(struct run *r, const struct ready *cs, size_t n)
 {
 	pid_t *pids = calloc(n ? n : 1, sizeof *pids);
 	struct sigsave saved;
-	int in = -1, status = ST_LAUNCHER;
+	int in = -1, status = OCAP_EXIT_LAUNCHER;
 	size_t started = 0;
 
 	if (!pids)
-		return ST_LAUNCHER;
+		return OCAP_EXIT_LAUNCHER;
 	fflush(NULL);
 	ignore_signals(&saved);
 	for (; started < n; started++) {
@@ -454,7 +445,7 @@ static int run_forked(struct run *r, const struct ready *cs, size_t n)
 	for (size_t i = 0; i < started; i++)
 		status = wait_for(pids[i], &r->interrupted);
 	if (started < n)
-		status = ST_LAUNCHER;
+		status = OCAP_EXIT_LAUNCHER;
 	restore_signals(&saved);
 	free(pids);
 	return status;
@@ -472,7 +463,7 @@ static int run_here(struct run *r, const struct ready *c)
 	fflush(NULL);
 	if ((status = save_std(&saved)) < 0) {
 		sh_report(r->where, c->cmd->pos, "%s", strerror(-status));
-		return ST_LAUNCHER;
+		return OCAP_EXIT_LAUNCHER;
 	}
 	if (redirect(r, c) < 0)
 		status = 1;
@@ -489,7 +480,7 @@ static int run_pipeline(struct run *r, const struct sh_pipeline *pl)
 	int status = ST_SYNTAX;
 
 	if (!cs)
-		return ST_LAUNCHER;
+		return OCAP_EXIT_LAUNCHER;
 	for (; n < pl->ncmds; n++)
 		if (ready_cmd(r, &pl->cmds[n], &cs[n]) < 0) {
 			n++;

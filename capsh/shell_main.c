@@ -20,7 +20,6 @@
 #include "shell_exec.h"
 
 #define ST_SYNTAX   2
-#define ST_LAUNCHER 125
 #define HISTORY_SIZE 1000
 #define HISTORY_FILE "/.ocapsh_history"
 #define SCRIPT_MAX (16u << 20)
@@ -281,7 +280,7 @@ static int interactive(struct sh_state *st)
 	if (session_open(&s, st) < 0) {
 		session_close(&s);
 		fprintf(stderr, "ocapsh: cannot start line editing\n");
-		return ST_LAUNCHER;
+		return OCAP_EXIT_LAUNCHER;
 	}
 	while (!st->exit_requested) {
 		prompt_signals();
@@ -330,7 +329,7 @@ int sh_main(char mode, const char *arg, char **opt, char **val, size_t n)
 
 	if (state_init(&st, opt, val, n) < 0) {
 		sh_grants_free(&st);
-		return ST_LAUNCHER;
+		return OCAP_EXIT_LAUNCHER;
 	}
 	switch (mode) {
 	case 'c':

@@ -14,7 +14,6 @@
 
 #include "shell_exec.h"
 
-#define ST_LAUNCHER 125
 
 static bool beneath_or_at(const char *dir, const char *path)
 {
@@ -237,10 +236,12 @@ void sh_plan_report(const char *where, const ocap_plan *p,
 	}
 }
 
-/* Say why the plan failed, and drop it. */
-static void plan_fail(ocap_plan *p, int rc, const char *where,
-		      struct sh_pos cmd)
+/* Say why the plan failed, drop it, and return the exit status. */
+static int plan_fail(ocap_plan *p, int rc, const char *where,
+		     struct sh_pos cmd)
 {
+	int st = ocap_exit_status(p, rc, 0);
+
 	if (rc == -ENOMEM) {
 		fflush(stdout);
 		fprintf(stderr, "ocapsh: out of memory\n");
@@ -248,6 +249,7 @@ static void plan_fail(ocap_plan *p, int rc, const char *where,
 		sh_plan_report(where, p, cmd);
 	}
 	ocap_plan_free(p);
+	return st;
 }
 
 int sh_plan_build(const struct sh_state *st, const struct sh_argv *a,
@@ -259,17 +261,12 @@ int sh_plan_build(const struct sh_state *st, const struct sh_argv *a,
 	*out = NULL;
 	if (ocap_plan_new(&p) < 0) {
 		fprintf(stderr, "ocapsh: out of memory\n");
-		return ST_LAUNCHER;
+		return OCAP_EXIT_LAUNCHER;
 	}
 	if ((rc = add_shell_grants(st, p)) < 0 ||
-	    (rc = add_designations(st, a, p)) < 0) {
-		plan_fail(p, rc, where, a->pos[0]);
-		return ST_LAUNCHER;
-	}
-	if ((rc = ocap_plan_program(p, a->argv)) < 0) {
-		plan_fail(p, rc, where, a->pos[0]);
-		return rc == -ENOENT ? 127 : rc == -EACCES ? 126 : ST_LAUNCHER;
-	}
+	    (rc = add_designations(st, a, p)) < 0 ||
+	    (rc = ocap_plan_program(p, a->argv)) < 0)
+		return plan_fail(p, rc, where, a->pos[0]);
 	*out = p;
 	return 0;
 }

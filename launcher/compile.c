@@ -111,13 +111,16 @@ static int prepare(ocap_plan *p, struct ocap_exe *x)
 		return ocap__exe_inspect(p->prog, x) < 0 ? -ENOEXEC : 0;
 	if (!p->prog)
 		return ocap__plan_fail(p, -EINVAL, "no program to run");
-	if ((r = ocap__exe_inspect(p->prog, x)) < 0)
+	if ((r = ocap__exe_inspect(p->prog, x)) < 0) {
+		if (r == -ENOEXEC || r == -EISDIR)
+			p->exit_hint = OCAP_EXIT_CANNOT_EXEC;
 		return ocap__plan_fail(p, r == -EISDIR ? -ENOEXEC : r, "%s: %s",
 				       p->prog,
 				       r == -ENOEXEC || r == -EISDIR
 					       ? "not an executable for this "
 						 "machine"
 					       : strerror(-r));
+	}
 	p->mode_eff = p->mode != OCAP_MODE_AUTO ? p->mode
 			: x->ocap_note         ? OCAP_MODE_NATIVE
 					       : OCAP_MODE_COMPAT;

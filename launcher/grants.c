@@ -557,14 +557,12 @@ static int find_in_path(const char *name, char *out, size_t size)
 	return err;
 }
 
-int ocap_plan_program(ocap_plan *p, char *const argv[])
+static int set_program(ocap_plan *p, char *const argv[])
 {
 	char found[PATH_MAX], cwd[PATH_MAX], abs[OCAP_NAME_MAX + 1];
 	size_t n = 0;
 	int r;
 
-	if (!p)
-		return -EINVAL;
 	if (!argv || !argv[0] || !argv[0][0])
 		return ocap__plan_fail(p, -ENOENT, "'': command not found");
 	if (p->prog)
@@ -596,4 +594,15 @@ int ocap_plan_program(ocap_plan *p, char *const argv[])
 		if (!(p->argv[i] = strdup(argv[i])))
 			return -ENOMEM;
 	return 0;
+}
+
+int ocap_plan_program(ocap_plan *p, char *const argv[])
+{
+	int r = p ? set_program(p, argv) : -EINVAL;
+
+	if (r == -ENOENT)
+		p->exit_hint = OCAP_EXIT_NOT_FOUND;
+	else if (r == -EACCES)
+		p->exit_hint = OCAP_EXIT_CANNOT_EXEC;
+	return r;
 }

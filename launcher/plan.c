@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/wait.h>
 #include <unistd.h>
 
 #include "plan.h"
@@ -127,4 +128,18 @@ int ocap__plan_warn(ocap_plan *p, const char *fmt, ...)
 	p->warnings = w;
 	p->warnings[p->nwarnings++] = line;
 	return 0;
+}
+
+int ocap_exit_status(const ocap_plan *p, int r, int status)
+{
+	/* An exec that failed in the child comes back as 126 or 127. */
+	if (r == 0 || (WIFEXITED(status) && WEXITSTATUS(status) >= 126)) {
+		if (WIFEXITED(status))
+			return WEXITSTATUS(status);
+		if (WIFSIGNALED(status))
+			return 128 + WTERMSIG(status);
+	}
+	if (r < 0 && p && p->exit_hint)
+		return p->exit_hint;
+	return OCAP_EXIT_LAUNCHER;
 }

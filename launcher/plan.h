@@ -72,6 +72,7 @@ struct ocap_plan {
 	bool launched;
 	bool checked;    /* ocap_plan_check done */
 	int depth;       /* grants files being read */
+	int exit_hint;   /* 126 or 127 when the program was what failed */
 	char err[768];
 };
 

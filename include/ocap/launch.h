@@ -68,6 +68,18 @@ OCAP_API int ocap_plan_explain(ocap_plan *p, FILE *out, int json);
  * program's wait status (waitpid(2) form).  Must be called once. */
 OCAP_API int ocap_launch(ocap_plan *p, int *status);
 
+/* Exit statuses, as env(1) and timeout(1) report them. */
+#define OCAP_EXIT_LAUNCHER 125 /* the launcher's own failure, bad input too */
+#define OCAP_EXIT_CANNOT_EXEC 126
+#define OCAP_EXIT_NOT_FOUND 127
+
+/* The status a launcher exits with: r is what the last plan call
+ * returned (ocap_plan_program(), ocap_plan_check(), ocap_plan_explain(),
+ * ocap_launch()) and status the wait status ocap_launch() set, 0 if none.
+ * The program's own status when it ran (128+N for signal N); 127 when it
+ * was not found, 126 when it could not be executed; 125 otherwise. */
+OCAP_API int ocap_exit_status(const ocap_plan *p, int r, int status);
+
 #ifdef __cplusplus
 }
 #endif

@@ -4,6 +4,7 @@
  * run and --explain prints come from this one value.
  */
 #include <errno.h>
+#include <signal.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -112,6 +113,8 @@ static void test_compat_net(void **state)
 
 	p = plan_of(host, true_argv);
 	assert_int_equal(ocap__compile(p, &c), -EOPNOTSUPP);
+	assert_int_equal(ocap_exit_status(p, -EOPNOTSUPP, 0),
+			 OCAP_EXIT_LAUNCHER);
 	assert_non_null(strstr(ocap_plan_error(p),
 			       "compat mode limits TCP by port only"));
 	assert_null(c.enforce);
@@ -160,10 +163,37 @@ static void test_bad_program(void **state)
 	assert_int_equal(ocap_plan_program(p, argv), 0);
 	assert_int_equal(ocap__compile(p, &c), -ENOEXEC);
 	assert_non_null(strstr(ocap_plan_error(p), "not an executable"));
+	assert_int_equal(ocap_exit_status(p, -ENOEXEC, 0),
+			 OCAP_EXIT_CANNOT_EXEC);
 	assert_null(c.enforce);
 	assert_null(c.envp);
 	ocap_plan_free(p);
 	unlink(junk);
+}
+
+/* One exit-status policy, as env(1): the program's own once it ran. */
+static void test_exit_status(void **state)
+{
+	char *const missing[] = { "ocap-no-such-program", NULL };
+	char *const noexec[] = { "/etc/passwd", NULL };
+	ocap_plan *p;
+
+	assert_int_equal(ocap_exit_status(NULL, 0, 3 << 8), 3);
+	assert_int_equal(ocap_exit_status(NULL, 0, SIGTERM), 128 + SIGTERM);
+	/* an exec that failed in the child */
+	assert_int_equal(ocap_exit_status(NULL, -ENOENT, 127 << 8), 127);
+	assert_int_equal(ocap_exit_status(NULL, -ENOMEM, 0),
+			 OCAP_EXIT_LAUNCHER);
+	assert_int_equal(ocap_plan_new(&p), 0);
+	assert_int_equal(ocap_plan_program(p, missing), -ENOENT);
+	assert_int_equal(ocap_exit_status(p, -ENOENT, 0), OCAP_EXIT_NOT_FOUND);
+	ocap_plan_free(p);
+	/* no execute bit at all: EACCES even for root */
+	assert_int_equal(ocap_plan_new(&p), 0);
+	assert_int_equal(ocap_plan_program(p, noexec), -EACCES);
+	assert_int_equal(ocap_exit_status(p, -EACCES, 0),
+			 OCAP_EXIT_CANNOT_EXEC);
+	ocap_plan_free(p);
 }
 
 int main(void)
@@ -174,6 +204,7 @@ int main(void)
 		cmocka_unit_test(test_compat_net),
 		cmocka_unit_test(test_explain),
 		cmocka_unit_test(test_bad_program),
+		cmocka_unit_test(test_exit_status),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
