@@ -10,6 +10,7 @@
 #define _GNU_SOURCE
 #include <fcntl.h>
 #include <limits.h>
+#include <signal.h>
 #include <spawn.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -20,7 +21,10 @@
 #include "ovtest.h"
 
 /* The program being run: "child N" exits N; "child-script" is an
- * interpreter given (script path, "a"); "echo" and "pwd" print. */
+ * interpreter given (script path, "a"); "echo" and "pwd" print;
+ * "child-sig" exits with 1 for SIGUSR1 blocked + 2 for SIGUSR2 ignored
+ * + 4 for a process group of its own; "child-fd N" exits 0 when
+ * descriptor N is open. */
 static int child(int argc, char **argv)
 {
 	char buf[PATH_MAX];
@@ -36,6 +40,17 @@ static int child(int argc, char **argv)
 			       ? 42
 			       : 1;
 	}
+	if (!strcmp(argv[1], "child-sig")) {
+		sigset_t set;
+		struct sigaction sa;
+		sigprocmask(SIG_BLOCK, NULL, &set);
+		sigaction(SIGUSR2, NULL, &sa);
+		return sigismember(&set, SIGUSR1) +
+		       2 * (sa.sa_handler == SIG_IGN) +
+		       4 * (getpgrp() == getpid());
+	}
+	if (!strcmp(argv[1], "child-fd"))
+		return argc > 2 && fcntl(atoi(argv[2]), F_GETFD) >= 0 ? 0 : 1;
 	if (!strcmp(argv[1], "echo"))
 		return puts("spawned") < 0;
 	if (!strcmp(argv[1], "pwd"))
@@ -204,6 +219,83 @@ static void t_spawn(void)
 	INSIDE CHECKP(ENOENT, popen("true", "r"));
 }
 
+/* The attributes, and actions on descriptors the child uses itself
+ * (its error pipe, a directory it moved to). */
+static void t_spawn_more(void)
+{
+	posix_spawn_file_actions_t fa;
+	posix_spawnattr_t at;
+	sigset_t set;
+	char want[PATH_MAX], fdname[16];
+	pid_t pid;
+	int dir, fd;
+
+	signal(SIGUSR2, SIG_IGN);
+	posix_spawnattr_init(&at);
+	CHECKN(posix_spawn(&pid, P("bin/tool"), NULL, &at,
+			   (char *[]){ "tool", "child-sig", NULL }, environ), 0);
+	CHECKN(wait_for(pid), 2);
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR1);
+	posix_spawnattr_setsigmask(&at, &set);
+	sigemptyset(&set);
+	sigaddset(&set, SIGUSR2);
+	posix_spawnattr_setsigdefault(&at, &set);
+	posix_spawnattr_setpgroup(&at, 0);
+	posix_spawnattr_setflags(&at, POSIX_SPAWN_SETSIGMASK |
+					      POSIX_SPAWN_SETSIGDEF |
+					      POSIX_SPAWN_SETPGROUP);
+	CHECKN(posix_spawn(&pid, P("bin/tool"), NULL, &at,
+			   (char *[]){ "tool", "child-sig", NULL }, environ), 0);
+	CHECKN(wait_for(pid), 1 + 4);
+	posix_spawnattr_destroy(&at);
+	signal(SIGUSR2, SIG_DFL);
+
+	/* fchdir, then the descriptor closed: a relative open still lands
+	 * in that directory. */
+	dir = open(P("rw"), O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addfchdir_np(&fa, dir);
+	posix_spawn_file_actions_addclose(&fa, dir);
+	posix_spawn_file_actions_addopen(&fa, 1, "out3",
+					 O_WRONLY | O_CREAT | O_TRUNC, 0644);
+	CHECKN(spawn(P("bin/tool"), &fa, (char *[]){ "tool", "pwd", NULL }),
+	       0);
+	posix_spawn_file_actions_destroy(&fa);
+	close(dir);
+	snprintf(want, sizeof want, "%s\n", P("rw"));
+	CHECKS(contents(P("rw/out3")), want);
+
+	/* Actions on the two lowest free descriptors, where posix_spawn's
+	 * error pipe starts: the exec's error still comes back. */
+	fd = dup(0);
+	dir = dup(0);
+	close(fd);
+	close(dir);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_addopen(&fa, fd, P("rw/out3"), O_RDONLY, 0);
+	posix_spawn_file_actions_addopen(&fa, dir, P("rw/out3"), O_RDONLY, 0);
+	CHECKN(spawn(P("nothing"), &fa, (char *[]){ "x", NULL }),
+	       200 + ENOENT);
+	posix_spawn_file_actions_destroy(&fa);
+
+	/* dup2 onto itself keeps a close-on-exec descriptor open. */
+	fd = open(P("ro/file"), O_RDONLY | O_CLOEXEC);
+	snprintf(fdname, sizeof fdname, "%d", fd);
+	CHECKN(spawn(P("bin/tool"), NULL,
+		     (char *[]){ "tool", "child-fd", fdname, NULL }), 1);
+	posix_spawn_file_actions_init(&fa);
+	posix_spawn_file_actions_adddup2(&fa, fd, fd);
+	CHECKN(spawn(P("bin/tool"), &fa,
+		     (char *[]){ "tool", "child-fd", fdname, NULL }), 0);
+	posix_spawn_file_actions_destroy(&fa);
+	close(fd);
+	CHECKN(posix_spawn_file_actions_init(&fa), 0);
+	CHECKN(posix_spawn_file_actions_adddup2(&fa, -1, 1), EBADF);
+	CHECKN(posix_spawn_file_actions_addclose(&fa, -1), EBADF);
+	posix_spawn_file_actions_destroy(&fa);
+}
+
 int main(int argc, char **argv)
 {
 	if (argc > 1 && strncmp(argv[1], "child", 5) == 0)
@@ -213,5 +305,6 @@ int main(int argc, char **argv)
 	ovt_start(argc, argv, prepare);
 	t_exec();
 	t_spawn();
+	t_spawn_more();
 	return ovt_end();
 }

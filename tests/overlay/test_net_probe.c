@@ -298,6 +298,14 @@ static int do_gai(const char *name, const char *port, const char *opt)
 	for (ai = res; ai; ai = ai->ai_next)
 		print_sa(ai->ai_addr);
 	printf("\n");
+	/* POSIX lets a program free any tail of the list on its own: the
+	 * entries after the second, then the rest. */
+	for (ai = res; ai; ai = ai->ai_next) {
+		if (ai != res) {
+			freeaddrinfo(ai->ai_next);
+			ai->ai_next = NULL;
+		}
+	}
 	freeaddrinfo(res);
 	return 0;
 }

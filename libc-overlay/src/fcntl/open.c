@@ -5,7 +5,7 @@
 
 #undef open64
 
-/* creat() and opendir() are musl's own: they call this. */
+/* creat() and opendir() in musl's libc.a call this. */
 OV_API int open(const char *path, int flags, ...)
 {
 	mode_t mode = 0;
@@ -16,7 +16,7 @@ OV_API int open(const char *path, int flags, ...)
 		mode = va_arg(ap, mode_t);
 		va_end(ap);
 	}
-	return (int)ov_ret(ov_open(path, flags, mode));
+	return (int)ocap__ov_ret(ocap__ov_open(path, flags, mode));
 }
 
 OV_API __attribute__((weak, alias("open"))) int open64(const char *, int,

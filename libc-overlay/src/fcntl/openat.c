@@ -16,10 +16,11 @@ OV_API int openat(int dirfd, const char *path, int flags, ...)
 		mode = va_arg(ap, mode_t);
 		va_end(ap);
 	}
-	if ((ns = ov_ns()))
-		return (int)ov_ret(ov_ns_openat(ns, dirfd, path, flags, mode));
-	return (int)ov_ret(ov_sys_cp(SYS_openat, dirfd, path,
-				     flags | O_LARGEFILE, mode));
+	if ((ns = ocap__ov_ns()))
+		return (int)ocap__ov_ret(ocap__ov_ns_openat(ns, dirfd, path,
+							    flags, mode));
+	return (int)ocap__ov_ret(ov_sys_cp(SYS_openat, dirfd, path,
+					   flags | O_LARGEFILE, mode));
 }
 
 OV_API __attribute__((weak, alias("openat"))) int openat64(int, const char *,

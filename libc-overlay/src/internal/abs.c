@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "ov.h"
 
-int ov_abs(ocap_ns *ns, const char *path, char *abs)
+int ocap__ov_abs(ocap_ns *ns, const char *path, char *abs)
 {
 	char cwd[OV_PATH];
 	int r;

@@ -20,8 +20,8 @@ static ocap_rights_t rights_for(int amode, bool dir)
 	return need;
 }
 
-int ov_ns_faccessat(ocap_ns *ns, int dirfd, const char *path, int amode,
-		    int flag)
+int ocap__ov_ns_faccessat(ocap_ns *ns, int dirfd, const char *path, int amode,
+			  int flag)
 {
 	const ocap_cap *cap;
 	struct stat st;
@@ -34,14 +34,14 @@ int ov_ns_faccessat(ocap_ns *ns, int dirfd, const char *path, int amode,
 		return -EINVAL;
 	if (!*path && (flag & AT_EMPTY_PATH))
 		path = ".";
-	fd = ov_at_open(ns, dirfd, path, O_PATH | O_CLOEXEC,
-			!(flag & AT_SYMLINK_NOFOLLOW), &cap);
+	fd = ocap__ov_at_open(ns, dirfd, path, O_PATH | O_CLOEXEC,
+			      !(flag & AT_SYMLINK_NOFOLLOW), &cap);
 	if (fd == -ENOENT && ov_global(dirfd, path) &&
-	    ov_abs(ns, path, abs) >= 0 && ov_virtual_dir(ns, abs))
+	    ocap__ov_abs(ns, path, abs) >= 0 && ocap__ov_virtual_dir(ns, abs))
 		return (amode & (R_OK | W_OK)) ? -EACCES : 0;
 	if (fd < 0)
 		return fd;
-	r = ov_sys_fstatat(fd, "", &st, AT_EMPTY_PATH);
+	r = ocap__ov_sys_fstatat(fd, "", &st, AT_EMPTY_PATH);
 	if (r == 0 && cap &&
 	    (ocap_cap_rights(cap) & rights_for(amode, S_ISDIR(st.st_mode))) !=
 		    rights_for(amode, S_ISDIR(st.st_mode)))

@@ -35,8 +35,8 @@ static int split(const ocap_cap *cap, const char *rel, struct ov_at *at)
 		return 0;
 	memcpy(dir, rel, (size_t)(slash - rel));
 	dir[slash - rel] = '\0';
-	fd = ov_openat_beneath(at->dirfd, dir, O_PATH | O_DIRECTORY | O_CLOEXEC,
-			       0);
+	fd = ocap__ov_openat_beneath(at->dirfd, dir,
+				     O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
 	if (fd < 0)
 		return fd;
 	at->dirfd = fd;
@@ -60,7 +60,7 @@ static int resolve_parent(ocap_ns *ns, char *abs)
 	memcpy(base, slash + 1, len - (size_t)(slash + 1 - abs) + 1);
 	memcpy(dir, abs, (size_t)(slash - abs) + 1);
 	dir[slash - abs + 1] = '\0';
-	if ((n = ov_ns_realpath(ns, dir, true, abs)) < 0)
+	if ((n = ocap__ov_ns_realpath(ns, dir, true, abs)) < 0)
 		return n;
 	if ((size_t)n + 1 + strlen(base) >= OV_PATH)
 		return -ENAMETOOLONG;
@@ -70,7 +70,8 @@ static int resolve_parent(ocap_ns *ns, char *abs)
 	return 0;
 }
 
-int ov_at_resolve(ocap_ns *ns, int dirfd, const char *path, struct ov_at *at)
+int ocap__ov_at_resolve(ocap_ns *ns, int dirfd, const char *path,
+			struct ov_at *at)
 {
 	char abs[OV_PATH], rel[OV_PATH];
 	int r;
@@ -81,7 +82,7 @@ int ov_at_resolve(ocap_ns *ns, int dirfd, const char *path, struct ov_at *at)
 		at->base = path;
 		return 0;
 	}
-	if ((r = ov_abs(ns, path, abs)) < 0)
+	if ((r = ocap__ov_abs(ns, path, abs)) < 0)
 		return r;
 	for (int tries = 0; tries <= OV_MAXSYMLINKS; tries++) {
 		const ocap_cap *cap;
@@ -96,22 +97,22 @@ int ov_at_resolve(ocap_ns *ns, int dirfd, const char *path, struct ov_at *at)
 	return -ELOOP;
 }
 
-void ov_at_close(struct ov_at *at)
+void ocap__ov_at_close(struct ov_at *at)
 {
 	if (at->own)
 		ov_sys(SYS_close, at->dirfd);
 	at->own = false;
 }
 
-int ov_at_need(const struct ov_at *at, ocap_rights_t need)
+int ocap__ov_at_need(const struct ov_at *at, ocap_rights_t need)
 {
 	if (at->cap && (ocap_cap_rights(at->cap) & need) != need)
 		return -EACCES;
 	return 0;
 }
 
-int ov_at_open(ocap_ns *ns, int dirfd, const char *path, int flags,
-	       bool follow, const ocap_cap **capp)
+int ocap__ov_at_open(ocap_ns *ns, int dirfd, const char *path, int flags,
+		     bool follow, const ocap_cap **capp)
 {
 	char abs[OV_PATH], rel[OV_PATH];
 	int r;
@@ -121,8 +122,8 @@ int ov_at_open(ocap_ns *ns, int dirfd, const char *path, int flags,
 	if (capp)
 		*capp = NULL;
 	if (!ov_global(dirfd, path))
-		return ov_openat_beneath(dirfd, path, flags, 0);
-	if ((r = ov_abs(ns, path, abs)) < 0)
+		return ocap__ov_openat_beneath(dirfd, path, flags, 0);
+	if ((r = ocap__ov_abs(ns, path, abs)) < 0)
 		return r;
 	for (int tries = 0; tries <= OV_MAXSYMLINKS; tries++) {
 		const ocap_cap *cap;
@@ -139,10 +140,10 @@ int ov_at_open(ocap_ns *ns, int dirfd, const char *path, int flags,
 			return (int)ov_sys(SYS_fcntl, ocap_cap_fd(cap),
 					   F_DUPFD_CLOEXEC, 0);
 		}
-		r = ov_openat_beneath(ocap_cap_fd(cap), rel, flags, 0);
+		r = ocap__ov_openat_beneath(ocap_cap_fd(cap), rel, flags, 0);
 		if (r != -EXDEV)
 			return r;
-		if ((r = ov_ns_realpath(ns, abs, follow, rel)) < 0)
+		if ((r = ocap__ov_ns_realpath(ns, abs, follow, rel)) < 0)
 			return r;
 		memcpy(abs, rel, (size_t)r + 1);
 	}

@@ -5,7 +5,7 @@
 #include "open_how.h" /* libcap/ */
 
 /* Beneath dirfd; no new set-ID file (ocap_open_how_beneath). */
-int ov_openat_beneath(int dirfd, const char *rel, int flags, mode_t mode)
+int ocap__ov_openat_beneath(int dirfd, const char *rel, int flags, mode_t mode)
 {
 	struct ocap_open_how how;
 	long fd = ocap_open_how_beneath(&how, flags, mode);

@@ -1,7 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include "ov.h"
 
-void ov_sync_cwd(ocap_ns *ns)
+void ocap__ov_sync_cwd(ocap_ns *ns)
 {
 	int fd = ocap_ns_open(ns, ".", O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
 

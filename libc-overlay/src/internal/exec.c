@@ -80,10 +80,11 @@ static int run(ocap_ns *ns, const char *path, char *const argv[],
 
 	if (depth > DEPTH_MAX)
 		return -ELOOP;
-	fd = ov_at_open(ns, AT_FDCWD, path, O_PATH | O_CLOEXEC, true, &cap);
+	fd = ocap__ov_at_open(ns, AT_FDCWD, path, O_PATH | O_CLOEXEC, true,
+			      &cap);
 	if (fd < 0)
 		return fd;
-	r = ov_sys_fstatat(fd, "", &st, AT_EMPTY_PATH);
+	r = ocap__ov_sys_fstatat(fd, "", &st, AT_EMPTY_PATH);
 	if (r == 0 && !S_ISREG(st.st_mode))
 		r = -EACCES;
 	if (r == 0 && cap && !(ocap_cap_rights(cap) & OCAP_RIGHT_EXEC))
@@ -92,8 +93,8 @@ static int run(ocap_ns *ns, const char *path, char *const argv[],
 		goto out;
 	/* Read the first line where the file can be read; a program that
 	 * may only be run is no script. */
-	rfd = ov_at_open(ns, AT_FDCWD, path, O_RDONLY | O_NONBLOCK | O_CLOEXEC,
-			 true, NULL);
+	rfd = ocap__ov_at_open(ns, AT_FDCWD, path,
+			       O_RDONLY | O_NONBLOCK | O_CLOEXEC, true, NULL);
 	if (rfd >= 0) {
 		int s = shebang(rfd, line, &interp, &arg);
 		ov_sys(SYS_close, rfd);
@@ -108,9 +109,9 @@ out:
 	return r;
 }
 
-int ov_execve(const char *path, char *const argv[], char *const envp[])
+int ocap__ov_execve(const char *path, char *const argv[], char *const envp[])
 {
-	ocap_ns *ns = ov_ns();
+	ocap_ns *ns = ocap__ov_ns();
 
 	if (!ns || !path)
 		return (int)ov_sys(SYS_execve, path, argv, envp);

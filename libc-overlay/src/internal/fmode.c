@@ -4,7 +4,7 @@
 #include "ov.h"
 
 /* open(2) flags for an fopen(3) mode, as musl reads them. */
-int ov_fmodeflags(const char *mode)
+int ocap__ov_fmodeflags(const char *mode)
 {
 	int flags = strchr(mode, '+') ? O_RDWR
 		    : *mode == 'r'   ? O_RDONLY

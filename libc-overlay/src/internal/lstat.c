@@ -1,11 +1,11 @@
 /* SPDX-License-Identifier: MIT */
 #include "ov.h"
 
-int ov_lstat(const char *path, struct stat *st)
+int ocap__ov_lstat(const char *path, struct stat *st)
 {
-	ocap_ns *ns = ov_ns();
+	ocap_ns *ns = ocap__ov_ns();
 
 	if (ns)
-		return ov_ns_fstatat(ns, path, st, AT_SYMLINK_NOFOLLOW);
-	return ov_sys_fstatat(AT_FDCWD, path, st, AT_SYMLINK_NOFOLLOW);
+		return ocap__ov_ns_fstatat(ns, path, st, AT_SYMLINK_NOFOLLOW);
+	return ocap__ov_sys_fstatat(AT_FDCWD, path, st, AT_SYMLINK_NOFOLLOW);
 }

@@ -43,7 +43,7 @@ static void init(void)
 	fetching = false;
 }
 
-ocap_ns *ov_ns(void)
+ocap_ns *ocap__ov_ns(void)
 {
 	if (fetching)
 		return NULL;
@@ -55,5 +55,5 @@ ocap_ns *ov_ns(void)
  * root descriptor) before its first path. */
 __attribute__((constructor)) static void fetch_early(void)
 {
-	ov_ns();
+	ocap__ov_ns();
 }

@@ -3,17 +3,17 @@
 
 #include "ov.h"
 
-int ov_ns_openat(ocap_ns *ns, int dirfd, const char *path, int flags,
-		 mode_t mode)
+int ocap__ov_ns_openat(ocap_ns *ns, int dirfd, const char *path, int flags,
+		       mode_t mode)
 {
 	if (!path)
 		return -EFAULT;
 	if (!ov_global(dirfd, path)) /* the kernel, beneath dirfd */
-		return ov_openat_beneath(dirfd, path, flags, mode);
+		return ocap__ov_openat_beneath(dirfd, path, flags, mode);
 	/* O_PATH needs no right; a file capability's own descriptor serves
 	 * it (libocap would reopen it through /proc). */
 	if (flags & O_PATH)
-		return ov_at_open(ns, AT_FDCWD, path, flags,
-				  !(flags & O_NOFOLLOW), NULL);
+		return ocap__ov_at_open(ns, AT_FDCWD, path, flags,
+					!(flags & O_NOFOLLOW), NULL);
 	return ocap_ns_open(ns, path, flags, mode & 07777);
 }

@@ -41,7 +41,7 @@ static int pass(ocap_ns *ns, char *abs, bool follow, int *links)
 		n = (last && !follow && !save) ? -EINVAL
 					       : ocap_ns_readlink(ns, abs, target,
 								  sizeof target);
-		if (n == -ENOENT && ov_virtual_dir(ns, abs))
+		if (n == -ENOENT && ocap__ov_virtual_dir(ns, abs))
 			n = -EINVAL; /* a directory above mount points */
 		abs[end] = save;
 		if (n >= 0) {
@@ -62,12 +62,12 @@ static int pass(ocap_ns *ns, char *abs, bool follow, int *links)
 	return 0;
 }
 
-int ov_ns_realpath(ocap_ns *ns, const char *path, bool follow, char *out)
+int ocap__ov_ns_realpath(ocap_ns *ns, const char *path, bool follow, char *out)
 {
 	int links = 0, r;
 	size_t len;
 
-	if ((r = ov_abs(ns, path, out)) < 0)
+	if ((r = ocap__ov_abs(ns, path, out)) < 0)
 		return r;
 	while ((r = pass(ns, out, follow, &links)) == 1)
 		;
@@ -79,7 +79,7 @@ int ov_ns_realpath(ocap_ns *ns, const char *path, bool follow, char *out)
 		struct stat st;
 		out[--len] = '\0';
 		if ((r = ocap_ns_stat(ns, out, &st, 0)) < 0 &&
-		    !(r == -ENOENT && ov_virtual_dir(ns, out)))
+		    !(r == -ENOENT && ocap__ov_virtual_dir(ns, out)))
 			return r;
 		if (r == 0 && !S_ISDIR(st.st_mode))
 			return -ENOTDIR;

@@ -14,7 +14,7 @@
 static int is_dir(const char *out)
 {
 	struct stat st;
-	int r = ov_sys_fstatat(AT_FDCWD, out, &st, 0);
+	int r = ocap__ov_sys_fstatat(AT_FDCWD, out, &st, 0);
 
 	if (r < 0)
 		return r;
@@ -43,7 +43,7 @@ static size_t start(const char *p, char *out, int *err)
 	return strlen(out);
 }
 
-int ov_sys_realpath(const char *path, char *out)
+int ocap__ov_sys_realpath(const char *path, char *out)
 {
 	char todo[PATH_MAX + 1], target[PATH_MAX];
 	size_t p, q, len = strnlen(path, sizeof todo);

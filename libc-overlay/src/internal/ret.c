@@ -4,7 +4,7 @@
 #include "ov.h"
 
 /* The one place the overlay writes errno, as musl's __syscall_ret. */
-long ov_ret(long r)
+long ocap__ov_ret(long r)
 {
 	if (r < 0 && r > -4096) {
 		errno = (int)-r;
@@ -13,10 +13,10 @@ long ov_ret(long r)
 	return r;
 }
 
-void *ov_retp(void *p, long err)
+void *ocap__ov_retp(void *p, long err)
 {
 	if (err < 0) {
-		ov_ret(err);
+		ocap__ov_ret(err);
 		return NULL;
 	}
 	return p;

@@ -20,7 +20,8 @@ static void virtual_stat(const char *abs, struct stat *st)
 	st->st_blksize = 4096;
 }
 
-int ov_ns_fstatat(ocap_ns *ns, const char *path, struct stat *st, int flag)
+int ocap__ov_ns_fstatat(ocap_ns *ns, const char *path, struct stat *st,
+			int flag)
 {
 	char abs[OV_PATH];
 	int r;
@@ -30,8 +31,8 @@ int ov_ns_fstatat(ocap_ns *ns, const char *path, struct stat *st, int flag)
 	if (!*path && (flag & AT_EMPTY_PATH))
 		path = "."; /* the working directory itself */
 	r = ocap_ns_stat(ns, path, st, flag & AT_SYMLINK_NOFOLLOW);
-	if (r != -ENOENT || ov_abs(ns, path, abs) < 0 ||
-	    !ov_virtual_dir(ns, abs))
+	if (r != -ENOENT || ocap__ov_abs(ns, path, abs) < 0 ||
+	    !ocap__ov_virtual_dir(ns, abs))
 		return r;
 	virtual_stat(abs, st);
 	return 0;

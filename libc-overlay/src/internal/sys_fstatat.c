@@ -6,7 +6,7 @@
 _Static_assert(sizeof(struct stat) == 144, "struct stat is the kernel's");
 #endif
 
-int ov_sys_fstatat(int dirfd, const char *path, struct stat *st, int flag)
+int ocap__ov_sys_fstatat(int dirfd, const char *path, struct stat *st, int flag)
 {
 	return (int)ov_sys(SYS_newfstatat, dirfd, path, st, flag);
 }

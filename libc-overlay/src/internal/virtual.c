@@ -3,7 +3,7 @@
 
 #include "ov.h"
 
-bool ov_virtual_dir(ocap_ns *ns, const char *abs)
+bool ocap__ov_virtual_dir(ocap_ns *ns, const char *abs)
 {
 	size_t len = strlen(abs);
 	const ocap_cap *c;

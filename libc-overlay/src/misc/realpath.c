@@ -13,17 +13,17 @@ static char *ns_realpath(ocap_ns *ns, const char *path, char *resolved)
 	int n;
 
 	if (!path)
-		return ov_retp(NULL, -EINVAL);
+		return ocap__ov_retp(NULL, -EINVAL);
 	if (!*path)
-		return ov_retp(NULL, -ENOENT);
-	if ((n = ov_ns_realpath(ns, path, true, out)) < 0)
-		return ov_retp(NULL, n);
+		return ocap__ov_retp(NULL, -ENOENT);
+	if ((n = ocap__ov_ns_realpath(ns, path, true, out)) < 0)
+		return ocap__ov_retp(NULL, n);
 	if (n >= PATH_MAX)
-		return ov_retp(NULL, -ENAMETOOLONG);
+		return ocap__ov_retp(NULL, -ENAMETOOLONG);
 	if (resolved)
 		return memcpy(resolved, out, (size_t)n + 1);
 	if (!(resolved = strdup(out)))
-		return ov_retp(NULL, -ENOMEM);
+		return ocap__ov_retp(NULL, -ENOMEM);
 	return resolved;
 }
 
@@ -33,19 +33,19 @@ static char *sys_realpath(const char *path, char *resolved)
 	int n;
 
 	if (!path)
-		return ov_retp(NULL, -EINVAL);
-	if ((n = ov_sys_realpath(path, out)) < 0)
-		return ov_retp(NULL, n);
+		return ocap__ov_retp(NULL, -EINVAL);
+	if ((n = ocap__ov_sys_realpath(path, out)) < 0)
+		return ocap__ov_retp(NULL, n);
 	if (resolved)
 		return memcpy(resolved, out, (size_t)n + 1);
 	if (!(resolved = strdup(out)))
-		return ov_retp(NULL, -ENOMEM);
+		return ocap__ov_retp(NULL, -ENOMEM);
 	return resolved;
 }
 
 OV_API char *realpath(const char *restrict path, char *restrict resolved)
 {
-	ocap_ns *ns = ov_ns();
+	ocap_ns *ns = ocap__ov_ns();
 
 	return ns ? ns_realpath(ns, path, resolved)
 		  : sys_realpath(path, resolved);

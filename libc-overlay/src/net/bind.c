@@ -9,7 +9,7 @@
 
 OV_API int bind(int fd, const struct sockaddr *addr, socklen_t len)
 {
-	if (!ov_ns())
-		return (int)ov_ret(ov_sys(SYS_bind, fd, addr, len));
-	return (int)ov_ret(ocap_bind(fd, addr, len));
+	if (!ocap__ov_ns())
+		return (int)ocap__ov_ret(ov_sys(SYS_bind, fd, addr, len));
+	return (int)ocap__ov_ret(ocap_bind(fd, addr, len));
 }

@@ -27,7 +27,7 @@ static int unix_abs(ocap_ns *ns, const struct sockaddr *in, socklen_t len,
 
 	memcpy(path, (const char *)in + off, n);
 	path[n] = 0;
-	if ((r = ov_abs(ns, path, abs)) < 0)
+	if ((r = ocap__ov_abs(ns, path, abs)) < 0)
 		return r;
 	if ((size_t)r >= sizeof out->sun_path)
 		return -ENAMETOOLONG;
@@ -56,9 +56,9 @@ static int broker_connect(ocap_ns *ns, int fd, const struct sockaddr *addr,
 
 OV_API int connect(int fd, const struct sockaddr *addr, socklen_t len)
 {
-	ocap_ns *ns = ov_ns();
+	ocap_ns *ns = ocap__ov_ns();
 
 	if (!ns)
-		return (int)ov_ret(ov_sys_cp(SYS_connect, fd, addr, len));
-	return (int)ov_ret(broker_connect(ns, fd, addr, len));
+		return (int)ocap__ov_ret(ov_sys_cp(SYS_connect, fd, addr, len));
+	return (int)ocap__ov_ret(broker_connect(ns, fd, addr, len));
 }

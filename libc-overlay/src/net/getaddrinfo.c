@@ -1,188 +1,171 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * getaddrinfo(3), musl 1.2.3's own (src/network/getaddrinfo.c, MIT) but
- * for two steps inside a sandbox: names go to the broker (lookup_name.c),
- * and AI_ADDRCONFIG counts a family as configured when a TCP socket of it
- * can be made (musl connects a UDP socket to the loopback address, which
- * native mode refuses).  Services are musl's: numeric ports, or names
- * from /etc/services, which in a sandbox is read through the capability
- * table; without a grant for it only numeric ports resolve (EAI_SERVICE).
+ * getaddrinfo(3).  Hosts are looked up by
+ * ocap__ov_lookup_name() (the broker inside a sandbox), services by
+ * musl's __lookup_serv: numeric ports, or names from /etc/services,
+ * which in a sandbox is read through the capability table; without a
+ * grant for it only numeric ports resolve (EAI_SERVICE).  The list is
+ * every address with every service, addresses outermost.
+ *
+ * Each entry is one allocation (see freeaddrinfo.c).
  */
 #include "net.h" /* first: it sets the feature macros */
 
-#include <endian.h>
 #include <errno.h>
-#include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
-/* musl's check.  0 when family tf is usable, 1 when not, else EAI_*. */
-static int probe_musl(int tf, const void *ta, socklen_t tl)
+#define AI_KNOWN                                                           \
+	(AI_PASSIVE | AI_CANONNAME | AI_NUMERICHOST | AI_V4MAPPED | AI_ALL | \
+	 AI_ADDRCONFIG | AI_NUMERICSERV)
+
+struct entry {
+	struct addrinfo ai; /* first: freeaddrinfo() frees it */
+	union {
+		struct sockaddr_in v4;
+		struct sockaddr_in6 v6;
+	} sa;
+	char canon[];
+};
+
+/* For AI_ADDRCONFIG: 1 when the system has family configured, 0 when
+ * not, else -errno.  Outside a sandbox a UDP socket of the family must
+ * have a route to the family's loopback address (connecting one sends
+ * nothing); inside, where that connect is the broker's to refuse, a
+ * socket of the family must be possible at all. */
+static int configured(int family, bool inside)
 {
-	int s = socket(tf, SOCK_CLOEXEC | SOCK_DGRAM, IPPROTO_UDP);
+	struct sockaddr_in lo4 = { .sin_family = AF_INET,
+				   .sin_port = htons(9),
+				   .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	struct sockaddr_in6 lo6 = { .sin6_family = AF_INET6,
+				    .sin6_port = htons(9),
+				    .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	long s, r = 0;
 
-	if (s >= 0) {
-		int cs, r;
-		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cs);
-		r = connect(s, ta, tl);
-		pthread_setcancelstate(cs, 0);
-		close(s);
-		if (!r)
-			return 0;
-	}
-	switch (errno) {
-	case EADDRNOTAVAIL:
-	case EAFNOSUPPORT:
-	case EHOSTUNREACH:
-	case ENETDOWN:
-	case ENETUNREACH:
+	s = ov_sys(SYS_socket, family,
+		   (inside ? SOCK_STREAM : SOCK_DGRAM) | SOCK_CLOEXEC, 0);
+	if (s < 0)
+		return s == -EAFNOSUPPORT ? 0 : (int)s;
+	if (!inside && family == AF_INET)
+		r = ov_sys(SYS_connect, s, &lo4, sizeof lo4);
+	else if (!inside)
+		r = ov_sys(SYS_connect, s, &lo6, sizeof lo6);
+	ov_sys(SYS_close, s);
+	switch (r) {
+	case 0:
 		return 1;
+	case -EADDRNOTAVAIL:
+	case -EAFNOSUPPORT:
+	case -EHOSTUNREACH:
+	case -ENETDOWN:
+	case -ENETUNREACH:
+		return 0;
 	}
+	return (int)r;
+}
+
+/* Narrow *family to the configured families: 0, or an EAI_* code (with
+ * *err for EAI_SYSTEM). */
+static int addrconfig(int *family, int *err)
+{
+	bool inside = ocap__ov_ns() != NULL;
+	bool v4 = *family != AF_INET6, v6 = *family != AF_INET;
+	int r;
+
+	if (v4 && (r = configured(AF_INET, inside)) <= 0) {
+		if (r < 0)
+			goto fail;
+		v4 = false;
+	}
+	if (v6 && (r = configured(AF_INET6, inside)) <= 0) {
+		if (r < 0)
+			goto fail;
+		v6 = false;
+	}
+	if (!v4 && !v6)
+		return EAI_NONAME;
+	*family = v4 && v6 ? AF_UNSPEC : v4 ? AF_INET : AF_INET6;
+	return 0;
+fail:
+	*err = -r;
 	return EAI_SYSTEM;
 }
 
-static int probe_sandbox(int tf)
+static struct addrinfo *entry(const struct address *a,
+			      const struct service *s, const char *canon)
 {
-	int s = socket(tf, SOCK_CLOEXEC | SOCK_STREAM, 0);
+	size_t clen = *canon ? strlen(canon) + 1 : 0;
+	struct entry *e = calloc(1, sizeof *e + clen);
 
-	if (s >= 0) {
-		close(s);
-		return 0;
+	if (!e)
+		return NULL;
+	e->ai.ai_family = a->family;
+	e->ai.ai_socktype = s->socktype;
+	e->ai.ai_protocol = s->proto;
+	e->ai.ai_addr = (struct sockaddr *)&e->sa;
+	if (a->family == AF_INET) {
+		e->sa.v4.sin_family = AF_INET;
+		e->sa.v4.sin_port = htons(s->port);
+		memcpy(&e->sa.v4.sin_addr, a->addr, 4);
+		e->ai.ai_addrlen = sizeof e->sa.v4;
+	} else {
+		e->sa.v6.sin6_family = AF_INET6;
+		e->sa.v6.sin6_port = htons(s->port);
+		e->sa.v6.sin6_scope_id = a->scopeid;
+		memcpy(&e->sa.v6.sin6_addr, a->addr, 16);
+		e->ai.ai_addrlen = sizeof e->sa.v6;
 	}
-	return errno == EAFNOSUPPORT ? 1 : EAI_SYSTEM;
+	if (clen) {
+		memcpy(e->canon, canon, clen);
+		e->ai.ai_canonname = e->canon;
+	}
+	return &e->ai;
 }
 
-static int addrconfig(int *family)
-{
-	static const struct sockaddr_in lo4 = {
-		.sin_family = AF_INET, .sin_port = 65535,
-		.sin_addr.s_addr = __BYTE_ORDER == __BIG_ENDIAN
-			? 0x7f000001 : 0x0100007f
-	};
-	static const struct sockaddr_in6 lo6 = {
-		.sin6_family = AF_INET6, .sin6_port = 65535,
-		.sin6_addr = IN6ADDR_LOOPBACK_INIT
-	};
-	const int tf[2] = { AF_INET, AF_INET6 };
-	const void *ta[2] = { &lo4, &lo6 };
-	const socklen_t tl[2] = { sizeof lo4, sizeof lo6 };
-	bool inside = ov_ns() != NULL;
-
-	for (int i = 0; i < 2; i++) {
-		int r;
-		if (*family == tf[1 - i])
-			continue;
-		r = inside ? probe_sandbox(tf[i])
-			   : probe_musl(tf[i], ta[i], tl[i]);
-		if (r == 0)
-			continue;
-		if (r != 1)
-			return r;
-		if (*family == tf[i])
-			return EAI_NONAME;
-		*family = tf[1 - i];
-	}
-	return 0;
-}
-
-OV_API int getaddrinfo(const char *restrict host,
-		       const char *restrict serv,
+OV_API int getaddrinfo(const char *restrict host, const char *restrict serv,
 		       const struct addrinfo *restrict hint,
 		       struct addrinfo **restrict res)
 {
-	struct service ports[MAXSERVS];
-	struct address addrs[MAXADDRS];
-	char canon[256], *outcanon;
-	int nservs, naddrs, nais, canon_len, i, j, k, err;
-	int family = AF_UNSPEC, flags = 0, proto = 0, socktype = 0;
-	struct aibuf *out;
+	struct service svc[MAXSERVS];
+	struct address addr[MAXADDRS];
+	char canon[256];
+	struct addrinfo *head = NULL, **tail = &head;
+	int family = AF_UNSPEC, flags = 0, nsvc, naddr, err = 0, r;
 
 	if (!host && !serv)
 		return EAI_NONAME;
-
 	if (hint) {
-		const int mask = AI_PASSIVE | AI_CANONNAME | AI_NUMERICHOST |
-				 AI_V4MAPPED | AI_ALL | AI_ADDRCONFIG |
-				 AI_NUMERICSERV;
-
 		family = hint->ai_family;
 		flags = hint->ai_flags;
-		proto = hint->ai_protocol;
-		socktype = hint->ai_socktype;
-		if ((flags & mask) != flags)
+		if (flags & ~AI_KNOWN)
 			return EAI_BADFLAGS;
-		switch (family) {
-		case AF_INET:
-		case AF_INET6:
-		case AF_UNSPEC:
-			break;
-		default:
+		if (family != AF_UNSPEC && family != AF_INET &&
+		    family != AF_INET6)
 			return EAI_FAMILY;
-		}
 	}
-
-	if ((flags & AI_ADDRCONFIG) && (i = addrconfig(&family)) != 0)
-		return i;
-
-	nservs = __lookup_serv(ports, serv, proto, socktype, flags);
-	if (nservs < 0)
-		return nservs;
-
-	naddrs = ov_lookup_name(addrs, canon, host, family, flags, &err);
-	if (naddrs < 0) {
-		if (naddrs == EAI_SYSTEM)
-			errno = err;
-		return naddrs;
-	}
-
-	nais = nservs * naddrs;
-	canon_len = (int)strlen(canon);
-	out = calloc(1, nais * sizeof(*out) + canon_len + 1);
-	if (!out)
-		return EAI_MEMORY;
-
-	if (canon_len) {
-		outcanon = (void *)&out[nais];
-		memcpy(outcanon, canon, canon_len + 1);
-	} else {
-		outcanon = 0;
-	}
-
-	for (k = i = 0; i < naddrs; i++) {
-		for (j = 0; j < nservs; j++, k++) {
-			out[k].slot = (short)k;
-			out[k].ai = (struct addrinfo){
-				.ai_family = addrs[i].family,
-				.ai_socktype = ports[j].socktype,
-				.ai_protocol = ports[j].proto,
-				.ai_addrlen = addrs[i].family == AF_INET
-					? sizeof(struct sockaddr_in)
-					: sizeof(struct sockaddr_in6),
-				.ai_addr = (void *)&out[k].sa,
-				.ai_canonname = outcanon };
-			if (k)
-				out[k - 1].ai.ai_next = &out[k].ai;
-			switch (addrs[i].family) {
-			case AF_INET:
-				out[k].sa.sin.sin_family = AF_INET;
-				out[k].sa.sin.sin_port = htons(ports[j].port);
-				memcpy(&out[k].sa.sin.sin_addr,
-				       &addrs[i].addr, 4);
-				break;
-			case AF_INET6:
-				out[k].sa.sin6.sin6_family = AF_INET6;
-				out[k].sa.sin6.sin6_port =
-					htons(ports[j].port);
-				out[k].sa.sin6.sin6_scope_id =
-					addrs[i].scopeid;
-				memcpy(&out[k].sa.sin6.sin6_addr,
-				       &addrs[i].addr, 16);
-				break;
+	if ((flags & AI_ADDRCONFIG) && (r = addrconfig(&family, &err)) != 0)
+		goto fail;
+	nsvc = __lookup_serv(svc, serv, hint ? hint->ai_protocol : 0,
+			     hint ? hint->ai_socktype : 0, flags);
+	if (nsvc < 0)
+		return nsvc;
+	naddr = ocap__ov_lookup_name(addr, canon, host, family, flags, &err);
+	if ((r = naddr) < 0)
+		goto fail;
+	for (int i = 0; i < naddr; i++) {
+		for (int j = 0; j < nsvc; j++) {
+			if (!(*tail = entry(&addr[i], &svc[j], canon))) {
+				freeaddrinfo(head);
+				return EAI_MEMORY;
 			}
+			tail = &(*tail)->ai_next;
 		}
 	}
-	out[0].ref = (short)nais;
-	*res = &out->ai;
+	*res = head;
 	return 0;
+fail:
+	if (r == EAI_SYSTEM)
+		errno = err;
+	return r;
 }

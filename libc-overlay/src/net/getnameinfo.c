@@ -1,240 +1,223 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * getnameinfo(3), musl 1.2.3's own (src/network/getnameinfo.c, MIT) but
- * for the reverse DNS query inside a sandbox, where the broker has no
- * reverse lookup: there an address is named by a granted host name that
- * the broker resolves to it (reverse_grants.c), else it stays numeric.
- * /etc/hosts and /etc/services are read as musl reads them, through the
- * capability table in a sandbox: without a grant for them a host gets no
- * name from them and a port stays a number.
+ * getnameinfo(3).  A host is named by the first /etc/hosts line with its
+ * address; failing that, inside a sandbox (where the broker has no
+ * reverse lookup) by a granted host name that the broker resolves to it
+ * (reverse_grants.c), outside by a PTR query.  A port is named by
+ * /etc/services.  In a sandbox both files are read through the
+ * capability table: without a grant for them a host gets no name from
+ * them and a port stays a number.  gethostbyaddr_r() and
+ * getservbyport_r() in musl's libc.a call this.
  */
 #include "net.h" /* first: it sets the feature macros */
 
 #include <arpa/inet.h>
-#include <ctype.h>
+#include <arpa/nameser.h>
 #include <net/if.h>
+#include <resolv.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
-#define PTR_MAX (64 + sizeof ".in-addr.arpa")
-#define RR_PTR 12
+#define BLANK " \t\n\v\f\r"
 
-static char *itoa(char *p, unsigned x)
+static const unsigned char v4mapped[12] = { [10] = 0xff, [11] = 0xff };
+
+/* An address of either family as 16 bytes: IPv4 as v4-mapped IPv6. */
+static void as_v6(unsigned char out[16], const void *addr, int family)
 {
-	p += 3 * sizeof(int);
-	*--p = 0;
-	do {
-		*--p = (char)('0' + x % 10);
-		x /= 10;
-	} while (x);
-	return p;
-}
-
-static void mkptr4(char *s, const unsigned char *ip)
-{
-	sprintf(s, "%d.%d.%d.%d.in-addr.arpa", ip[3], ip[2], ip[1], ip[0]);
-}
-
-static void mkptr6(char *s, const unsigned char *ip)
-{
-	static const char xdigits[] = "0123456789abcdef";
-	int i;
-
-	for (i = 15; i >= 0; i--) {
-		*s++ = xdigits[ip[i] & 15];
-		*s++ = '.';
-		*s++ = xdigits[ip[i] >> 4];
-		*s++ = '.';
+	if (family == AF_INET) {
+		memcpy(out, v4mapped, 12);
+		memcpy(out + 12, addr, 4);
+	} else {
+		memcpy(out, addr, 16);
 	}
-	strcpy(s, "ip6.arpa");
 }
 
-/* musl opens these files with its internal __fopen_rb_ca(); fopen() gives
- * the same reads with a buffer of its own. */
-static void reverse_hosts(char *buf, const unsigned char *a, unsigned scopeid,
-			  int family)
+static bool mapped_v4(const unsigned char a[16])
 {
-	char line[512], *p, *z;
-	unsigned char atmp[16];
-	struct address iplit;
-	FILE *f = fopen("/etc/hosts", "rbe");
+	return !memcmp(a, v4mapped, 12);
+}
+
+/* The name /etc/hosts gives (a, scope), into name (256 bytes). */
+static void from_hosts(char *name, const unsigned char a[16], unsigned scope)
+{
+	char line[512], *save, *addr, *host;
+	unsigned char b[16];
+	struct address lit;
+	FILE *f = fopen("/etc/hosts", "re");
 
 	if (!f)
 		return;
-	if (family == AF_INET) {
-		memcpy(atmp + 12, a, 4);
-		memcpy(atmp, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12);
-		a = atmp;
-	}
 	while (fgets(line, sizeof line, f)) {
-		if ((p = strchr(line, '#')))
-			*p++ = '\n', *p = 0;
-
-		for (p = line; *p && !isspace(*p); p++)
-			;
-		*p++ = 0;
-		if (__lookup_ipliteral(&iplit, line, AF_UNSPEC) <= 0)
+		line[strcspn(line, "#")] = '\0';
+		if (!(addr = strtok_r(line, BLANK, &save)) ||
+		    !(host = strtok_r(NULL, BLANK, &save)) ||
+		    strlen(host) > 255)
 			continue;
-
-		if (iplit.family == AF_INET) {
-			memcpy(iplit.addr + 12, iplit.addr, 4);
-			memcpy(iplit.addr, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12);
-			iplit.scopeid = 0;
-		}
-
-		if (memcmp(a, iplit.addr, 16) || iplit.scopeid != scopeid)
+		memset(&lit, 0, sizeof lit);
+		if (__lookup_ipliteral(&lit, addr, AF_UNSPEC) <= 0)
 			continue;
-
-		for (; *p && isspace(*p); p++)
-			;
-		for (z = p; *z && !isspace(*z); z++)
-			;
-		*z = 0;
-		if (z - p < 256) {
-			memcpy(buf, p, z - p + 1);
+		as_v6(b, lit.addr, lit.family);
+		if (!memcmp(a, b, 16) && lit.scopeid == scope) {
+			strcpy(name, host);
 			break;
 		}
 	}
 	fclose(f);
 }
 
-static void reverse_services(char *buf, int port, int dgram)
+/* The name /etc/services gives port over TCP or UDP, into name (32
+ * bytes, NI_MAXSERV). */
+static void from_services(char *name, unsigned port, bool udp)
 {
-	unsigned long svport;
-	char line[128], *p, *z;
-	FILE *f = fopen("/etc/services", "rbe");
+	char line[128], *save, *svc, *num, *end;
+	FILE *f = fopen("/etc/services", "re");
 
 	if (!f)
 		return;
 	while (fgets(line, sizeof line, f)) {
-		if ((p = strchr(line, '#')))
-			*p++ = '\n', *p = 0;
-
-		for (p = line; *p && !isspace(*p); p++)
-			;
-		if (!*p)
+		line[strcspn(line, "#")] = '\0';
+		if (!(svc = strtok_r(line, BLANK, &save)) ||
+		    !(num = strtok_r(NULL, BLANK, &save)) ||
+		    strtoul(num, &end, 10) != port || end == num ||
+		    strcmp(end, udp ? "/udp" : "/tcp") || strlen(svc) >= 32)
 			continue;
-		*p++ = 0;
-		svport = strtoul(p, &z, 10);
-
-		if (svport != (unsigned long)port || z == p)
-			continue;
-		if (dgram && strncmp(z, "/udp", 4))
-			continue;
-		if (!dgram && strncmp(z, "/tcp", 4))
-			continue;
-		if (p - line > 32)
-			continue;
-
-		memcpy(buf, line, p - line);
+		strcpy(name, svc);
 		break;
 	}
 	fclose(f);
 }
 
-static int dns_parse_callback(void *c, int rr, const void *data, int len,
-			      const void *packet)
+/* The reverse DNS name of a, into name (256 bytes): the first PTR
+ * record of the answer. */
+static void from_dns(char *name, const unsigned char a[16])
 {
-	(void)len;
-	if (rr != RR_PTR)
-		return 0;
-	if (__dn_expand(packet, (const unsigned char *)packet + 512, data, c,
-			256) <= 0)
-		*(char *)c = 0;
+	unsigned char answer[512];
+	char q[80], *p = q;
+	ns_msg msg;
+	ns_rr rr;
+	int len;
+
+	if (mapped_v4(a)) {
+		snprintf(q, sizeof q, "%u.%u.%u.%u.in-addr.arpa", a[15], a[14],
+			 a[13], a[12]);
+	} else {
+		for (int i = 15; i >= 0; i--)
+			p += sprintf(p, "%x.%x.", a[i] & 15, a[i] >> 4);
+		strcpy(p, "ip6.arpa");
+	}
+	len = res_query(q, ns_c_in, ns_t_ptr, answer, sizeof answer);
+	if (len <= 0 || ns_initparse(answer, len, &msg) < 0)
+		return;
+	for (int i = 0; i < ns_msg_count(msg, ns_s_an); i++) {
+		if (ns_parserr(&msg, ns_s_an, i, &rr) < 0)
+			break;
+		if (ns_rr_type(rr) != ns_t_ptr)
+			continue;
+		if (dn_expand(ns_msg_base(msg), ns_msg_end(msg),
+			      ns_rr_rdata(rr), name, 256) > 0)
+			return;
+	}
+	*name = '\0';
+}
+
+/* The numeric form, with "%scope" for an IPv6 scope: the interface's
+ * name for a link-local address, else the number. */
+static void numeric(char *buf, size_t size, int family,
+		    const unsigned char a[16], unsigned scope, int flags)
+{
+	char ifname[IF_NAMESIZE];
+	size_t n;
+
+	inet_ntop(family, family == AF_INET ? a + 12 : a, buf,
+		  (socklen_t)size);
+	if (!scope)
+		return;
+	n = strlen(buf);
+	if (!(flags & NI_NUMERICSCOPE) &&
+	    (IN6_IS_ADDR_LINKLOCAL(a) || IN6_IS_ADDR_MC_LINKLOCAL(a)) &&
+	    if_indextoname(scope, ifname))
+		snprintf(buf + n, size - n, "%%%s", ifname);
+	else
+		snprintf(buf + n, size - n, "%%%u", scope);
+}
+
+static int put(char *out, socklen_t size, const char *s)
+{
+	size_t n = strlen(s);
+
+	if (n >= size)
+		return EAI_OVERFLOW;
+	memcpy(out, s, n + 1);
 	return 0;
 }
 
-static void reverse_dns(char *buf, const char *ptr)
+/* A name for (a, scope) from /etc/hosts, else the broker's grants or
+ * the DNS, into name (256 bytes); empty when none. */
+static void reverse(char *name, const unsigned char a[16], unsigned scope)
 {
-	unsigned char query[18 + PTR_MAX], reply[512];
-	int qlen = __res_mkquery(0, ptr, 1, RR_PTR, 0, 0, 0, query,
-				 sizeof query);
-	int rlen;
+	ocap_ns *ns = ocap__ov_ns();
 
-	query[3] = 0; /* don't need AD flag */
-	rlen = __res_send(query, qlen, reply, sizeof reply);
-	buf[0] = 0;
-	if (rlen > 0)
-		__dns_parse(reply, rlen, dns_parse_callback, buf);
+	from_hosts(name, a, scope);
+	if (*name)
+		return;
+	if (ns)
+		ocap__ov_reverse_grants(ns, name, a, AF_INET6);
+	else
+		from_dns(name, a);
+}
+
+static int host_name(char *node, socklen_t size, int family,
+		     const unsigned char a[16], unsigned scope, int flags)
+{
+	char name[256] = "";
+
+	if (!(flags & NI_NUMERICHOST))
+		reverse(name, a, scope);
+	if (!*name) {
+		if (flags & NI_NAMEREQD)
+			return EAI_NONAME;
+		numeric(name, sizeof name, family, a, scope, flags);
+	}
+	return put(node, size, name);
+}
+
+static int serv_name(char *serv, socklen_t size, unsigned port, int flags)
+{
+	char name[32] = "";
+
+	if (!(flags & NI_NUMERICSERV))
+		from_services(name, port, flags & NI_DGRAM);
+	if (!*name)
+		snprintf(name, sizeof name, "%u", port);
+	return put(serv, size, name);
 }
 
 OV_API int getnameinfo(const struct sockaddr *restrict sa, socklen_t sl,
 		       char *restrict node, socklen_t nodelen,
 		       char *restrict serv, socklen_t servlen, int flags)
 {
-	char ptr[PTR_MAX];
-	char buf[256], num[3 * sizeof(int) + 1];
-	int af = sa->sa_family;
-	unsigned char *a;
-	unsigned scopeid;
+	const struct sockaddr_in *s4 = (const void *)sa;
+	const struct sockaddr_in6 *s6 = (const void *)sa;
+	unsigned char a[16];
+	unsigned scope = 0, port;
+	int r;
 
-	switch (af) {
-	case AF_INET:
-		a = (void *)&((struct sockaddr_in *)sa)->sin_addr;
-		if (sl < sizeof(struct sockaddr_in))
-			return EAI_FAMILY;
-		mkptr4(ptr, a);
-		scopeid = 0;
-		break;
-	case AF_INET6:
-		a = (void *)&((struct sockaddr_in6 *)sa)->sin6_addr;
-		if (sl < sizeof(struct sockaddr_in6))
-			return EAI_FAMILY;
-		if (memcmp(a, "\0\0\0\0\0\0\0\0\0\0\xff\xff", 12))
-			mkptr6(ptr, a);
-		else
-			mkptr4(ptr, a + 12);
-		scopeid = ((struct sockaddr_in6 *)sa)->sin6_scope_id;
-		break;
-	default:
+	if (sa->sa_family == AF_INET && sl >= sizeof *s4) {
+		as_v6(a, &s4->sin_addr, AF_INET);
+		port = ntohs(s4->sin_port);
+	} else if (sa->sa_family == AF_INET6 && sl >= sizeof *s6) {
+		as_v6(a, &s6->sin6_addr, AF_INET6);
+		scope = s6->sin6_scope_id;
+		port = ntohs(s6->sin6_port);
+	} else {
 		return EAI_FAMILY;
 	}
-
-	if (node && nodelen) {
-		buf[0] = 0;
-		if (!(flags & NI_NUMERICHOST))
-			reverse_hosts(buf, a, scopeid, af);
-		if (!*buf && !(flags & NI_NUMERICHOST)) {
-			ocap_ns *ns = ov_ns();
-			if (ns)
-				ov_reverse_grants(ns, buf, a, af);
-			else
-				reverse_dns(buf, ptr);
-		}
-		if (!*buf) {
-			if (flags & NI_NAMEREQD)
-				return EAI_NONAME;
-			inet_ntop(af, a, buf, sizeof buf);
-			if (scopeid) {
-				char *p = 0, tmp[IF_NAMESIZE + 1];
-				if (!(flags & NI_NUMERICSCOPE) &&
-				    (IN6_IS_ADDR_LINKLOCAL(a) ||
-				     IN6_IS_ADDR_MC_LINKLOCAL(a)))
-					p = if_indextoname(scopeid, tmp + 1);
-				if (!p)
-					p = itoa(num, scopeid);
-				*--p = '%';
-				strcat(buf, p);
-			}
-		}
-		if (strlen(buf) >= nodelen)
-			return EAI_OVERFLOW;
-		strcpy(node, buf);
-	}
-
-	if (serv && servlen) {
-		char *p = buf;
-		int port = ntohs(((struct sockaddr_in *)sa)->sin_port);
-		buf[0] = 0;
-		if (!(flags & NI_NUMERICSERV))
-			reverse_services(buf, port, flags & NI_DGRAM);
-		if (!*p)
-			p = itoa(num, port);
-		if (strlen(p) >= servlen)
-			return EAI_OVERFLOW;
-		strcpy(serv, p);
-	}
-
+	if (node && nodelen &&
+	    (r = host_name(node, nodelen, sa->sa_family, a, scope, flags)))
+		return r;
+	if (serv && servlen && (r = serv_name(serv, servlen, port, flags)))
+		return r;
 	return 0;
 }

@@ -8,7 +8,7 @@
 
 OV_API int listen(int fd, int backlog)
 {
-	if (!ov_ns())
-		return (int)ov_ret(ov_sys(SYS_listen, fd, backlog));
-	return (int)ov_ret(ocap_listen(fd, backlog));
+	if (!ocap__ov_ns())
+		return (int)ocap__ov_ret(ov_sys(SYS_listen, fd, backlog));
+	return (int)ocap__ov_ret(ocap_listen(fd, backlog));
 }

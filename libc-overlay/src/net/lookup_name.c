@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Name to addresses, as musl's __lookup_name, for getaddrinfo() and
- * gethostbyname2_r().  Inside a sandbox a null or numeric host is still
- * musl's own work (no broker needed) and a name goes to the broker, which
+ * Name to addresses for getaddrinfo() and gethostbyname2_r(): musl's
+ * __lookup_name outside a sandbox.  Inside, a null or numeric host is
+ * still left to it (no broker needed) and a name goes to the broker, which
  * answers for a granted name only: with the addresses the grant had at
  * launch, or under a "*" grant with a lookup of its own.  /etc/hosts and
  * DNS are not read in the sandbox.  A name the broker refuses or cannot
@@ -59,7 +59,8 @@ static int from_broker(struct address buf[static MAXADDRS], const char *name,
 	struct sockaddr_storage ss[MAXADDRS];
 	int n, cnt = 0, i, j;
 
-	/* As musl: v6 with v4-mapped is "any family", filtered below. */
+	/* AI_V4MAPPED with AF_INET6: ask for both, then map or drop the v4
+	 * answers below. */
 	if (flags & AI_V4MAPPED) {
 		if (family == AF_INET6)
 			family = AF_UNSPEC;
@@ -95,15 +96,16 @@ static int from_broker(struct address buf[static MAXADDRS], const char *name,
 	return cnt;
 }
 
-int ov_lookup_name(struct address buf[static MAXADDRS], char canon[static 256],
-		   const char *name, int family, int flags, int *err)
+int ocap__ov_lookup_name(struct address buf[static MAXADDRS],
+			 char canon[static 256], const char *name, int family,
+			 int flags, int *err)
 {
 	struct address lit;
 	size_t l;
 	int r;
 
 	*err = 0;
-	if (!ov_ns()) {
+	if (!ocap__ov_ns()) {
 		r = __lookup_name(buf, canon, name, family, flags);
 		if (r == EAI_SYSTEM || r == EAI_MEMORY)
 			*err = errno;
@@ -111,12 +113,12 @@ int ov_lookup_name(struct address buf[static MAXADDRS], char canon[static 256],
 	}
 	/* A null host, AI_NUMERICHOST or an address literal (of any family:
 	 * a literal of the wrong one is EAI_NONAME, not a name to look up)
-	 * is musl's numeric path, which opens nothing. */
+	 * is musl's numeric lookup, which opens nothing. */
 	if (!name || (flags & AI_NUMERICHOST) ||
 	    __lookup_ipliteral(&lit, name, AF_UNSPEC) != 0)
 		return __lookup_name(buf, canon, name, family,
 				     flags | AI_NUMERICHOST);
-	/* musl's checks: not empty, fits in a DNS name. */
+	/* The checks __lookup_name makes: not empty, fits in a DNS name. */
 	*canon = 0;
 	l = strnlen(name, 255);
 	if (l - 1 >= 254)

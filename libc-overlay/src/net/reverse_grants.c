@@ -64,8 +64,8 @@ static int resolves_to(const char *host, const unsigned char *a, int family)
 	return 0;
 }
 
-void ov_reverse_grants(ocap_ns *ns, char *buf, const unsigned char *a,
-		       int family)
+void ocap__ov_reverse_grants(ocap_ns *ns, char *buf, const unsigned char *a,
+			     int family)
 {
 	char host[256], last[256] = "";
 

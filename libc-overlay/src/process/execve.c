@@ -3,9 +3,10 @@
 
 #include "ov.h"
 
-/* execv(), execl(), execle(), execvp(), execlp(), execvpe() and the
- * posix_spawn() child are musl's own or the overlay's: they call this. */
+/* execv(), execl(), execle(), execvp(), execlp() and execvpe() in musl's
+ * libc.a call this; so does musl's posix_spawnp() in the overlay's
+ * posix_spawn() child. */
 OV_API int execve(const char *path, char *const argv[], char *const envp[])
 {
-	return (int)ov_ret(ov_execve(path, argv, envp));
+	return (int)ocap__ov_ret(ocap__ov_execve(path, argv, envp));
 }

@@ -12,8 +12,8 @@ OV_API int fexecve(int fd, char *const argv[], char *const envp[])
 	long r = ov_sys(SYS_execveat, fd, "", argv, envp, AT_EMPTY_PATH);
 
 	if (r != -ENOSYS)
-		return (int)ov_ret(r);
+		return (int)ocap__ov_ret(r);
 	__procfdname(buf, (unsigned)fd);
-	r = ov_execve(buf, argv, envp);
-	return (int)ov_ret(r == -ENOENT ? -EBADF : r);
+	r = ocap__ov_execve(buf, argv, envp);
+	return (int)ocap__ov_ret(r == -ENOENT ? -EBADF : r);
 }

@@ -1,211 +1,230 @@
 /* SPDX-License-Identifier: MIT */
+/*
+ * posix_spawn(3) with the child's paths through the overlay: file
+ * actions open and change directory in the namespace, and the program
+ * runs through the overlay's execve (execveat beneath its capability).
+ * posix_spawnp(), system() and popen() in musl's libc.a call this;
+ * posix_spawnp passes its PATH search as the attributes' __fn.
+ *
+ * The child shares the parent's memory and the parent sleeps until it
+ * has exec'd or exited (CLONE_VM | CLONE_VFORK), on a stack of its own
+ * large enough for the namespace's path buffers.  It therefore touches
+ * no libc state (raw system calls and the overlay's own functions), and
+ * runs with every signal blocked until just before exec, its caught
+ * signals reset first: no handler of the parent's may run in it.
+ * A failure before exec comes back as an errno value through a
+ * close-on-exec pipe.
+ *
+ * Descriptors of the child's own (the pipe, a directory a file action
+ * moved to) live above every descriptor the actions name, where no
+ * action can reach them.
+ */
 #include <errno.h>
-#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <spawn.h>
 #include <sys/mman.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include "ov.h"
 #include "fa.h"
 
-/*
- * posix_spawn as musl does it (a child sharing memory, the parent waiting
- * for its exec, an error coming back through a close-on-exec pipe), with
- * the child's paths through the overlay: file actions open and change
- * directory in the namespace, and the program runs through the overlay's
- * execve (execveat beneath its capability).  system(), popen() and
- * posix_spawnp() are musl's own: they call this.
- *
- * The child runs on a stack of its own, large enough for the namespace's
- * path buffers.  Inside a sandbox, a directory change in the file actions
- * moves the child's kernel working directory (where an ocap-cc program
- * starts its namespace's); a relative path opened after it is resolved
- * beneath that directory.
- */
-
 #define STACK_SIZE ((size_t)256 * 1024)
 
-/* musl's own, hidden in libc.a: abort() holds it while it resets
- * SIGABRT; held here, the pipe cannot leak to a fork without exec. */
-extern volatile int __abort_lock[1];
-void __lock(volatile int *);
-void __unlock(volatile int *);
+typedef int exec_fn(const char *, char *const *, char *const *);
 
-/* The kernel's struct sigaction. */
-struct ksa {
+struct spawn {
+	const char *path;
+	char *const *argv, *const *envp;
+	const posix_spawnattr_t *attr;
+	const struct ov_fa *actions;
+	ocap_ns *ns;
+	unsigned long mask; /* the parent's signal mask */
+	int pipe[2];
+};
+
+/* The kernel's struct sigaction (x86_64). */
+struct ksigaction {
 	void (*handler)(int);
 	unsigned long flags;
 	void (*restorer)(void);
-	unsigned mask[2];
+	unsigned long mask;
 };
 
-struct args {
-	int p[2];
-	sigset_t oldmask;
-	const char *path;
-	const posix_spawn_file_actions_t *fa;
-	const posix_spawnattr_t *attr;
-	char *const *argv, *const *envp;
-	ocap_ns *ns;
-};
-
-/* Signal dispositions: what has a handler (shared memory: it must not
- * run in the child) or was asked for goes to default; musl's internal
- * signals (32 to 34) are ignored. */
-static void reset_signals(const posix_spawnattr_t *attr)
+/* A descriptor moved to floor or above, close-on-exec. */
+static int lift(int fd, int floor)
 {
-	for (int i = 1; i < _NSIG; i++) {
-		struct ksa old, sa = { 0 };
+	long r;
 
-		if (i == SIGKILL || i == SIGSTOP)
+	if (fd >= floor)
+		return fd;
+	r = ov_sys(SYS_fcntl, fd, F_DUPFD_CLOEXEC, floor);
+	ov_sys(SYS_close, fd);
+	return (int)r;
+}
+
+/* One more than the highest descriptor the actions name. */
+static int floor_of(const struct ov_fa *op)
+{
+	int top = 2;
+
+	for (; op; op = op->next) {
+		if (op->fd > top)
+			top = op->fd;
+		if (op->kind == OV_FA_DUP2 && op->from > top)
+			top = op->from;
+	}
+	return top + 1;
+}
+
+/* Caught signals, and those SETSIGDEF names, to their default action. */
+static void default_signals(const posix_spawnattr_t *attr)
+{
+	const struct ksigaction dfl = { .handler = SIG_DFL };
+	bool setdef = attr->__flags & POSIX_SPAWN_SETSIGDEF;
+
+	for (int sig = 1; sig < _NSIG; sig++) {
+		struct ksigaction cur;
+
+		if (sig == SIGKILL || sig == SIGSTOP)
 			continue;
-		if ((attr->__flags & POSIX_SPAWN_SETSIGDEF) &&
-		    sigismember(&attr->__def, i)) {
-			sa.handler = SIG_DFL;
-		} else {
-			if (ov_sys(SYS_rt_sigaction, i, 0, &old, _NSIG / 8) < 0 ||
-			    old.handler == SIG_DFL || old.handler == SIG_IGN)
-				continue;
-			sa.handler = (unsigned)(i - 32) < 3 ? SIG_IGN : SIG_DFL;
-		}
-		ov_sys(SYS_rt_sigaction, i, &sa, 0, _NSIG / 8);
+		if (!(setdef && sigismember(&attr->__def, sig)) &&
+		    (ov_sys(SYS_rt_sigaction, sig, NULL, &cur, 8) < 0 ||
+		     cur.handler == SIG_DFL || cur.handler == SIG_IGN))
+			continue;
+		ov_sys(SYS_rt_sigaction, sig, &dfl, NULL, 8);
 	}
 }
 
-static int dup2_(int old, int new)
+static int attributes(const posix_spawnattr_t *attr)
 {
-	return (int)ov_sys(SYS_dup3, old, new, 0);
+	int f = attr->__flags;
+	long r = 0;
+
+	if (f & POSIX_SPAWN_SETSID)
+		r = ov_sys(SYS_setsid);
+	if (r >= 0 && (f & POSIX_SPAWN_SETPGROUP))
+		r = ov_sys(SYS_setpgid, 0, attr->__pgrp);
+	/* The group first: it cannot change once the user is dropped. */
+	if (r >= 0 && (f & POSIX_SPAWN_RESETIDS))
+		r = ov_sys(SYS_setgid, ov_sys(SYS_getgid));
+	if (r >= 0 && (f & POSIX_SPAWN_RESETIDS))
+		r = ov_sys(SYS_setuid, ov_sys(SYS_getuid));
+	return r < 0 ? (int)r : 0;
 }
 
-/* A file action's open: relative paths start from a directory a
- * previous action moved to (cwdfd), else from the working directory. */
-static int open_(struct args *a, int cwdfd, const char *path, int flags,
-		 mode_t mode)
+/* A directory action.  Outside a sandbox the kernel's working directory
+ * is the one relative paths start from.  Inside, the namespace's is the
+ * parent's: the kernel's moves (where an ocap-cc program starts its
+ * namespace's) and *dir holds the directory for the relative opens and
+ * changes after it. */
+static int change_dir(const struct spawn *s, const struct ov_fa *op,
+		      int *dir, int floor)
 {
-	if (!a->ns)
-		return (int)ov_sys(SYS_open, path, flags | O_LARGEFILE, mode);
-	if (path[0] != '/' && cwdfd >= 0)
-		return ov_ns_openat(a->ns, cwdfd, path, flags, mode);
-	return ov_ns_openat(a->ns, AT_FDCWD, path, flags, mode);
-}
+	int fd;
+	long r;
 
-static int chdir_(struct args *a, int *cwdfd, const char *path)
-{
-	int fd, r;
-
-	if (!a->ns)
-		return (int)ov_sys(SYS_chdir, path);
-	fd = ov_at_open(a->ns, path[0] != '/' && *cwdfd >= 0 ? *cwdfd
-							      : AT_FDCWD,
-			path, O_PATH | O_DIRECTORY | O_CLOEXEC, true, NULL);
+	if (!s->ns && op->kind == OV_FA_CHDIR)
+		return (int)ov_sys(SYS_chdir, op->path);
+	if (!s->ns)
+		return (int)ov_sys(SYS_fchdir, op->fd);
+	if (op->kind == OV_FA_CHDIR)
+		fd = lift(ocap__ov_at_open(s->ns,
+					   op->path[0] == '/' ? AT_FDCWD : *dir,
+					   op->path,
+					   O_PATH | O_DIRECTORY | O_CLOEXEC,
+					   true, NULL),
+			  floor);
+	else
+		fd = (int)ov_sys(SYS_fcntl, op->fd, F_DUPFD_CLOEXEC, floor);
 	if (fd < 0)
 		return fd;
-	if ((r = (int)ov_sys(SYS_fchdir, fd)) < 0) {
+	if ((r = ov_sys(SYS_fchdir, fd)) < 0) {
 		ov_sys(SYS_close, fd);
-		return r;
+		return (int)r;
 	}
-	*cwdfd = fd;
+	if (*dir != AT_FDCWD)
+		ov_sys(SYS_close, *dir);
+	*dir = fd;
 	return 0;
 }
 
-static int actions(struct args *a, int *p)
+/* An open action: the file opened, then moved to its descriptor. */
+static int open_at(const struct spawn *s, const struct ov_fa *op, int dir)
 {
-	const struct ov_fa *op = a->fa ? a->fa->__actions : NULL;
-	int cwdfd = -1, fd, r;
+	int fd;
+	long r;
 
-	for (; op; op = op->next) {
-		/* Keep the error pipe out of the way of the action. */
-		if (op->fd == *p) {
-			if ((r = (int)ov_sys(SYS_dup, *p)) < 0)
-				return r;
-			ov_sys(SYS_close, *p);
-			*p = r;
-		}
-		switch (op->cmd) {
+	if (!s->ns)
+		fd = (int)ov_sys(SYS_open, op->path, op->flags | O_LARGEFILE,
+				 op->mode);
+	else
+		fd = ocap__ov_ns_openat(s->ns,
+					op->path[0] == '/' ? AT_FDCWD : dir,
+					op->path, op->flags, op->mode);
+	if (fd < 0)
+		return fd;
+	if (fd == op->fd)
+		return 0;
+	r = ov_sys(SYS_dup2, fd, op->fd);
+	ov_sys(SYS_close, fd);
+	return r < 0 ? (int)r : 0;
+}
+
+/* The file actions, in order. */
+static int actions(const struct spawn *s, int floor)
+{
+	int dir = AT_FDCWD, r = 0;
+
+	for (const struct ov_fa *op = s->actions; op && r >= 0;
+	     op = op->next) {
+		switch (op->kind) {
 		case OV_FA_CLOSE:
 			ov_sys(SYS_close, op->fd);
 			break;
 		case OV_FA_DUP2:
-			if (op->srcfd == *p)
-				return -EBADF;
-			if (op->srcfd != op->fd) {
-				if ((r = dup2_(op->srcfd, op->fd)) < 0)
-					return r;
-			} else {
-				r = (int)ov_sys(SYS_fcntl, op->fd, F_GETFD);
-				r = (int)ov_sys(SYS_fcntl, op->fd, F_SETFD,
-						r & ~FD_CLOEXEC);
-				if (r < 0)
-					return r;
-			}
+			/* The same descriptor: POSIX says keep it open
+			 * across exec. */
+			if (op->from == op->fd)
+				r = (int)ov_sys(SYS_fcntl, op->fd, F_SETFD, 0);
+			else
+				r = (int)ov_sys(SYS_dup2, op->from, op->fd);
 			break;
 		case OV_FA_OPEN:
-			fd = open_(a, cwdfd, op->path, op->oflag, op->mode);
-			if (fd < 0)
-				return fd;
-			if (fd != op->fd) {
-				if ((r = dup2_(fd, op->fd)) < 0)
-					return r;
-				ov_sys(SYS_close, fd);
-			}
+			r = open_at(s, op, dir);
 			break;
 		case OV_FA_CHDIR:
-			if ((r = chdir_(a, &cwdfd, op->path)) < 0)
-				return r;
-			break;
 		case OV_FA_FCHDIR:
-			if ((r = (int)ov_sys(SYS_fchdir, op->fd)) < 0)
-				return r;
-			cwdfd = op->fd;
+			r = change_dir(s, op, &dir, floor);
 			break;
 		}
 	}
-	return 0;
+	return r < 0 ? r : 0;
 }
 
 static int child(void *arg)
 {
-	struct args *a = arg;
-	const posix_spawnattr_t *attr = a->attr;
-	int p = a->p[1], ret = 0;
+	const struct spawn *s = arg;
+	const posix_spawnattr_t *attr = s->attr;
+	const void *mask = (attr->__flags & POSIX_SPAWN_SETSIGMASK)
+				   ? (const void *)&attr->__mask
+				   : &s->mask;
+	int floor = floor_of(s->actions), out, err;
 
-	ov_sys(SYS_close, a->p[0]);
-	reset_signals(attr);
-	if ((attr->__flags & POSIX_SPAWN_SETSID) &&
-	    (ret = (int)ov_sys(SYS_setsid)) < 0)
-		goto fail;
-	if ((attr->__flags & POSIX_SPAWN_SETPGROUP) &&
-	    (ret = (int)ov_sys(SYS_setpgid, 0, attr->__pgrp)))
-		goto fail;
-	/* The system calls themselves: the library's would change the ids
-	 * of every thread of the parent, whose memory this is. */
-	if ((attr->__flags & POSIX_SPAWN_RESETIDS) &&
-	    ((ret = (int)ov_sys(SYS_setgid, ov_sys(SYS_getgid))) ||
-	     (ret = (int)ov_sys(SYS_setuid, ov_sys(SYS_getuid)))))
-		goto fail;
-	if ((ret = actions(a, &p)) < 0)
-		goto fail;
-	/* Close-on-exec may have been lost moving the pipe. */
-	ov_sys(SYS_fcntl, p, F_SETFD, FD_CLOEXEC);
-	ov_sys(SYS_rt_sigprocmask, SIG_SETMASK,
-	       (attr->__flags & POSIX_SPAWN_SETSIGMASK) ? &attr->__mask
-							 : &a->oldmask,
-	       0, _NSIG / 8);
-	if (attr->__fn) { /* posix_spawnp: musl's __execvpe, then execve */
-		((int (*)(const char *, char *const *, char *const *))
-			 attr->__fn)(a->path, a->argv, a->envp);
-		ret = -errno;
-	} else {
-		ret = ov_execve(a->path, a->argv, a->envp);
+	ov_sys(SYS_close, s->pipe[0]);
+	default_signals(attr);
+	if ((err = out = lift(s->pipe[1], floor)) >= 0 &&
+	    (err = attributes(attr)) == 0 && (err = actions(s, floor)) == 0) {
+		ov_sys(SYS_rt_sigprocmask, SIG_SETMASK, mask, NULL, 8);
+		if (attr->__fn) {
+			((exec_fn *)attr->__fn)(s->path, s->argv, s->envp);
+			err = -errno;
+		} else {
+			err = ocap__ov_execve(s->path, s->argv, s->envp);
+		}
 	}
-fail:
-	ret = -ret;
-	if (ret)
-		while (ov_sys(SYS_write, p, &ret, sizeof ret) < 0)
-			;
+	err = -err;
+	if (out >= 0 && err > 0)
+		ov_sys(SYS_write, out, &err, sizeof err);
 	ov_sys(SYS_exit, 127);
 	return 0;
 }
@@ -216,47 +235,37 @@ OV_API int posix_spawn(pid_t *restrict res, const char *restrict path,
 		       char *const argv[restrict], char *const envp[restrict])
 {
 	static const posix_spawnattr_t none;
-	struct args a = { .path = path, .fa = fa, .attr = attr ? attr : &none,
-			  .argv = argv, .envp = envp };
-	sigset_t all;
+	const unsigned long all = ~0UL;
+	struct spawn s = { .path = path, .argv = argv, .envp = envp,
+			   .attr = attr ? attr : &none,
+			   .actions = fa ? fa->__actions : NULL,
+			   .ns = ocap__ov_ns() };
+	int err = 0;
+	long pid, r;
 	void *stack;
-	int ec = 0, cs;
-	long pid;
 
-	pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &cs);
-	a.ns = ov_ns(); /* fetched here, not in the child */
-	stack = mmap(0, STACK_SIZE, PROT_READ | PROT_WRITE,
+	stack = mmap(NULL, STACK_SIZE, PROT_READ | PROT_WRITE,
 		     MAP_PRIVATE | MAP_ANONYMOUS | MAP_STACK, -1, 0);
-	if (stack == MAP_FAILED) {
-		ec = ENOMEM;
-		goto out;
+	if (stack == MAP_FAILED)
+		return ENOMEM;
+	if ((r = ov_sys(SYS_pipe2, s.pipe, O_CLOEXEC)) < 0) {
+		munmap(stack, STACK_SIZE);
+		return (int)-r;
 	}
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &a.oldmask);
-	__lock(__abort_lock);
-	if ((ec = -(int)ov_sys(SYS_pipe2, a.p, O_CLOEXEC)) > 0) {
-		__unlock(__abort_lock);
-		goto restore;
-	}
+	ov_sys(SYS_rt_sigprocmask, SIG_SETMASK, &all, &s.mask, 8);
 	pid = clone(child, (char *)stack + STACK_SIZE,
-		    CLONE_VM | CLONE_VFORK | SIGCHLD, &a);
+		    CLONE_VM | CLONE_VFORK | SIGCHLD, &s);
+	ov_sys(SYS_rt_sigprocmask, SIG_SETMASK, &s.mask, NULL, 8);
+	ov_sys(SYS_close, s.pipe[1]);
 	if (pid < 0)
-		ec = errno;
-	ov_sys(SYS_close, a.p[1]);
-	__unlock(__abort_lock);
-	if (pid > 0) {
-		if (ov_sys(SYS_read, a.p[0], &ec, sizeof ec) != sizeof ec)
-			ec = 0;
-		else
-			ov_sys(SYS_wait4, pid, &(int){ 0 }, 0, 0);
-	}
-	ov_sys(SYS_close, a.p[0]);
-	if (!ec && res)
-		*res = (pid_t)pid;
-restore:
-	pthread_sigmask(SIG_SETMASK, &a.oldmask, 0);
+		err = errno;
+	else if (ov_sys(SYS_read, s.pipe[0], &err, sizeof err) != sizeof err)
+		err = 0;
+	else
+		ov_sys(SYS_wait4, pid, NULL, 0, NULL);
+	ov_sys(SYS_close, s.pipe[0]);
 	munmap(stack, STACK_SIZE);
-out:
-	pthread_setcancelstate(cs, 0);
-	return ec;
+	if (!err && res)
+		*res = (pid_t)pid;
+	return err;
 }

@@ -3,9 +3,10 @@
 
 OV_API int chmod(const char *path, mode_t mode)
 {
-	ocap_ns *ns = ov_ns();
+	ocap_ns *ns = ocap__ov_ns();
 
 	if (ns && path)
-		return (int)ov_ret(ov_ns_refused(ns, AT_FDCWD, path, true));
-	return (int)ov_ret(ov_sys(SYS_chmod, path, mode));
+		return (int)ocap__ov_ret(ocap__ov_ns_refused(ns, AT_FDCWD, path,
+							     true));
+	return (int)ocap__ov_ret(ov_sys(SYS_chmod, path, mode));
 }

@@ -3,43 +3,47 @@
 
 #include "ov.h"
 
-/* AT_SYMLINK_NOFOLLOW as musl does it, the kernel's fchmodat having no
- * flags: refuse a link, else change the file through /proc. */
+#ifndef SYS_fchmodat2
+#define SYS_fchmodat2 452
+#endif
+
+/* AT_SYMLINK_NOFOLLOW: fchmodat2 (Linux 6.6).  Before it, the file is
+ * opened without following and changed through /proc; a symbolic link,
+ * which has no mode of its own, is EOPNOTSUPP either way. */
 static int nofollow(int fd, const char *path, mode_t mode)
 {
 	char proc[15 + 3 * sizeof(int)];
 	struct stat st;
-	long fd2, r;
+	long r, pfd;
 
-	if ((r = ov_sys_fstatat(fd, path, &st, AT_SYMLINK_NOFOLLOW)) < 0)
+	r = ov_sys(SYS_fchmodat2, fd, path, mode, AT_SYMLINK_NOFOLLOW);
+	if (r != -ENOSYS)
 		return (int)r;
-	if (S_ISLNK(st.st_mode))
-		return -EOPNOTSUPP;
-	fd2 = ov_sys(SYS_openat, fd, path,
-		     O_RDONLY | O_PATH | O_NOFOLLOW | O_NOCTTY | O_CLOEXEC);
-	if (fd2 < 0)
-		return fd2 == -ELOOP ? -EOPNOTSUPP : (int)fd2;
-	__procfdname(proc, (unsigned)fd2);
-	r = ov_sys_fstatat(AT_FDCWD, proc, &st, 0);
-	if (r == 0)
-		r = S_ISLNK(st.st_mode)
-			    ? -EOPNOTSUPP
-			    : ov_sys(SYS_fchmodat, AT_FDCWD, proc, mode);
-	ov_sys(SYS_close, fd2);
+	pfd = ov_sys(SYS_openat, fd, path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+	if (pfd < 0)
+		return (int)pfd;
+	r = ocap__ov_sys_fstatat((int)pfd, "", &st, AT_EMPTY_PATH);
+	if (r == 0 && S_ISLNK(st.st_mode))
+		r = -EOPNOTSUPP;
+	if (r == 0) {
+		__procfdname(proc, (unsigned)pfd);
+		r = ov_sys(SYS_fchmodat, AT_FDCWD, proc, mode);
+	}
+	ov_sys(SYS_close, pfd);
 	return (int)r;
 }
 
-/* lchmod() is musl's own: it calls this. */
+/* lchmod() in musl's libc.a calls this. */
 OV_API int fchmodat(int fd, const char *path, mode_t mode, int flag)
 {
-	ocap_ns *ns = ov_ns();
+	ocap_ns *ns = ocap__ov_ns();
 
 	if (flag & ~AT_SYMLINK_NOFOLLOW)
-		return (int)ov_ret(-EINVAL);
+		return (int)ocap__ov_ret(-EINVAL);
 	if (ns && path)
-		return (int)ov_ret(ov_ns_refused(ns, fd, path,
-						 !(flag & AT_SYMLINK_NOFOLLOW)));
+		return (int)ocap__ov_ret(ocap__ov_ns_refused(
+			ns, fd, path, !(flag & AT_SYMLINK_NOFOLLOW)));
 	if (!flag)
-		return (int)ov_ret(ov_sys(SYS_fchmodat, fd, path, mode));
-	return (int)ov_ret(nofollow(fd, path, mode));
+		return (int)ocap__ov_ret(ov_sys(SYS_fchmodat, fd, path, mode));
+	return (int)ocap__ov_ret(nofollow(fd, path, mode));
 }

@@ -3,9 +3,9 @@
 
 OV_API int mkdir(const char *path, mode_t mode)
 {
-	ocap_ns *ns = ov_ns();
+	ocap_ns *ns = ocap__ov_ns();
 
 	if (ns && path)
-		return (int)ov_ret(ocap_ns_mkdir(ns, path, mode));
-	return (int)ov_ret(ov_sys(SYS_mkdir, path, mode));
+		return (int)ocap__ov_ret(ocap_ns_mkdir(ns, path, mode));
+	return (int)ocap__ov_ret(ov_sys(SYS_mkdir, path, mode));
 }

@@ -15,14 +15,14 @@
  * metadata, as stat. */
 static long sys_statfs(const char *path, struct statfs *buf)
 {
-	ocap_ns *ns = ov_ns();
+	ocap_ns *ns = ocap__ov_ns();
 	long fd, r;
 
 	memset(buf, 0, sizeof *buf);
 	if (!ns || !path)
 		return ov_sys(SYS_statfs, path, buf);
-	if ((fd = ov_at_open(ns, AT_FDCWD, path, O_PATH | O_CLOEXEC, true,
-			     NULL)) < 0)
+	if ((fd = ocap__ov_at_open(ns, AT_FDCWD, path, O_PATH | O_CLOEXEC, true,
+				   NULL)) < 0)
 		return fd;
 	r = ov_sys(SYS_fstatfs, fd, buf);
 	ov_sys(SYS_close, fd);
@@ -53,12 +53,12 @@ static void to_statvfs(struct statvfs *out, const struct statfs *in)
 
 OV_API int statfs(const char *path, struct statfs *buf)
 {
-	return (int)ov_ret(sys_statfs(path, buf));
+	return (int)ocap__ov_ret(sys_statfs(path, buf));
 }
 
 OV_API int fstatfs(int fd, struct statfs *buf)
 {
-	return (int)ov_ret(sys_fstatfs(fd, buf));
+	return (int)ocap__ov_ret(sys_fstatfs(fd, buf));
 }
 
 OV_API int statvfs(const char *restrict path, struct statvfs *restrict buf)
@@ -68,7 +68,7 @@ OV_API int statvfs(const char *restrict path, struct statvfs *restrict buf)
 
 	if (r == 0)
 		to_statvfs(buf, &k);
-	return (int)ov_ret(r);
+	return (int)ocap__ov_ret(r);
 }
 
 OV_API int fstatvfs(int fd, struct statvfs *buf)
@@ -78,7 +78,7 @@ OV_API int fstatvfs(int fd, struct statvfs *buf)
 
 	if (r == 0)
 		to_statvfs(buf, &k);
-	return (int)ov_ret(r);
+	return (int)ocap__ov_ret(r);
 }
 
 OV_API __attribute__((weak, alias("statfs"))) int statfs64(const char *,

@@ -43,14 +43,16 @@ static int ns_utimensat(ocap_ns *ns, int fd, const char *path,
 	if (flags & ~AT_SYMLINK_NOFOLLOW)
 		return -EINVAL;
 	if (times)
-		return ov_ns_refused(ns, fd, path,
-				     !(flags & AT_SYMLINK_NOFOLLOW));
-	f = ov_at_open(ns, fd, path, O_RDONLY | O_NONBLOCK | O_NOCTTY |
-			       O_CLOEXEC, !(flags & AT_SYMLINK_NOFOLLOW), &cap);
+		return ocap__ov_ns_refused(ns, fd, path,
+					   !(flags & AT_SYMLINK_NOFOLLOW));
+	f = ocap__ov_at_open(ns, fd, path,
+			     O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC,
+			     !(flags & AT_SYMLINK_NOFOLLOW), &cap);
 	if (f == -EACCES) /* write without read */
-		f = ov_at_open(ns, fd, path,
-			       O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC,
-			       !(flags & AT_SYMLINK_NOFOLLOW), &cap);
+		f = ocap__ov_at_open(ns, fd, path,
+				     O_WRONLY | O_NONBLOCK | O_NOCTTY |
+					     O_CLOEXEC,
+				     !(flags & AT_SYMLINK_NOFOLLOW), &cap);
 	if (f == -ELOOP && (flags & AT_SYMLINK_NOFOLLOW))
 		return -EPERM; /* a link's own time: not through a descriptor */
 	if (f < 0)
@@ -63,7 +65,7 @@ static int ns_utimensat(ocap_ns *ns, int fd, const char *path,
 }
 
 /* utime(), utimes(), lutimes(), futimesat(), futimens() and futimes()
- * are musl's own: they call this. */
+ * in musl's libc.a call this. */
 OV_API int utimensat(int fd, const char *path, const struct timespec times[2],
 		     int flags)
 {
@@ -73,10 +75,11 @@ OV_API int utimensat(int fd, const char *path, const struct timespec times[2],
 	if (times && times[0].tv_nsec == UTIME_NOW &&
 	    times[1].tv_nsec == UTIME_NOW)
 		times = 0;
-	if (path && (ns = ov_ns()))
-		return (int)ov_ret(ns_utimensat(ns, fd, path, times, flags));
+	if (path && (ns = ocap__ov_ns()))
+		return (int)ocap__ov_ret(ns_utimensat(ns, fd, path, times,
+						      flags));
 	r = ov_sys(SYS_utimensat, fd, path, times, flags);
 	if (r == -ENOSYS && !flags)
 		r = old_kernel(fd, path, times);
-	return (int)ov_ret(r);
+	return (int)ocap__ov_ret(r);
 }

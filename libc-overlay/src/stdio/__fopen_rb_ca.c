@@ -15,12 +15,12 @@ FILE *__fopen_rb_ca(const char *path, FILE *f, unsigned char *buf,
 
 FILE *__fopen_rb_ca(const char *path, FILE *f, unsigned char *buf, size_t len)
 {
-	int fd = ov_open(path, O_RDONLY | O_CLOEXEC, 0);
+	int fd = ocap__ov_open(path, O_RDONLY | O_CLOEXEC, 0);
 	FILE *g;
 
 	(void)f;
 	if (fd < 0)
-		return ov_retp(NULL, fd);
+		return ocap__ov_retp(NULL, fd);
 	(void)buf;
 	(void)len;
 	if (!(g = fdopen(fd, "r")))

@@ -7,7 +7,7 @@
 
 #undef fopen64
 
-/* freopen() is musl's own: it calls this. */
+/* freopen() in musl's libc.a calls this. */
 OV_API FILE *fopen(const char *restrict path, const char *restrict mode)
 {
 	int flags, fd;
@@ -15,10 +15,10 @@ OV_API FILE *fopen(const char *restrict path, const char *restrict mode)
 
 	/* Check for valid initial mode character */
 	if (!strchr("rwa", *mode))
-		return ov_retp(NULL, -EINVAL);
-	flags = ov_fmodeflags(mode);
-	if ((fd = ov_open(path, flags, 0666)) < 0)
-		return ov_retp(NULL, fd);
+		return ocap__ov_retp(NULL, -EINVAL);
+	flags = ocap__ov_fmodeflags(mode);
+	if ((fd = ocap__ov_open(path, flags, 0666)) < 0)
+		return ocap__ov_retp(NULL, fd);
 	/* musl's fdopen() sets errno itself when it fails. */
 	if (!(f = fdopen(fd, mode)))
 		ov_sys(SYS_close, fd);

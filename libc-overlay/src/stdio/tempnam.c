@@ -23,7 +23,7 @@ OV_API char *tempnam(const char *dir, const char *pfx)
 	pl = strlen(pfx);
 	l = dl + 1 + pl + 1 + 6;
 	if (l >= PATH_MAX)
-		return ov_retp(NULL, -ENAMETOOLONG);
+		return ocap__ov_retp(NULL, -ENAMETOOLONG);
 	memcpy(s, dir, dl);
 	s[dl] = '/';
 	memcpy(s + dl + 1, pfx, pl);
@@ -31,7 +31,7 @@ OV_API char *tempnam(const char *dir, const char *pfx)
 	s[l] = '\0';
 	for (int try = 0; try < MAXTRIES; try++) {
 		__randname(s + l - 6);
-		if (ov_lstat(s, &st) == -ENOENT)
+		if (ocap__ov_lstat(s, &st) == -ENOENT)
 			return strdup(s);
 	}
 	return NULL;

@@ -11,7 +11,7 @@
  * sandbox that needs /tmp granted with create and delete. */
 OV_API FILE *tmpfile(void)
 {
-	ocap_ns *ns = ov_ns();
+	ocap_ns *ns = ocap__ov_ns();
 	char s[] = "/tmp/tmpfile_XXXXXX";
 	int fd = -1;
 	FILE *f;
@@ -26,7 +26,7 @@ OV_API FILE *tmpfile(void)
 			break;
 	}
 	if (fd < 0)
-		return ov_retp(NULL, fd);
+		return ocap__ov_retp(NULL, fd);
 	if (ns)
 		ocap_ns_unlink(ns, s, 0);
 	else

@@ -16,7 +16,7 @@ OV_API char *tmpnam(char *buf)
 
 	for (int try = 0; try < MAXTRIES; try++) {
 		__randname(s + 12);
-		if (ov_lstat(s, &st) == -ENOENT)
+		if (ocap__ov_lstat(s, &st) == -ENOENT)
 			return strcpy(buf ? buf : internal, s);
 	}
 	return NULL;

@@ -12,20 +12,20 @@ const unsigned char *__map_file(const char *path, size_t *size);
 
 const unsigned char *__map_file(const char *path, size_t *size)
 {
-	int fd = ov_open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
+	int fd = ocap__ov_open(path, O_RDONLY | O_CLOEXEC | O_NONBLOCK, 0);
 	void *map = MAP_FAILED;
 	struct stat st;
 	long r;
 
 	if (fd < 0)
-		return ov_retp(NULL, fd);
-	r = ov_sys_fstatat(fd, "", &st, AT_EMPTY_PATH);
+		return ocap__ov_retp(NULL, fd);
+	r = ocap__ov_sys_fstatat(fd, "", &st, AT_EMPTY_PATH);
 	if (r == 0) {
 		map = mmap(0, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
 		*size = (size_t)st.st_size;
 	}
 	ov_sys(SYS_close, fd);
 	if (r < 0)
-		return ov_retp(NULL, r);
+		return ocap__ov_retp(NULL, r);
 	return map == MAP_FAILED ? NULL : map;
 }

@@ -5,9 +5,10 @@
 
 OV_API int access(const char *path, int amode)
 {
-	ocap_ns *ns = ov_ns();
+	ocap_ns *ns = ocap__ov_ns();
 
 	if (ns && path)
-		return (int)ov_ret(ov_ns_faccessat(ns, AT_FDCWD, path, amode, 0));
-	return (int)ov_ret(ov_sys(SYS_access, path, amode));
+		return (int)ocap__ov_ret(ocap__ov_ns_faccessat(ns, AT_FDCWD,
+							       path, amode, 0));
+	return (int)ocap__ov_ret(ov_sys(SYS_access, path, amode));
 }

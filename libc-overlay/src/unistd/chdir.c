@@ -8,13 +8,13 @@
  * program exec'd from here starts in the same place. */
 OV_API int chdir(const char *path)
 {
-	ocap_ns *ns = ov_ns();
+	ocap_ns *ns = ocap__ov_ns();
 	int r;
 
 	if (!ns || !path)
-		return (int)ov_ret(ov_sys(SYS_chdir, path));
+		return (int)ocap__ov_ret(ov_sys(SYS_chdir, path));
 	if ((r = ocap_ns_chdir(ns, path)) < 0)
-		return (int)ov_ret(r);
-	ov_sync_cwd(ns);
+		return (int)ocap__ov_ret(r);
+	ocap__ov_sync_cwd(ns);
 	return 0;
 }

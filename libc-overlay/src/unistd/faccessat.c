@@ -58,9 +58,10 @@ static int sys_faccessat(int fd, const char *path, int amode, int flag)
 
 OV_API int faccessat(int fd, const char *path, int amode, int flag)
 {
-	ocap_ns *ns = ov_ns();
+	ocap_ns *ns = ocap__ov_ns();
 
 	if (ns && path)
-		return (int)ov_ret(ov_ns_faccessat(ns, fd, path, amode, flag));
-	return (int)ov_ret(sys_faccessat(fd, path, amode, flag));
+		return (int)ocap__ov_ret(ocap__ov_ns_faccessat(ns, fd, path,
+							       amode, flag));
+	return (int)ocap__ov_ret(sys_faccessat(fd, path, amode, flag));
 }

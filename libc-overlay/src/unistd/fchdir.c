@@ -22,16 +22,16 @@ static int ns_fchdir(ocap_ns *ns, int fd)
 
 OV_API int fchdir(int fd)
 {
-	ocap_ns *ns = ov_ns();
+	ocap_ns *ns = ocap__ov_ns();
 	char buf[15 + 3 * sizeof(int)];
 	long r;
 
 	if (ns)
-		return (int)ov_ret(ns_fchdir(ns, fd));
+		return (int)ocap__ov_ret(ns_fchdir(ns, fd));
 	r = ov_sys(SYS_fchdir, fd);
 	if (r != -EBADF || ov_sys(SYS_fcntl, fd, F_GETFD) < 0)
-		return (int)ov_ret(r);
+		return (int)ocap__ov_ret(r);
 	/* An O_PATH descriptor on kernels before 3.5, as musl does. */
 	__procfdname(buf, (unsigned)fd);
-	return (int)ov_ret(ov_sys(SYS_chdir, buf));
+	return (int)ocap__ov_ret(ov_sys(SYS_chdir, buf));
 }

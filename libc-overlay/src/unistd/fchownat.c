@@ -6,13 +6,14 @@
 
 OV_API int fchownat(int fd, const char *path, uid_t uid, gid_t gid, int flag)
 {
-	ocap_ns *ns = ov_ns();
+	ocap_ns *ns = ocap__ov_ns();
 
 	if (ns && path && !((flag & AT_EMPTY_PATH) && !*path))
-		return (int)ov_ret(
+		return (int)ocap__ov_ret(
 			(flag & ~(AT_SYMLINK_NOFOLLOW | AT_EMPTY_PATH))
 				? -EINVAL
-				: ov_ns_refused(ns, fd, path,
+				: ocap__ov_ns_refused(ns, fd, path,
 						!(flag & AT_SYMLINK_NOFOLLOW)));
-	return (int)ov_ret(ov_sys(SYS_fchownat, fd, path, uid, gid, flag));
+	return (int)ocap__ov_ret(ov_sys(SYS_fchownat, fd, path, uid, gid,
+					flag));
 }

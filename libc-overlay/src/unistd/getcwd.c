@@ -23,14 +23,14 @@ OV_API char *getcwd(char *buf, size_t size)
 	long r;
 
 	if (buf && !size)
-		return ov_retp(NULL, -EINVAL);
+		return ocap__ov_retp(NULL, -EINVAL);
 	if (buf) {
-		r = cwd(ov_ns(), buf, size);
-		return ov_retp(buf, r);
+		r = cwd(ocap__ov_ns(), buf, size);
+		return ocap__ov_retp(buf, r);
 	}
-	if ((r = cwd(ov_ns(), tmp, sizeof tmp)) < 0)
-		return ov_retp(NULL, r);
+	if ((r = cwd(ocap__ov_ns(), tmp, sizeof tmp)) < 0)
+		return ocap__ov_retp(NULL, r);
 	if (!(dup = strdup(tmp)))
-		return ov_retp(NULL, -ENOMEM);
+		return ocap__ov_retp(NULL, -ENOMEM);
 	return dup;
 }

@@ -6,7 +6,7 @@
 OV_API ssize_t readlink(const char *restrict path, char *restrict buf,
 			size_t size)
 {
-	ocap_ns *ns = ov_ns();
+	ocap_ns *ns = ocap__ov_ns();
 	char dummy[1];
 	ssize_t r;
 
@@ -21,5 +21,5 @@ OV_API ssize_t readlink(const char *restrict path, char *restrict buf,
 		r = ov_sys(SYS_readlink, path, buf, size);
 	if (buf == dummy && r > 0)
 		r = 0;
-	return ov_ret(r);
+	return ocap__ov_ret(r);
 }

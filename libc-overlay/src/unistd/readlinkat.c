@@ -6,7 +6,7 @@
 OV_API ssize_t readlinkat(int fd, const char *restrict path,
 			  char *restrict buf, size_t size)
 {
-	ocap_ns *ns = ov_ns();
+	ocap_ns *ns = ocap__ov_ns();
 	char dummy[1];
 	ssize_t r;
 
@@ -20,5 +20,5 @@ OV_API ssize_t readlinkat(int fd, const char *restrict path,
 		r = ov_sys(SYS_readlinkat, fd, path, buf, size);
 	if (buf == dummy && r > 0)
 		r = 0;
-	return ov_ret(r);
+	return ocap__ov_ret(r);
 }

@@ -11,9 +11,9 @@
 static int ns_truncate(ocap_ns *ns, const char *path, off_t len)
 {
 	const ocap_cap *cap;
-	int fd = ov_at_open(ns, AT_FDCWD, path,
-			    O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC, true,
-			    &cap);
+	int fd = ocap__ov_at_open(ns, AT_FDCWD, path,
+				  O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC,
+				  true, &cap);
 	int r;
 
 	if (fd < 0)
@@ -29,11 +29,11 @@ static int ns_truncate(ocap_ns *ns, const char *path, off_t len)
 
 OV_API int truncate(const char *path, off_t len)
 {
-	ocap_ns *ns = ov_ns();
+	ocap_ns *ns = ocap__ov_ns();
 
 	if (ns && path)
-		return (int)ov_ret(ns_truncate(ns, path, len));
-	return (int)ov_ret(ov_sys(SYS_truncate, path, len));
+		return (int)ocap__ov_ret(ns_truncate(ns, path, len));
+	return (int)ocap__ov_ret(ov_sys(SYS_truncate, path, len));
 }
 
 OV_API __attribute__((weak, alias("truncate"))) int truncate64(const char *,
