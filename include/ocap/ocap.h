@@ -17,6 +17,9 @@
 #include <sys/stat.h>
 #include <sys/types.h>
 
+/* OCAP_VERSION_MAJOR, _MINOR and _PATCH, from CMake's project() line. */
+#include <ocap/version.h>
+
 #ifdef __cplusplus
 extern "C" {
 #endif
@@ -26,10 +29,6 @@ extern "C" {
 #else
 #define OCAP_API
 #endif
-
-#define OCAP_VERSION_MAJOR 0
-#define OCAP_VERSION_MINOR 1
-#define OCAP_VERSION_PATCH 0
 
 /* ---- rights ---------------------------------------------------------- */
 

@@ -38,6 +38,11 @@ prefix=$tmp/prefix
 
 # What must be there.
 [ -f "$prefix/include/ocap/ocap.h" ] || fail "include/ocap/ocap.h not installed"
+# The version macros are generated from project(), as ocap.pc's Version.
+hv=$(sed -n 's/^#define OCAP_VERSION_[A-Z]* \([0-9]*\)$/\1/p' \
+	"$prefix/include/ocap/version.h" 2>/dev/null | paste -sd. -)
+[ "$hv" = "$version" ] ||
+	fail "include/ocap/version.h says version '$hv', expected $version"
 pc=$(find "$prefix" -path '*/pkgconfig/ocap.pc' | head -n 1)
 [ -n "$pc" ] || fail "no pkgconfig/ocap.pc under $prefix"
 pcdir=$(dirname "$pc")

@@ -1,12 +1,14 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# musl-static.sh INCLUDE_DIR MAIN_C [LIBOCAP_MUSL_A]
+# musl-static.sh INCLUDE_DIRS MAIN_C [LIBOCAP_MUSL_A]
 # Links MAIN_C statically with musl-gcc against the build's libocap-musl.a,
-# checks the result has no dynamic dependencies, and runs it.
+# checks the result has no dynamic dependencies, and runs it.  INCLUDE_DIRS
+# is a list separated by colons, as in CPATH: the build tree's headers are
+# in two directories (ocap/version.h is generated).
 set -eu
 
 if [ $# -lt 2 ] || [ $# -gt 3 ]; then
-	echo "usage: musl-static.sh INCLUDE_DIR MAIN_C [LIBOCAP_MUSL_A]" >&2
+	echo "usage: musl-static.sh INCLUDE_DIRS MAIN_C [LIBOCAP_MUSL_A]" >&2
 	exit 2
 fi
 include=$1 main=$2 lib=${3:-}
@@ -30,7 +32,7 @@ tmp=$(mktemp -d "${TMPDIR:-/tmp}/ocap-musl.XXXXXX")
 trap 'rm -rf "$tmp"' EXIT
 bin=$tmp/consumer-musl
 
-musl-gcc -static -O2 -I"$include" -o "$bin" "$main" "$lib" ||
+CPATH=$include musl-gcc -static -O2 -o "$bin" "$main" "$lib" ||
 	fail "musl-gcc -static does not link $main against $lib"
 
 file "$bin" | grep -q 'statically linked' ||
