@@ -46,41 +46,19 @@ static int err_usage(const char *msg)
 
 /* ---- the grant list ---------------------------------------------------- */
 
-/* The path an option names, if any: where it starts in val, and its
- * length ("--grant ./x=read": "./x"; "--connect unix:./s": "./s"). */
-static bool option_path(const char *opt, const char *val, size_t *start,
-			size_t *len)
-{
-	const char *eq;
-
-	*start = 0;
-	*len = strlen(val);
-	if (!strcmp(opt, "--ro") || !strcmp(opt, "--rw") ||
-	    !strcmp(opt, "--rx") || !strcmp(opt, "--grants"))
-		return true;
-	if (!strcmp(opt, "--grant") && (eq = strrchr(val, '='))) {
-		*len = (size_t)(eq - val);
-		return true;
-	}
-	if (!strcmp(opt, "--connect") && !strncmp(val, "unix:", 5)) {
-		*start = 5;
-		*len -= 5;
-		return true;
-	}
-	return false;
-}
-
 /* val with its path made absolute against cwd, so that a later cd does
  * not move the grant. */
 static char *absolute_value(const char *cwd, const char *opt, const char *val)
 {
 	char path[OCAP_NAME_MAX + 1], abs[OCAP_NAME_MAX + 1], *out;
+	ocap_rights_t rights;
 	size_t start, len;
 	int n;
 
 	if (!val)
 		return NULL;
-	if (!option_path(opt, val, &start, &len) || !len || len >= sizeof path)
+	if (ocap_option_path(opt, val, &start, &len, &rights) <= 0 || !len ||
+	    len >= sizeof path)
 		return strdup(val);
 	memcpy(path, val + start, len);
 	path[len] = '\0';

@@ -65,24 +65,14 @@ static void real_path(const char *abs, char *out)
 static int grant_rights(const char *opt, const char *val, char *path,
 			size_t size, ocap_rights_t *rights)
 {
-	const char *eq;
 	char tmp[OCAP_NAME_MAX + 1];
+	size_t start, len;
 
-	if (!val)
+	if (!val || ocap_option_path(opt, val, &start, &len, rights) <= 0 ||
+	    !*rights || len >= sizeof tmp)
 		return -1;
-	if (!strcmp(opt, "--ro") || !strcmp(opt, "--rw") ||
-	    !strcmp(opt, "--rx")) {
-		*rights = opt[3] == 'o'   ? OCAP_RIGHTS_RO
-			  : opt[3] == 'w' ? OCAP_RIGHTS_RW
-					  : OCAP_RIGHTS_RX;
-		return abs_path("/", val, path, size) < 0 ? -1 : 0;
-	}
-	if (strcmp(opt, "--grant") || !(eq = strrchr(val, '=')) ||
-	    (size_t)(eq - val) >= sizeof tmp ||
-	    ocap_rights_parse(eq + 1, rights, NULL) < 0)
-		return -1;
-	memcpy(tmp, val, (size_t)(eq - val));
-	tmp[eq - val] = '\0';
+	memcpy(tmp, val + start, len);
+	tmp[len] = '\0';
 	return abs_path("/", tmp, path, size) < 0 ? -1 : 0;
 }
 

@@ -399,6 +399,34 @@ int ocap_plan_option_arity(const char *opt)
 	return o ? o->value : -EINVAL;
 }
 
+int ocap_option_path(const char *opt, const char *value, size_t *start,
+		     size_t *len, ocap_rights_t *rights)
+{
+	const struct opt *o = opt ? find_opt(opt) : NULL;
+	const char *eq;
+
+	if (!o || !value)
+		return -EINVAL;
+	*start = 0;
+	*len = strlen(value);
+	*rights = 0;
+	if (o->add == add_path) {
+		*rights = o->rights;
+	} else if (o->add == add_grant) {
+		if (!(eq = strrchr(value, '=')) ||
+		    ocap_rights_parse(eq + 1, rights, NULL) < 0)
+			return -EINVAL;
+		*len = (size_t)(eq - value);
+	} else if (o->add == add_net && o->rights == OCAP_NET_CONNECT &&
+		   !strncmp(value, "unix:", 5)) {
+		*start = 5;
+		*len -= 5;
+	} else if (o->add != add_grants) {
+		return 0;
+	}
+	return 1;
+}
+
 int ocap_plan_option(ocap_plan *p, const char *opt, const char *value,
 		     const char *where, const char *base)
 {

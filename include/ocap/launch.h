@@ -47,6 +47,14 @@ OCAP_API int ocap_plan_option(ocap_plan *p, const char *opt,
 			      const char *base);
 /* Whether opt takes a value (1), is a flag (0) or is unknown (-EINVAL). */
 OCAP_API int ocap_plan_option_arity(const char *opt);
+/* Whether the value of option opt names a path ("--ro PATH", "--grant
+ * PATH=RIGHTS", "--connect unix:PATH", "--grants FILE"): 1 with the
+ * path's start and length in value and the rights a path grant gives (0
+ * for the others), 0 when it names none, -EINVAL for an unknown option or
+ * a --grant whose rights do not parse. */
+OCAP_API int ocap_option_path(const char *opt, const char *value,
+			      size_t *start, size_t *len,
+			      ocap_rights_t *rights);
 /* Read a grants file: one option per line, # comments. */
 OCAP_API int ocap_plan_grants_file(ocap_plan *p, const char *path);
 /* The program: argv[0] is searched in $PATH like execvp(3).  -ENOENT and
