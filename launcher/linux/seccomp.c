@@ -32,6 +32,7 @@
 #include <netinet/tcp.h>
 #include <sched.h>
 #include <stddef.h>
+#include <stdio.h> /* RENAME_* */
 #include <stdlib.h>
 #include <string.h>
 #include <sys/ioctl.h>
@@ -86,7 +87,8 @@ struct rule {
 static rule_fn add_enosys, add_clone, add_personality, add_prlimit,
 	add_socket_compat, add_socket_native, add_socketpair,
 	add_socketpair_native, add_sendto,
-	add_sendto_native, add_sendmsg, add_sendmmsg, add_utimensat;
+	add_sendto_native, add_sendmsg, add_sendmmsg, add_utimensat,
+	add_fallocate, add_renameat2;
 
 /* Table rows: allowed in both modes, compat only, with dirfd arguments
  * (bit i: argument i), or with a rule function and its note.  CREATES
@@ -103,6 +105,7 @@ static rule_fn add_enosys, add_clone, add_personality, add_prlimit,
 #define CREATES(n, modes, dirfds, fl, i)                                   \
 	{ n, modes, dirfds, NULL, NULL, (i) + 1, (fl) + 1 }
 #define SETID_NOTE "mode without S_ISUID, S_ISGID"
+#define RENAME_NOTE "flags NOREPLACE, EXCHANGE only (no RENAME_WHITEOUT)"
 
 static const struct rule rules[] = {
 	/* memory */
@@ -112,16 +115,27 @@ static const struct rule rules[] = {
 	BOTH("read"), BOTH("write"), BOTH("readv"), BOTH("writev"),
 	BOTH("pread64"), BOTH("pwrite64"), BOTH("lseek"), BOTH("close"),
 	BOTH("close_range"), BOTH("dup"), BOTH("dup2"), BOTH("dup3"),
-	BOTH("fcntl"), BOTH("flock"), BOTH("fsync"), BOTH("fdatasync"),
-	BOTH("ftruncate"),
-	RULE("ioctl", B, NULL, "cmd not TIOCSTI, TIOCLINUX, TIOCSETD, FS_IOC_SET*"),
+	/* A lease makes writers outside wait or fail; F_NOTIFY is inotify's
+	 * older form, refused like it. */
+	RULE("fcntl", B, NULL, "cmd not F_SETLEASE, F_NOTIFY"),
+	BOTH("flock"), BOTH("fsync"), BOTH("fdatasync"), BOTH("ftruncate"),
+	RULE("ioctl", B, NULL,
+	     "cmd not TIOCSTI, TIOCLINUX, TIOCSETD, FS_IOC_SET*, nor terminal "
+	     "ioctls that signal or lock outside (TIOCSWINSZ, TIOCSPGRP, "
+	     "TIOCEXCL, TIOCSCTTY, TIOCNOTTY, TIOCCONS, TIOCVHANGUP, TIOCSIG)"),
 	BOTH("fstat"), BOTH("fstatfs"), BOTH("getdents64"),
+	/* COLLAPSE_RANGE shrinks a file and INSERT_RANGE shifts its data,
+	 * on a descriptor Landlock let write but not truncate.  The other
+	 * modes allocate, or write zeros within what write access allows. */
+	RULE("fallocate", B, add_fallocate,
+	     "no COLLAPSE_RANGE, INSERT_RANGE (they shrink or shift; "
+	     "PUNCH_HOLE, ZERO_RANGE only write zeros, as write may)"),
 	/* Landlock checks no metadata change, by path or on a descriptor,
 	 * and the kernel lets a file's owner make them whatever the
 	 * descriptor's access: chmod, chown, setxattr and their descriptor
 	 * forms are refused (a read-only file would otherwise gain a setuid
 	 * bit or file capabilities).  --allow-syscall brings one back. */
-	BOTH("fallocate"), BOTH("fadvise64"),
+	BOTH("fadvise64"),
 	BOTH("fgetxattr"), BOTH("flistxattr"),
 	BOTH("sendfile"), BOTH("copy_file_range"),
 	/* paths beneath a directory descriptor */
@@ -131,7 +145,14 @@ static const struct rule rules[] = {
 	RULE("openat2", C, add_enosys, "ENOSYS: libc falls back to openat"),
 	{ "openat2", N, 1, NULL, NULL, 0, 0 },
 	AT("newfstatat", 1), AT("statx", 1), AT("mkdirat", 1),
-	AT("unlinkat", 1), AT("renameat", 5), AT("renameat2", 5),
+	AT("unlinkat", 1), AT("renameat", 5),
+	/* RENAME_WHITEOUT leaves a 0:0 character device where the source
+	 * was, which Landlock's MAKE_CHAR never sees.  RENAME_EXCHANGE is
+	 * checked both ways (each side leaves one directory and is made in
+	 * the other, with REFER across), and RENAME_NOREPLACE only fails
+	 * where a plain rename would replace. */
+	{ "renameat2", C, 5, add_renameat2, RENAME_NOTE },
+	{ "renameat2", N, 5, add_renameat2, "dirfd not AT_FDCWD, " RENAME_NOTE },
 	AT("linkat", 5), AT("symlinkat", 2), AT("readlinkat", 1),
 	AT("faccessat", 1), AT("faccessat2", 1),
 	{ "utimensat", B, 1, add_utimensat,
@@ -202,8 +223,13 @@ static const struct rule rules[] = {
 	 * both only with a --listen grant ("@listen"), bind with --udp. */
 	BOTH("accept"), BOTH("accept4"), BOTH("getsockname"),
 	BOTH("getpeername"),
-	RULE("setsockopt", B, NULL, "not TCP_FASTOPEN_CONNECT, TCP_ULP"),
-	BOTH("getsockopt"),
+	/* SO_PEERPIDFD on the root descriptor, or SO_PASSPIDFD on any
+	 * socket the broker writes to, would hand over a pidfd for the
+	 * broker although pidfd_open is refused.  SO_PEERCRED stays: a pid
+	 * number gives no hold on the process. */
+	RULE("setsockopt", B, NULL,
+	     "not TCP_FASTOPEN_CONNECT, TCP_ULP, SO_PASSPIDFD"),
+	RULE("getsockopt", B, NULL, "not SO_PEERPIDFD"),
 	RULE("sendto", C, add_sendto, "no MSG_FASTOPEN"),
 	RULE("sendto", N, add_sendto_native, "no MSG_FASTOPEN, no address"),
 	RULE("sendmsg", B, add_sendmsg, "no MSG_FASTOPEN"),
@@ -216,7 +242,10 @@ static const struct rule rules[] = {
 #define NRULES (sizeof(rules) / sizeof(rules[0]))
 
 /* Refused although the rule above allows the syscall: arg a (and b) equal
- * va (and vb) in their low 32 bits, arg a masked with ma when ma is set. */
+ * va (and vb) in their low 32 bits, arg a masked with ma when ma is set.
+ * Keep a syscall's entries together: the prefix tests the number once
+ * per run of them, and loads an argument once for the entries after it
+ * that compare the same one. */
 struct argdeny {
 	const char *name;
 	unsigned char a, b; /* b == 0: one comparison */
@@ -238,12 +267,32 @@ struct argdeny {
 #ifndef TIOCSETD
 #define TIOCSETD 0x5423
 #endif
+/* <asm-generic/socket.h>, Linux 6.5 */
+#define SO_PASSPIDFD_ 76
+#define SO_PEERPIDFD_ 77
 
 static const struct argdeny argdenies[] = {
 	{ "ioctl", 1, 0, TIOCSTI, 0, 0 },
 	{ "ioctl", 1, 0, TIOCLINUX, 0, 0 },
 	/* a line discipline: kernel code (and modules) of its own */
 	{ "ioctl", 1, 0, TIOCSETD, 0, 0 },
+	/* The terminal is shared with the broker and the user's shell.
+	 * TIOCSWINSZ has the kernel send SIGWINCH to its foreground group,
+	 * where the broker is; TIOCSPGRP (tcsetpgrp) would put the broker
+	 * and the shell in the background, so that the kernel stops them
+	 * with SIGTTOU/SIGTTIN, and lets a background program take the
+	 * keyboard: shells inside run without job control.  TIOCEXCL locks
+	 * everyone else out of the terminal after the program ends; the
+	 * others change whose terminal it is or hang it up. */
+	{ "ioctl", 1, 0, TIOCSWINSZ, 0, 0 },
+	{ "ioctl", 1, 0, TIOCSPGRP, 0, 0 },
+	{ "ioctl", 1, 0, TIOCEXCL, 0, 0 },
+	{ "ioctl", 1, 0, TIOCNXCL, 0, 0 },
+	{ "ioctl", 1, 0, TIOCSCTTY, 0, 0 },
+	{ "ioctl", 1, 0, TIOCNOTTY, 0, 0 },
+	{ "ioctl", 1, 0, TIOCCONS, 0, 0 },
+	{ "ioctl", 1, 0, TIOCVHANGUP, 0, 0 },
+	{ "ioctl", 1, 0, TIOCSIG, 0, 0 },
 	{ "ioctl", 1, 0, FS_IOC_SETFLAGS_, 0, 0 },
 	{ "ioctl", 1, 0, FS_IOC32_SETFLAGS_, 0, 0 },
 	{ "ioctl", 1, 0, FS_IOC_SETVERSION_, 0, 0 },
@@ -255,8 +304,12 @@ static const struct argdeny argdenies[] = {
 	 * open no more than O_PATH (openat2: see the table). */
 	{ "open", 1, 0, O_ACCMODE, 0, O_ACCMODE },
 	{ "openat", 2, 0, O_ACCMODE, 0, O_ACCMODE },
+	{ "fcntl", 1, 0, F_SETLEASE, 0, 0 },
+	{ "fcntl", 1, 0, F_NOTIFY, 0, 0 },
 	{ "setsockopt", 1, 2, IPPROTO_TCP, TCP_FASTOPEN_CONNECT, 0 },
 	{ "setsockopt", 1, 2, IPPROTO_TCP, TCP_ULP, 0 },
+	{ "setsockopt", 1, 2, SOL_SOCKET, SO_PASSPIDFD_, 0 },
+	{ "getsockopt", 1, 2, SOL_SOCKET, SO_PEERPIDFD_, 0 },
 };
 
 #define NARGDENIES (sizeof(argdenies) / sizeof(argdenies[0]))
@@ -503,6 +556,36 @@ static int add_sendmmsg(scmp_filter_ctx ctx, int nr, int mode,
 				ARG_CLEAR(3, MSG_FASTOPEN));
 }
 
+/* <linux/falloc.h>; WRITE_ZEROES is Linux 6.17. */
+#define FALLOC_FL_KEEP_SIZE_ 0x01u
+#define FALLOC_FL_PUNCH_HOLE_ 0x02u
+#define FALLOC_FL_ZERO_RANGE_ 0x10u
+#define FALLOC_FL_UNSHARE_RANGE_ 0x40u
+#define FALLOC_FL_WRITE_ZEROES_ 0x80u
+#define FALLOC_OK                                                          \
+	(FALLOC_FL_KEEP_SIZE_ | FALLOC_FL_PUNCH_HOLE_ |                     \
+	 FALLOC_FL_ZERO_RANGE_ | FALLOC_FL_UNSHARE_RANGE_ |                 \
+	 FALLOC_FL_WRITE_ZEROES_)
+
+/* The modes that keep a file's data where it was; any other bit, known
+ * now or added later, is refused. */
+static int add_fallocate(scmp_filter_ctx ctx, int nr, int mode,
+			 unsigned dirfds)
+{
+	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+				ARG_CLEAR(1, ~FALLOC_OK));
+}
+
+static int add_renameat2(scmp_filter_ctx ctx, int nr, int mode,
+			 unsigned dirfds)
+{
+	struct scmp_arg_cmp c[7];
+	unsigned n = dirfd_conds(mode, dirfds, c);
+
+	c[n++] = ARG_CLEAR(4, ~(uint32_t)(RENAME_NOREPLACE | RENAME_EXCHANGE));
+	return allow(ctx, nr, n, c);
+}
+
 /* futimens(fd, NULL) is utimensat(fd, NULL, NULL): "now", as touch(1)
  * sets it on the file it just opened.  A path, or times of the caller's
  * choosing (which only the owner may set), change a file Landlock never
@@ -657,50 +740,84 @@ static struct sock_filter ld_arg(int i)
 	return (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS, off);
 }
 
-/* A jump-if-equal that, when not equal, skips to the end of its entry. */
-static struct sock_filter jeq_or_skip(uint32_t v, unsigned skip)
+static struct sock_filter ld_nr(void)
 {
-	return (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, v, 0,
-					    (unsigned char)skip);
-}
-
-/* One argdeny entry: [ld nr, jeq, ld a, (and ma,) jeq, (ld b, jeq,)
- * ret EPERM]. */
-static size_t emit_argdeny(struct sock_filter *f, int nr,
-			   const struct argdeny *d)
-{
-	size_t len = (d->b ? 7 : 5) + (d->ma ? 1 : 0), k = 0;
-
-	f[k++] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+	return (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 			offsetof(struct seccomp_data, nr));
-	f[k] = jeq_or_skip((uint32_t)nr, len - k - 1), k++;
-	f[k++] = ld_arg(d->a);
-	if (d->ma)
-		f[k++] = (struct sock_filter)BPF_STMT(BPF_ALU | BPF_AND | BPF_K,
-						      d->ma);
-	f[k] = jeq_or_skip(d->va, len - k - 1), k++;
-	if (d->b) {
-		f[k++] = ld_arg(d->b);
-		f[k] = jeq_or_skip(d->vb, len - k - 1), k++;
-	}
-	f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
-			SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA));
-	return k;
 }
 
-/* The argdeny prefix: falls through to the program after it.  Other
- * architectures skip it (that program kills them). */
-static size_t emit_prefix(struct sock_filter *f, const char *const *extra,
-			  size_t n)
+/* A jump-if-equal, its offsets filled in later. */
+static struct sock_filter jeq(uint32_t v)
 {
-	size_t k = 2;
+	return (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, v, 0, 0);
+}
+
+/* The longest prefix: arch check, each entry in a run of its own (ld nr,
+ * jeq nr, ld a, and, jeq va, ld b, jeq vb), then ja and ret.  Every jump
+ * in it is forward within it, so 8-bit offsets reach. */
+#define PREFIX_MAX (2 + 7 * NARGDENIES + 2)
+_Static_assert(PREFIX_MAX <= 256, "argdenies: too long for BPF jumps");
+
+/* Whether the mode's table has a row for the syscall: the prefix need
+ * not refuse what the program after it refuses anyway. */
+static bool in_table(int mode, const char *name)
+{
+	for (size_t i = 0; i < NRULES; i++)
+		if (in_mode(&rules[i], mode) && !strcmp(rules[i].name, name))
+			return true;
+	return false;
+}
+
+/* The argdeny prefix.  Each run of entries on one syscall is [ld nr, jeq
+ * nr or skip the run], then per entry [ld a, (and ma,)] unless A holds
+ * that already, and jeq va to EPERM (with b: to [ld b, jeq vb to EPERM]).
+ * A call no entry matches falls through to the program after the prefix;
+ * one ret EPERM at the end serves every match.  Other architectures skip
+ * it all (that program kills them). */
+static size_t emit_prefix(struct sock_filter *f, int mode,
+			  const char *const *extra, size_t n)
+{
+	size_t k = 2, head = 0, deny[NARGDENIES], nd = 0;
+	int run = -1, held = -1; /* the run's syscall; the argument in A */
+	uint32_t held_mask = 0;
 
 	for (size_t i = 0; i < NARGDENIES; i++) {
 		const struct argdeny *d = &argdenies[i];
 		int nr = seccomp_syscall_resolve_name(d->name);
 
-		if (nr >= 0 && !listed(nr, extra, n))
-			k += emit_argdeny(f + k, nr, d);
+		if (nr < 0 || listed(nr, extra, n) || !in_table(mode, d->name))
+			continue;
+		if (nr != run) {
+			if (head)
+				f[head].jf = (unsigned char)(k - head - 1);
+			f[k++] = ld_nr();
+			head = k;
+			f[k++] = jeq((uint32_t)nr);
+			run = nr, held = -1;
+		}
+		if (held != d->a || held_mask != d->ma) {
+			f[k++] = ld_arg(d->a);
+			if (d->ma)
+				f[k++] = (struct sock_filter)BPF_STMT(
+					BPF_ALU | BPF_AND | BPF_K, d->ma);
+			held = d->a, held_mask = d->ma;
+		}
+		f[k] = jeq(d->va);
+		if (d->b) {
+			f[k++].jf = 2; /* past [ld b, jeq vb] */
+			f[k++] = ld_arg(d->b);
+			f[k] = jeq(d->vb);
+			held = -1; /* a or b, by the path taken */
+		}
+		deny[nd++] = k++;
+	}
+	if (head) {
+		f[head].jf = (unsigned char)(k - head - 1);
+		f[k++] = (struct sock_filter)BPF_STMT(BPF_JMP | BPF_JA, 1);
+		for (size_t i = 0; i < nd; i++)
+			f[deny[i]].jt = (unsigned char)(k - deny[i] - 1);
+		f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+				SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA));
 	}
 	f[0] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
 			offsetof(struct seccomp_data, arch));
@@ -708,8 +825,6 @@ static size_t emit_prefix(struct sock_filter *f, const char *const *extra,
 			seccomp_arch_native(), 0, (unsigned char)(k - 2));
 	return k;
 }
-
-#define PREFIX_MAX (2 + 8 * NARGDENIES)
 
 static int read_all(int fd, void *buf, size_t len)
 {
@@ -769,7 +884,7 @@ int ocap__seccomp_compile(int mode, const char *const *extra, size_t n,
 	if (err)
 		return err;
 	/* The body was read in after room for the longest prefix. */
-	k = emit_prefix(pre, extra, n);
+	k = emit_prefix(pre, mode, extra, n);
 	memmove(f + k, f + PREFIX_MAX, body * sizeof(*f));
 	memcpy(f, pre, k * sizeof(*f));
 	*prog = f;

@@ -14,7 +14,9 @@
 # unix: for GRANTED/sock and GRANTED/sub/sock, sockets the program itself
 # may replace; "suid-grant" ones --rx SUID, holding a set-user-ID-root
 # copy of EUID; "tcp-grant" ones --connect *:GPORT, the port next to the
-# canary's; "listen-grant" ones --listen on a privileged port.
+# canary's; "listen-grant" ones --listen on a privileged port;
+# "notrunc-grant" ones RODIR with write but not truncate, where RODIR/big
+# (8 KiB) must keep its size.
 # After every run the secret must not appear in the output, the canary
 # files must be as they were, the grant must hold no copy, the listeners
 # must have heard nothing, the process canary must be alive with no
@@ -153,7 +155,8 @@ reset_canary() {
 	rm -rf "$rodir"
 	mkdir "$rodir"
 	printf 'read-only\n' >"$rodir/rofile"
-	chmod 644 "$rodir/rofile"
+	printf '%8192s' '' >"$rodir/big"
+	chmod 644 "$rodir/rofile" "$rodir/big"
 	chmod 755 "$rodir"
 	chown -R "$owner" "$rodir"
 	handle=$("$tmp/bin/escape-probe" --handle "$canary" 2>/dev/null) || handle=
@@ -249,6 +252,8 @@ run_one() {
 	local name=$1 flags=,$2, mode=$3 user=$4 bin=$5 st line v detail why=()
 	local grants=(--rw "$granted") pargs
 	[[ $flags == *,ro-grant,* ]] && grants+=(--ro "$rodir")
+	[[ $flags == *,notrunc-grant,* ]] &&
+		grants+=(--grant "$rodir=read,write,list")
 	[[ $flags == *,suid-grant,* ]] && grants+=(--rx "$suid")
 	[[ $flags == *,tcp-grant,* ]] && grants+=(--connect "*:$gport")
 	if [[ $flags == *,listen-grant,* ]] && [ "$lport" != 0 ]; then

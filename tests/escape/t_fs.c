@@ -11,6 +11,7 @@
 #include <string.h>
 #include <sys/stat.h>
 #include <sys/statvfs.h>
+#include <sys/sysmacros.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -18,12 +19,13 @@
 
 #ifndef RENAME_EXCHANGE
 #define RENAME_EXCHANGE (1 << 1)
+#endif
+#define RENAME_WHITEOUT_ (1 << 2)
 #ifndef SYS_openat2
 #define SYS_openat2 437
 #endif
 #ifndef O_TMPFILE
 #define O_TMPFILE (020000000 | O_DIRECTORY)
-#endif
 #endif
 
 /* The canary, held O_PATH from the granted directory.  Landlock does not
@@ -295,6 +297,32 @@ int t_rename_exchange(const struct ctx *c)
 		      syscall(SYS_renameat2, g, "mine", g, c->rel,
 			      RENAME_EXCHANGE),
 		      EACCES);
+}
+
+/* RENAME_WHITEOUT leaves a character device 0:0 where the source was,
+ * with no CAP_MKNOD needed (Linux 5.8) and no MAKE_CHAR check by Landlock:
+ * a device node in a grant that may not make one (and, to an overlayfs
+ * that uses the grant as its upper layer, a deleted lower file). */
+int t_rename_whiteout(const struct ctx *c)
+{
+	struct stat st;
+	int g = granted_dir(c);
+	long r;
+
+	if (g < 0 || make_mine(g))
+		return SETUP;
+	r = syscall(SYS_renameat2, g, "mine", g, "moved", RENAME_WHITEOUT_);
+	if (r == 0 && fstatat(g, "mine", &st, AT_SYMLINK_NOFOLLOW) == 0)
+		return say(ESCAPED, "renameat2(granted, mine, moved, "
+			   "RENAME_WHITEOUT): mine is now %s %u:%u",
+			   S_ISCHR(st.st_mode) ? "a character device" :
+						 "another file",
+			   major(st.st_rdev), minor(st.st_rdev));
+	if (r < 0 && (errno == EINVAL || errno == EOPNOTSUPP))
+		return say(MISSING, "renameat2(RENAME_WHITEOUT): %s (file "
+			   "system without whiteouts)", ename(errno));
+	return EXPECT("renameat2(granted, mine, moved, RENAME_WHITEOUT)", r,
+		      EPERM);
 }
 
 int t_rename_out(const struct ctx *c)

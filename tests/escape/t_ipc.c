@@ -19,6 +19,7 @@
 #include <sys/syscall.h>
 #include <sys/un.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <unistd.h>
 
 #include <ocap/ocap.h>
@@ -162,8 +163,39 @@ int t_sigio_pgrp(const struct ctx *c)
 /* ---- the terminal -------------------------------------------------------- */
 
 /* The pty run.sh gives is the controlling terminal of the session ocapsh
- * runs in.  A new session may take it only by force, which needs
- * CAP_SYS_ADMIN: the kernel says EPERM. */
+ * runs in, shared with the broker (in the foreground group with us) as a
+ * user's terminal is with the shell.  What vim and less do with it must
+ * keep working: 0 and the terminal in *fd, or the verdict. */
+static int usable_tty(int *fd)
+{
+	struct winsize ws;
+	struct termios t;
+
+	if ((*fd = tty_fd()) < 0)
+		return say(MISSING, "no terminal on 0-2");
+	if (ioctl(*fd, TIOCGWINSZ, &ws) < 0 || tcgetattr(*fd, &t) < 0 ||
+	    tcsetattr(*fd, TCSANOW, &t) < 0 || tcgetpgrp(*fd) < 0)
+		return say(UNEXPECTED, "TIOCGWINSZ, tcgetattr, tcsetattr or "
+			   "tcgetpgrp: %s (ordinary programs need them)",
+			   ename(errno));
+	return 0;
+}
+
+/* fn(&terminal) in a child, whose verdict is ours. */
+static int tty_child(int (*fn)(void *))
+{
+	int fd, st, v = usable_tty(&fd);
+
+	if (v)
+		return v;
+	st = in_child(fn, &fd);
+	if (st == -1 || !WIFEXITED(st))
+		return say(SETUP, "child: status %#x", st);
+	return WEXITSTATUS(st);
+}
+
+/* A new session may take the terminal only by force, which needs
+ * CAP_SYS_ADMIN: EPERM, from seccomp first. */
 static int steal_tty(void *p)
 {
 	int fd = *(int *)p;
@@ -179,14 +211,73 @@ static int steal_tty(void *p)
 
 int t_tiocsctty(const struct ctx *c)
 {
-	int fd = tty_fd(), st;
+	return tty_child(steal_tty);
+}
 
-	if (fd < 0)
-		return say(MISSING, "no terminal on 0-2");
-	st = in_child(steal_tty, &fd);
-	if (st == -1 || !WIFEXITED(st))
-		return say(SETUP, "child: status %#x", st);
-	return WEXITSTATUS(st);
+/* A group of our own made the terminal's foreground one puts the broker's
+ * group in the background: the kernel stops it (SIGTTOU, SIGTTIN) when it
+ * next touches the terminal, and a program started in the background
+ * could take the keyboard from the shell.  SIGTTOU blocked, as a shell
+ * does, lets a background caller through. */
+static int take_foreground(void *p)
+{
+	int fd = *(int *)p;
+	pid_t fg = tcgetpgrp(fd);
+	sigset_t ttou;
+
+	sigemptyset(&ttou);
+	sigaddset(&ttou, SIGTTOU);
+	if (sigprocmask(SIG_BLOCK, &ttou, NULL) < 0 || setpgid(0, 0) < 0)
+		return say(SETUP, "setpgid(0, 0): %s", ename(errno));
+	if (tcsetpgrp(fd, getpgrp()) == 0) {
+		tcsetpgrp(fd, fg);
+		return say(ESCAPED, "tcsetpgrp(tty, a new group): group %d, "
+			   "the broker's, was put in the background", (int)fg);
+	}
+	return EXPECT("tcsetpgrp(tty, a new group)", -1, EPERM);
+}
+
+int t_tiocspgrp(const struct ctx *c)
+{
+	return tty_child(take_foreground);
+}
+
+/* The kernel sends SIGWINCH to the terminal's foreground group, the
+ * broker's, and the size stays for the shell after us. */
+int t_tiocswinsz(const struct ctx *c)
+{
+	struct winsize ws, other;
+	int fd, v = usable_tty(&fd);
+
+	if (v)
+		return v;
+	ioctl(fd, TIOCGWINSZ, &ws);
+	other = ws;
+	other.ws_row++;
+	other.ws_col++;
+	if (ioctl(fd, TIOCSWINSZ, &other) == 0) {
+		ioctl(fd, TIOCSWINSZ, &ws);
+		return say(ESCAPED, "ioctl(tty, TIOCSWINSZ, %ux%u): resized, "
+			   "SIGWINCH sent to the broker's group", other.ws_col,
+			   other.ws_row);
+	}
+	return EXPECT("ioctl(tty, TIOCSWINSZ)", -1, EPERM);
+}
+
+/* Exclusive mode lasts past the program: nobody but root could open the
+ * terminal again. */
+int t_tiocexcl(const struct ctx *c)
+{
+	int fd, v = usable_tty(&fd);
+
+	if (v)
+		return v;
+	if (ioctl(fd, TIOCEXCL) == 0) {
+		ioctl(fd, TIOCNXCL);
+		return say(ESCAPED, "ioctl(tty, TIOCEXCL): the terminal was "
+			   "locked against every other open");
+	}
+	return EXPECT("ioctl(tty, TIOCEXCL)", -1, EPERM);
 }
 
 /* A line discipline is kernel code the program would pick, with its

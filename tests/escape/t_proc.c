@@ -33,6 +33,10 @@
 #endif
 #define PTRACE_ATTACH 16
 #define PTRACE_DETACH 17
+/* <asm-generic/socket.h>, Linux 6.5 */
+#define SO_PASSPIDFD_ 76
+#define SO_PEERPIDFD_ 77
+#define SCM_PIDFD_ 0x04
 
 /* Everything but 0-2 and the root descriptor is closed at exec.  The
  * driver holds the canary on 7 and its directory on 8 when it starts
@@ -150,6 +154,92 @@ int t_pidfd_getfd(const struct ctx *c)
 	return EXPECT("pidfd_open(broker)", p, EPERM);
 }
 
+/* The root descriptor's peer is the broker: SO_PEERPIDFD would give a
+ * pidfd for it, which pidfd_open is refused to keep out of reach. */
+int t_broker_peerpidfd(const struct ctx *c)
+{
+	int pfd = -1;
+	socklen_t len = sizeof pfd;
+
+	if (getsockopt(3, SOL_SOCKET, SO_PEERPIDFD_, &pfd, &len) == 0)
+		return say(ESCAPED, "getsockopt(fd 3, SO_PEERPIDFD): pidfd %d "
+			   "for the broker", pfd);
+	if (errno == ENOPROTOOPT)
+		return say(MISSING, "SO_PEERPIDFD: ENOPROTOOPT (Linux 6.5)");
+	return EXPECT("getsockopt(fd 3, SO_PEERPIDFD)", -1, EPERM);
+}
+
+/* The first SCM_PIDFD descriptor in m's control data, or -1; the
+ * descriptors passed with it are closed. */
+static int scm_pidfd(struct msghdr *m)
+{
+	int pidfd = -1;
+
+	for (struct cmsghdr *h = CMSG_FIRSTHDR(m); h; h = CMSG_NXTHDR(m, h)) {
+		int fds[8];
+		size_t n = (h->cmsg_len - CMSG_LEN(0)) / sizeof(int);
+
+		if (h->cmsg_level != SOL_SOCKET || n > 8)
+			continue;
+		memcpy(fds, CMSG_DATA(h), n * sizeof(int));
+		if (h->cmsg_type == SCM_PIDFD_ && n == 1)
+			pidfd = fds[0];
+		else if (h->cmsg_type == SCM_RIGHTS)
+			for (size_t i = 0; i < n; i++)
+				close(fds[i]);
+	}
+	return pidfd;
+}
+
+/* A TABLE_REQ on s: 0 or -errno. */
+static int send_table_req(int s)
+{
+	struct ocap_msg *m = calloc(1, sizeof *m);
+	int r;
+
+	if (!m)
+		return -ENOMEM;
+	m->type = OCAP_MSG_TABLE_REQ;
+	m->seq = 1;
+	r = ocap_msg_send(s, m);
+	free(m);
+	return r;
+}
+
+/* With SO_PASSPIDFD every message the broker writes to a session comes
+ * with a pidfd for it. */
+int t_broker_passpidfd(const struct ctx *c)
+{
+	static char buf[OCAP_MSG_MAX];
+	union {
+		char b[CMSG_SPACE(8 * sizeof(int)) + CMSG_SPACE(sizeof(int))];
+		struct cmsghdr h;
+	} u;
+	struct iovec iov = { buf, sizeof buf };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_control = u.b, .msg_controllen = sizeof u.b };
+	struct pollfd p;
+	int one = 1, s = ocap_session(3), pidfd;
+
+	if (s < 0)
+		return say(SETUP, "ocap_session(3): %s", ename(-s));
+	if (setsockopt(s, SOL_SOCKET, SO_PASSPIDFD_, &one, sizeof one) < 0) {
+		if (errno == ENOPROTOOPT)
+			return say(MISSING, "SO_PASSPIDFD: ENOPROTOOPT (Linux "
+				   "6.5)");
+		return EXPECT("setsockopt(session, SO_PASSPIDFD)", -1, EPERM);
+	}
+	p = (struct pollfd){ .fd = s, .events = POLLIN };
+	if (send_table_req(s) < 0 || poll(&p, 1, 2000) != 1 ||
+	    recvmsg(s, &m, 0) < 0)
+		return say(ESCAPED, "setsockopt(session, SO_PASSPIDFD) worked "
+			   "(the broker's answer did not come)");
+	pidfd = scm_pidfd(&m);
+	return say(ESCAPED, "setsockopt(session, SO_PASSPIDFD): the broker's "
+		   "answer came with %s %d", pidfd >= 0 ? "pidfd" : "no pidfd",
+		   pidfd);
+}
+
 /* ---- the broker's protocol ----------------------------------------------- */
 
 static void put_hdr(unsigned char *b, uint32_t magic, uint16_t type,
@@ -204,9 +294,7 @@ static int broker_answers(char *why, size_t n)
 		free(m);
 		return s;
 	}
-	m->type = OCAP_MSG_TABLE_REQ;
-	m->seq = 1;
-	r = ocap_msg_send(s, m);
+	r = send_table_req(s);
 	p = (struct pollfd){ .fd = s, .events = POLLIN };
 	if (r == 0 && (r = poll(&p, 1, 2000)) == 0)
 		r = -ETIMEDOUT;

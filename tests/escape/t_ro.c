@@ -5,11 +5,14 @@
  * permissions would allow it, must keep its content (the driver checks
  * its size and checksum after each run).  Also inode flags, which the
  * owner may change on a descriptor opened for reading or for ioctl alone.
+ * "notrunc-grant" techniques get RODIR with write but not truncate, and
+ * RODIR/big (8 KiB), which must keep its size.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <sys/ioctl.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -20,6 +23,9 @@
 #endif
 #define FALLOC_FL_KEEP_SIZE_ 0x01
 #define FALLOC_FL_PUNCH_HOLE_ 0x02
+#define FALLOC_FL_COLLAPSE_RANGE_ 0x08
+#define FALLOC_FL_INSERT_RANGE_ 0x20
+#define F_SETLEASE_ 1024
 
 /* By path: Landlock's TRUNCATE (ABI 3) in compat; native mode has no
  * truncate(2) at all. */
@@ -73,6 +79,81 @@ int t_ro_punch_hole(const struct ctx *c)
 			      FALLOC_FL_PUNCH_HOLE_ | FALLOC_FL_KEEP_SIZE_, 0L,
 			      4096L),
 		      EBADF);
+}
+
+/* ---- write without truncate ----------------------------------------------
+ * Landlock's TRUNCATE covers truncate(2), ftruncate(2) and O_TRUNC;
+ * fallocate's COLLAPSE_RANGE shrinks a file too, and INSERT_RANGE moves
+ * its data, on any descriptor open for writing. */
+
+/* RODIR/big open for writing, after checking that the grant indeed
+ * lacks truncate (ftruncate to its own size: a no-op should it work). */
+static int notrunc_file(const struct ctx *c)
+{
+	int d = grant_dir(c, c->rodir), fd, err;
+	struct stat st;
+
+	if (d < 0)
+		return -1;
+	fd = openat(d, "big", O_RDWR | O_CLOEXEC);
+	if (fd < 0 || fstat(fd, &st) < 0) {
+		say(SETUP, "openat(rodir, big, O_RDWR): %s", ename(errno));
+		return -1;
+	}
+	err = ftruncate(fd, st.st_size) == 0 ? 0 : errno;
+	if (err != EACCES) {
+		say(SETUP, "ftruncate(big, its size): %s, not EACCES: the grant "
+		    "is not write without truncate", err ? ename(err) : "done");
+		return -1;
+	}
+	return fd;
+}
+
+static int falloc(const struct ctx *c, int mode, const char *what)
+{
+	int fd = notrunc_file(c);
+	struct stat st;
+	long r;
+
+	if (fd < 0)
+		return SETUP;
+	r = syscall(SYS_fallocate, fd, mode, 0L, 4096L);
+	if (r == 0 && fstat(fd, &st) == 0)
+		return say(ESCAPED, "%s: big is now %lld bytes, was 8192",
+			   what, (long long)st.st_size);
+	if (r < 0 && errno == EOPNOTSUPP)
+		return say(MISSING, "%s: EOPNOTSUPP (a file system without "
+			   "that mode)", what);
+	return EXPECT(what, r, EPERM);
+}
+
+int t_nt_collapse(const struct ctx *c)
+{
+	return falloc(c, FALLOC_FL_COLLAPSE_RANGE_,
+		      "fallocate(big, COLLAPSE_RANGE, 0, 4096)");
+}
+
+int t_nt_insert(const struct ctx *c)
+{
+	return falloc(c, FALLOC_FL_INSERT_RANGE_,
+		      "fallocate(big, INSERT_RANGE, 0, 4096)");
+}
+
+/* A read lease is the owner's for a descriptor open for reading; it makes
+ * every writer outside wait lease-break-time (45 s) or fail with
+ * EWOULDBLOCK, without the program giving it up. */
+int t_ro_setlease(const struct ctx *c)
+{
+	int fd = ro_file(c);
+
+	if (fd < 0)
+		return SETUP;
+	if (fcntl(fd, F_SETLEASE_, F_RDLCK) == 0) {
+		fcntl(fd, F_SETLEASE_, F_UNLCK);
+		return say(ESCAPED, "fcntl(rofile, F_SETLEASE, F_RDLCK): writers "
+			   "outside would now block or fail");
+	}
+	return EXPECT("fcntl(rofile, F_SETLEASE, F_RDLCK)", -1, EPERM);
 }
 
 /* ---- access mode 3 and inode flags ---------------------------------------

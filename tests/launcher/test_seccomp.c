@@ -50,6 +50,20 @@
 #ifndef TCP_ULP
 #define TCP_ULP 31
 #endif
+#ifndef SO_PASSPIDFD
+#define SO_PASSPIDFD 76
+#endif
+#ifndef SO_PEERPIDFD
+#define SO_PEERPIDFD 77
+#endif
+#ifndef RENAME_WHITEOUT
+#define RENAME_WHITEOUT (1 << 2)
+#endif
+#define FALLOC_FL_KEEP_SIZE_ 0x01
+#define FALLOC_FL_PUNCH_HOLE_ 0x02
+#define FALLOC_FL_COLLAPSE_RANGE_ 0x08
+#define FALLOC_FL_ZERO_RANGE_ 0x10
+#define FALLOC_FL_INSERT_RANGE_ 0x20
 
 #define FAILED_LOAD 200
 #define SIG(s) (1000 + (s)) /* an expected death by signal s */
@@ -329,6 +343,74 @@ static int c_tioclinux(void)
 	return raw_ioctl(TIOCLINUX);
 }
 
+/* The terminal ioctls that reach outside: on a pipe the kernel says
+ * ENOTTY, the filter EPERM. */
+static int c_tiocswinsz(void)
+{
+	return raw_ioctl(TIOCSWINSZ);
+}
+
+static int c_tiocswinsz_hi(void)
+{
+	return raw_ioctl(HI | TIOCSWINSZ);
+}
+
+static int c_tiocspgrp(void)
+{
+	return raw_ioctl(TIOCSPGRP);
+}
+
+static int c_tiocexcl(void)
+{
+	return raw_ioctl(TIOCEXCL);
+}
+
+static int c_tiocnxcl(void)
+{
+	return raw_ioctl(TIOCNXCL);
+}
+
+static int c_tiocsctty(void)
+{
+	return raw_ioctl(TIOCSCTTY);
+}
+
+static int c_tiocnotty(void)
+{
+	return raw_ioctl(TIOCNOTTY);
+}
+
+static int c_tioccons(void)
+{
+	return raw_ioctl(TIOCCONS);
+}
+
+static int c_tiocvhangup(void)
+{
+	return raw_ioctl(TIOCVHANGUP);
+}
+
+static int c_tiocsig(void)
+{
+	return raw_ioctl(TIOCSIG);
+}
+
+/* What vim and less do: the kernel's ENOTTY, not the filter's EPERM. */
+static int c_tiocgwinsz(void)
+{
+	return raw_ioctl(TIOCGWINSZ);
+}
+
+static int c_tcsets(void)
+{
+	return raw_ioctl(TCSETS);
+}
+
+static int c_tiocgpgrp(void)
+{
+	return raw_ioctl(TIOCGPGRP);
+}
+
 static int c_fionread(void)
 {
 	int n;
@@ -369,6 +451,45 @@ static int c_tcp_ulp(void)
 static int c_nodelay(void)
 {
 	return raw_setsockopt(IPPROTO_TCP, TCP_NODELAY);
+}
+
+static int pair_sockopt(bool set, unsigned long level, unsigned long opt)
+{
+	int v[8] = { 1 }, sv[2];
+	socklen_t len = sizeof(v);
+
+	if (socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, sv) < 0)
+		return errno;
+	if (set)
+		return errno_of(syscall(__NR_setsockopt, sv[0], level, opt, v,
+					sizeof(int)));
+	return errno_of(syscall(__NR_getsockopt, sv[0], level, opt, v, &len));
+}
+
+/* A pidfd for the peer: the broker, through the root descriptor. */
+static int c_peerpidfd(void)
+{
+	return pair_sockopt(false, SOL_SOCKET, SO_PEERPIDFD);
+}
+
+static int c_peerpidfd_hi(void)
+{
+	return pair_sockopt(false, HI | SOL_SOCKET, HI | SO_PEERPIDFD);
+}
+
+static int c_passpidfd(void)
+{
+	return pair_sockopt(true, SOL_SOCKET, SO_PASSPIDFD);
+}
+
+static int c_peercred(void)
+{
+	return pair_sockopt(false, SOL_SOCKET, SO_PEERCRED);
+}
+
+static int c_passcred(void)
+{
+	return pair_sockopt(true, SOL_SOCKET, SO_PASSCRED);
 }
 
 static int c_sendto_fastopen(void)
@@ -629,6 +750,119 @@ static int c_fchown(void)
 	return errno_of(fchown(fx.filefd, getuid(), getgid()));
 }
 
+/* Far past the end of the file: the kernel refuses (EINVAL) whatever
+ * the mode, so an unfiltered control changes nothing. */
+static int raw_fallocate(unsigned long mode)
+{
+	return errno_of(syscall(__NR_fallocate, fx.filefd, mode, 1L << 30,
+				4096L));
+}
+
+static int c_fallocate_collapse(void)
+{
+	return raw_fallocate(FALLOC_FL_COLLAPSE_RANGE_);
+}
+
+static int c_fallocate_insert(void)
+{
+	return raw_fallocate(FALLOC_FL_INSERT_RANGE_);
+}
+
+static int c_fallocate_collapse_hi(void)
+{
+	return raw_fallocate(HI | FALLOC_FL_COLLAPSE_RANGE_);
+}
+
+/* The modes that stay within what write allows: EOPNOTSUPP from a file
+ * system without them still shows the call got through. */
+static int fallocate_ok(unsigned long mode)
+{
+	int err = errno_of(syscall(__NR_fallocate, fx.filefd, mode, 0L,
+				   4096L));
+
+	return err == EOPNOTSUPP ? 0 : err;
+}
+
+static int c_fallocate_keep(void)
+{
+	return fallocate_ok(FALLOC_FL_KEEP_SIZE_);
+}
+
+static int c_fallocate_punch(void)
+{
+	return fallocate_ok(FALLOC_FL_PUNCH_HOLE_ | FALLOC_FL_KEEP_SIZE_);
+}
+
+static int c_fallocate_zero(void)
+{
+	return fallocate_ok(FALLOC_FL_ZERO_RANGE_ | FALLOC_FL_KEEP_SIZE_);
+}
+
+/* A lease on a file makes writers outside wait or fail. */
+static int c_setlease(void)
+{
+	return errno_of(fcntl(fx.filefd, F_SETLEASE, F_RDLCK));
+}
+
+static int c_setlease_hi(void)
+{
+	return errno_of(syscall(__NR_fcntl, fx.filefd, HI | F_SETLEASE,
+				F_RDLCK));
+}
+
+static int c_notify(void)
+{
+	return errno_of(fcntl(fx.dirfd, F_NOTIFY, DN_CREATE));
+}
+
+static int c_getlease(void)
+{
+	return errno_of(fcntl(fx.filefd, F_GETLEASE));
+}
+
+/* renameat2(a -> b) in the fixture directory with flags; for EXCHANGE
+ * b exists too.  Whatever it leaves (a whiteout at a) is removed. */
+static int rename2(unsigned long flags)
+{
+	char a[32], b[32];
+	int fd, err;
+
+	snprintf(a, sizeof(a), "ra.%d", (int)getpid());
+	snprintf(b, sizeof(b), "rb.%d", (int)getpid());
+	fd = openat(fx.dirfd, a, O_WRONLY | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return errno;
+	close(fd);
+	if ((flags & RENAME_EXCHANGE) &&
+	    (fd = openat(fx.dirfd, b, O_WRONLY | O_CREAT | O_CLOEXEC, 0600)) >= 0)
+		close(fd);
+	err = errno_of(syscall(__NR_renameat2, fx.dirfd, a, fx.dirfd, b,
+			       flags));
+	unlinkat(fx.dirfd, a, 0);
+	unlinkat(fx.dirfd, b, 0);
+	return err;
+}
+
+static int c_rename_whiteout(void)
+{
+	return rename2(RENAME_WHITEOUT);
+}
+
+static int c_rename_whiteout_hi(void)
+{
+	return rename2(HI | RENAME_WHITEOUT);
+}
+
+static int c_rename_exchange(void)
+{
+	return rename2(RENAME_EXCHANGE);
+}
+
+static int c_rename_noreplace(void)
+{
+	return rename2(RENAME_NOREPLACE);
+}
+
 static int c_fork(void)
 {
 	long pid = syscall(SYS_fork);
@@ -880,7 +1114,22 @@ static const struct sc_case cases[] = {
 	DENY(c_mptcp), DENY(c_mptcp6), DENY(c_sctp), DENY(c_seqpacket_inet),
 	DENY(c_ping), DENY(c_socketpair_inet),
 	DENY(c_tiocsti), DENY(c_tiocsti_hi), DENY(c_tiocsti_ones),
-	DENY(c_tioclinux),
+	DENY(c_tioclinux), DENY(c_tiocswinsz), DENY(c_tiocswinsz_hi),
+	DENY(c_tiocspgrp), DENY(c_tiocexcl), DENY(c_tiocnxcl),
+	DENY(c_tiocsctty), DENY(c_tiocnotty), DENY(c_tioccons),
+	DENY(c_tiocvhangup), DENY(c_tiocsig),
+	CASE(c_tiocgwinsz, ENOTTY, ENOTTY, false),
+	CASE(c_tcsets, ENOTTY, ENOTTY, false),
+	CASE(c_tiocgpgrp, ENOTTY, ENOTTY, false),
+	DENY(c_peerpidfd), DENY(c_peerpidfd_hi), DENY(c_passpidfd),
+	ALLOW(c_peercred), ALLOW(c_passcred),
+	DENY(c_fallocate_collapse), DENY(c_fallocate_insert),
+	DENY(c_fallocate_collapse_hi), ALLOW(c_fallocate_keep),
+	ALLOW(c_fallocate_punch), ALLOW(c_fallocate_zero),
+	DENY(c_setlease), DENY(c_setlease_hi), DENY(c_notify),
+	ALLOW(c_getlease),
+	DENY(c_rename_whiteout), DENY(c_rename_whiteout_hi),
+	ALLOW(c_rename_exchange), ALLOW(c_rename_noreplace),
 	DENY(c_tfo_connect), DENY(c_tfo_connect_hi), DENY(c_tfo_level_hi),
 	DENY(c_tcp_ulp),
 	DENY(c_sendto_fastopen), DENY(c_sendto_fastopen_hi),
