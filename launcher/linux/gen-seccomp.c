@@ -15,13 +15,6 @@
 
 static const char *const mode_names[OCAP_SC_NMODES] = { "compat", "native" };
 
-/* This program is what writes the prebuilt programs: it has none. */
-int ocap__seccomp_prebuilt(int mode, const struct sock_filter **prog,
-			  size_t *len)
-{
-	return -ENOENT;
-}
-
 static void write_prog(FILE *out, int mode)
 {
 	struct sock_filter *f;

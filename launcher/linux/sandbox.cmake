@@ -22,7 +22,7 @@ add_custom_command(OUTPUT ${OCAP_SECCOMP_BPF}
 
 # Objects, so that the installed libocap-launch.a carries them too.
 add_library(ocap_sandbox_objects OBJECT linux/landlock.c linux/seccomp.c
-  ${OCAP_SECCOMP_BPF})
+  linux/seccomp_load.c ${OCAP_SECCOMP_BPF})
 target_compile_definitions(ocap_sandbox_objects PRIVATE _GNU_SOURCE)
 target_include_directories(ocap_sandbox_objects
   PUBLIC $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/linux>

@@ -359,27 +359,6 @@ const char *ocap__seccomp_name(int mode, size_t i, const char **note)
 	return NULL;
 }
 
-static int load_prog(const struct sock_filter *f, size_t len)
-{
-	struct sock_fprog prog = { .len = (unsigned short)len,
-				   .filter = (struct sock_filter *)f };
-
-	if (len == 0 || len > BPF_MAXINSNS)
-		return -E2BIG;
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog))
-		return -errno;
-	return 0;
-}
-
-int ocap__seccomp_load(int mode)
-{
-	const struct sock_filter *f;
-	size_t len;
-	int err = ocap__seccomp_prebuilt(mode, &f, &len);
-
-	return err ? err : load_prog(f, len);
-}
-
 /* ---- rules, with libseccomp -------------------------------------------- */
 
 static int allow(scmp_filter_ctx ctx, int nr, unsigned n,
@@ -890,17 +869,4 @@ int ocap__seccomp_compile(int mode, const char *const *extra, size_t n,
 	*prog = f;
 	*len = k + body;
 	return 0;
-}
-
-int ocap__seccomp_load_extra(int mode, const char *const *extra, size_t n)
-{
-	struct sock_filter *f;
-	size_t len;
-	int err = ocap__seccomp_compile(mode, extra, n, &f, &len);
-
-	if (err)
-		return err;
-	err = load_prog(f, len);
-	free(f);
-	return err;
 }
