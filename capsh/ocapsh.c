@@ -37,6 +37,8 @@ static const char usage_text[] =
 	"Sandbox:\n"
 	"  --mode auto|native|compat  how to run the program (default auto)\n"
 	"  --no-runtime            no runtime files for dynamic programs\n"
+	"  --no-tmpdir             no private temporary directory\n"
+	"  --keep-tmpdir           keep the private temporary directory\n"
 	"  --allow-syscall NAME    allow one more system call\n"
 	"  --rlimit NAME=VALUE     core, nofile, nproc, as, cpu, fsize\n"
 	"  --best-effort           run even when a grant cannot be enforced\n"
@@ -69,6 +71,7 @@ int main(int argc, char **argv)
 	struct ocapsh_args a;
 	ocap_plan *p;
 	char msg[1024];
+	size_t nwarn = 0;
 	int r, status = 0;
 
 	if (ocap_plan_new(&p) < 0)
@@ -108,12 +111,16 @@ int main(int argc, char **argv)
 	}
 	if ((r = ocap_plan_check(p)) < 0)
 		fail(p, r);
-	for (size_t i = 0; ocap_plan_warning(p, i); i++)
-		warnx("not enforced: %s", ocap_plan_warning(p, i));
+	for (; ocap_plan_warning(p, nwarn); nwarn++)
+		warnx("not enforced: %s", ocap_plan_warning(p, nwarn));
 	fflush(stdout);
 	r = ocap_launch(p, &status);
 	if (r < 0)
 		warnx("%s", ocap_plan_error(p));
+	for (size_t i = nwarn; ocap_plan_warning(p, i); i++)
+		warnx("%s", ocap_plan_warning(p, i));
+	if (r == 0 && ocap_plan_tmpdir(p))
+		warnx("kept %s", ocap_plan_tmpdir(p));
 	status = ocap_exit_status(p, r, status);
 	ocap_plan_free(p);
 	return status;

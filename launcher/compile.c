@@ -11,6 +11,7 @@
 
 #include "compile.h"
 #include "runtime.h"
+#include "tmpdir.h"
 
 /* A grant nested in another that grants more would get those rights too:
  * Landlock's rights add up down a tree.  Refuse rather than widen. */
@@ -127,7 +128,7 @@ static int prepare(ocap_plan *p, struct ocap_exe *x)
 	if (p->mode_eff == OCAP_MODE_COMPAT && !p->no_runtime &&
 	    (r = ocap__runtime_add(p)) < 0)
 		return r;
-	if ((r = ocap__runtime_exe(p, x)) < 0)
+	if ((r = ocap__runtime_exe(p, x)) < 0 || (r = ocap__tmpdir_plan(p)) < 0)
 		return r;
 	return check_nesting(p);
 }

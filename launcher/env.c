@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "compile.h"
+#include "tmpdir.h"
 
 static const char *const kept_env[] = { "PATH", "HOME", "LANG", "TERM", "TZ" };
 
@@ -46,8 +47,30 @@ static int env_set(char ***env, size_t *n, const char *var)
 	return 0;
 }
 
+/* TMPDIR, TMP and TEMP name the private temporary directory (before it
+ * is made, for --explain, its name's template). */
+static int tmpdir_vars(const ocap_plan *p, char ***env, size_t *n)
+{
+	static const char *const vars[] = { "TMPDIR", "TMP", "TEMP" };
+	char dir[300], kv[320];
+	int r = 0;
+
+	if (p->no_tmpdir)
+		return 0;
+	if (p->tmpdir)
+		snprintf(dir, sizeof dir, "%s", p->tmpdir);
+	else if ((r = ocap__tmpdir_template(dir, sizeof dir)) < 0)
+		return r;
+	for (size_t i = 0; i < 3 && r == 0; i++) {
+		snprintf(kv, sizeof kv, "%s=%s", vars[i], dir);
+		r = env_set(env, n, kv);
+	}
+	return r;
+}
+
 /* The program's environment: the default set (or everything with
- * --inherit-env), then each --env, then OCAP_ROOT. */
+ * --inherit-env), then the private TMPDIR, then each --env, then
+ * OCAP_ROOT. */
 int ocap__build_env(const ocap_plan *p, char ***envp)
 {
 	char **env = calloc(1, sizeof *env), root[32];
@@ -60,6 +83,8 @@ int ocap__build_env(const ocap_plan *p, char ***envp)
 		if (strchr(*e, '=') && strncmp(*e, "OCAP_ROOT=", 10) &&
 		    (p->inherit_env || kept_by_default(*e)))
 			r = env_set(&env, &n, *e);
+	if (r == 0)
+		r = tmpdir_vars(p, &env, &n);
 	for (size_t i = 0; i < p->nenv && r == 0; i++) {
 		if (strchr(p->env[i], '='))
 			r = env_set(&env, &n, p->env[i]);

@@ -15,6 +15,8 @@ static const char *path_kind(const struct ocap_path_grant *g)
 {
 	struct stat st;
 
+	if (!strcmp(g->where, "tmpdir"))
+		return "dir";
 	if (stat(g->name, &st) < 0)
 		return g->rights & OCAP_RIGHT_CREATE ? "new file" : "missing";
 	return S_ISDIR(st.st_mode) ? "dir" : "file";

@@ -294,6 +294,10 @@ static int add_flag(ocap_plan *p, const struct opt *o, const char *v,
 		p->inherit_env = true;
 	else if (!strcmp(o->name, "--no-runtime"))
 		p->no_runtime = true;
+	else if (!strcmp(o->name, "--no-tmpdir"))
+		p->no_tmpdir = true;
+	else if (!strcmp(o->name, "--keep-tmpdir"))
+		p->keep_tmpdir = true;
 	else if (!strcmp(o->name, "--best-effort"))
 		p->best_effort = true;
 	else
@@ -375,6 +379,8 @@ static const struct opt opts[] = {
 	{ "--env", add_env, 0, true },
 	{ "--inherit-env", add_flag, 0, false },
 	{ "--no-runtime", add_flag, 0, false },
+	{ "--no-tmpdir", add_flag, 0, false },
+	{ "--keep-tmpdir", add_flag, 0, false },
 	{ "--best-effort", add_flag, 0, false },
 	{ "--verbose", add_flag, 0, false },
 	{ "-v", add_flag, 0, false },

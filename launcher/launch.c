@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "compile.h"
+#include "tmpdir.h"
 #include "netgrant.h"
 
 /* Descriptors the child keeps until exec must sit above the root
@@ -151,7 +152,7 @@ int ocap_launch(ocap_plan *p, int *status)
 {
 	struct ocap_compiled cp;
 	struct ocap_child c = { .c = &cp, .progfd = -1 };
-	int sv[2] = { -1, -1 }, ep[2] = { -1, -1 }, r;
+	int sv[2] = { -1, -1 }, ep[2] = { -1, -1 }, r, e;
 
 	if (!p || !status)
 		return -EINVAL;
@@ -160,6 +161,14 @@ int ocap_launch(ocap_plan *p, int *status)
 	p->launched = true;
 	if ((r = ocap__compile(p, &cp)) < 0)
 		return r;
+	/* The environment names the temporary directory once it is made. */
+	if ((r = ocap__tmpdir_make(p)) == 0 && p->tmpdir) {
+		ocap__free_env(cp.envp);
+		cp.envp = NULL;
+		if ((r = ocap__build_env(p, &cp.envp)) < 0)
+			r = ocap__plan_fail(p, r, "environment: %s",
+					    strerror(-r));
+	}
 	for (size_t i = 0; i < p->npaths && r == 0; i++)
 		r = open_grant(p, &p->paths[i]);
 	if (r == 0)
@@ -169,6 +178,10 @@ int ocap_launch(ocap_plan *p, int *status)
 	if (r == 0)
 		r = start(p, &c, sv, ep, status);
 	ocap__compiled_free(&cp);
+	/* Nothing of the program's is left to use it now. */
+	if ((e = ocap__tmpdir_remove(p)) < 0)
+		ocap__plan_warn(p, "tmpdir: %s: not removed: %s", p->tmpdir,
+				strerror(-e));
 	if (c.progfd >= 0)
 		close(c.progfd);
 	for (int i = 0; i < 2; i++) {

@@ -61,6 +61,9 @@ struct ocap_plan {
 	char **allow_syscalls;
 	size_t nallow;
 	bool inherit_env, no_runtime, best_effort;
+	bool no_tmpdir, keep_tmpdir;
+	size_t tmpdir_grant; /* the private temporary directory's index + 1 */
+	const char *tmpdir;  /* its name once made (the grant's) */
 	int verbose;
 	int mode;        /* as asked; see mode_eff */
 	int mode_eff;    /* AUTO resolved against the binary */

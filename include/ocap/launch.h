@@ -72,6 +72,10 @@ OCAP_API const char *ocap_plan_warning(const ocap_plan *p, size_t i);
 /* Print the plan (json: machine-readable) without running anything. */
 OCAP_API int ocap_plan_explain(ocap_plan *p, FILE *out, int json);
 
+/* The private temporary directory ocap_launch() made and kept
+ * ("--keep-tmpdir", or when it could not be removed), or NULL. */
+OCAP_API const char *ocap_plan_tmpdir(const ocap_plan *p);
+
 /* Run the plan: fork, sandbox, exec, broker.  On success *status is the
  * program's wait status (waitpid(2) form).  Must be called once. */
 OCAP_API int ocap_launch(ocap_plan *p, int *status);

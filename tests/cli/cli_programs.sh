@@ -175,6 +175,44 @@ t make-recipe 0 -o "=sort unsorted.txt >sorted.txt" \
 	: "$O" --rx /usr/bin --rw "$T/mk" -- make -C "$T/mk" --no-print-directory
 post "make sorted into mk/" file_is "$T/mk/sorted.txt" $'apple\nfig\npear'
 
+# ---- the private temporary directory: TMPDIR, TMP and TEMP name a fresh
+# directory, read-write, gone after the run; removing it follows no link
+# the program left there.
+TMP_BASE=${TMPDIR:-/tmp}
+TMP_RE="^(${TMP_BASE%/}/ocap\.[A-Za-z0-9]{6}) \1 \1$"
+mkdir -p "$T/keepout"
+printf 'precious\n' >"$T/keepout/file"
+[ "$AS" = --as-nobody ] && chown -R 65534:65534 "$T/keepout"
+TMP_SCRIPT='echo "$TMPDIR $TMP $TEMP"
+echo data >"$TMPDIR/f" && read -r l <"$TMPDIR/f" && echo "$l" &&
+mkdir "$TMPDIR/a" "$TMPDIR/a/b" && echo deep >"$TMPDIR/a/b/g" &&
+ln -s "$1" "$TMPDIR/a/link" && ln -s "$1/file" "$TMPDIR/flink"'
+tmpdir_gone() {
+	local d
+	d=$(head -n1 "$OUT" | cut -d' ' -f1)
+	[ -n "$d" ] && [ ! -e "$d" ]
+}
+t tmpdir-private 0 -o "/$TMP_RE" -o "~data" \
+	: "$O" --rx /usr/bin -- /bin/sh -c "$TMP_SCRIPT" sh "$T/keepout"
+post "the directory is gone" tmpdir_gone
+post "what its links named is intact" file_is "$T/keepout/file" precious
+t tmpdir-keep 0 -o "/$TMP_RE" -e "/^ocapsh: kept ${TMP_BASE%/}/ocap\." \
+	: "$O" --keep-tmpdir --rx /usr/bin -- /bin/sh -c "$TMP_SCRIPT" sh "$T/keepout"
+tmpdir_kept() {
+	local d
+	d=$(head -n1 "$OUT" | cut -d' ' -f1)
+	[ -n "$d" ] && file_is "$d/a/b/g" deep && rm -rf -- "$d"
+}
+post "the kept directory holds what was written" tmpdir_kept
+t tmpdir-none 0 -o "!TMPDIR=" -o "!TEMP=" : "$O" --no-tmpdir -- env
+# gcc writes its intermediate files to TMPDIR.
+printf 'int main(void) { return 0; }\n' >"$T/mk/hello.c"
+[ "$AS" = --as-nobody ] && chown 65534:65534 "$T/mk/hello.c"
+elf_object() { [ "$(head -c4 "$1" | od -An -c | tr -d ' ')" = '177ELF' ]; }
+t gcc-compile 0 : "$O" --rx /usr --rw "$T/mk" \
+	-- gcc -c "$T/mk/hello.c" -o "$T/mk/hello.o"
+post "gcc wrote an ELF object" elf_object "$T/mk/hello.o"
+
 # ---- select(): glibc's is pselect6.  A line waiting on standard input is
 # reported readable and read.
 PY_SELECT='import select, sys
