@@ -29,5 +29,7 @@ hidden void ocap__compiled_free(struct ocap_compiled *c);
  * whole one, then each --env, then OCAP_ROOT). */
 hidden int ocap__build_env(const ocap_plan *p, char ***envp);
 hidden void ocap__free_env(char **envp);
+/* The value the program's environment will give name, or NULL. */
+hidden const char *ocap__env_value(const ocap_plan *p, const char *name);
 
 #endif

@@ -120,3 +120,22 @@ void ocap__free_env(char **envp)
 		free(*e);
 	free(envp);
 }
+
+const char *ocap__env_value(const ocap_plan *p, const char *name)
+{
+	size_t len = strlen(name);
+	const char *v = p->inherit_env || kept_by_default(name) ? getenv(name)
+								: NULL;
+
+	for (size_t i = 0; i < p->nenv; i++) {
+		const char *e = p->env[i];
+
+		if (strncmp(e, name, len))
+			continue;
+		if (e[len] == '=')
+			v = e + len + 1;
+		else if (e[len] == '\0' && getenv(name))
+			v = getenv(name);
+	}
+	return v;
+}

@@ -2,6 +2,7 @@
 #include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
+#include <stdio.h>
 #include <string.h>
 #include <unistd.h>
 
@@ -96,6 +97,16 @@ static int inspect_script(int fd, struct ocap_exe *x)
 	e = s + strcspn(s, " \t\n");
 	if (*s != '/' || !*e)
 		return -ENOEXEC;
+	/* The kernel passes the rest of the line as one argument. */
+	if (*e != '\n') {
+		char *a = e + 1 + strspn(e + 1, " \t");
+		char *end = a + strcspn(a, "\n");
+
+		while (end > a && (end[-1] == ' ' || end[-1] == '\t'))
+			end--;
+		if ((size_t)(end - a) < sizeof x->shebang_arg)
+			memcpy(x->shebang_arg, a, (size_t)(end - a));
+	}
 	*e = '\0';
 	strcpy(x->shebang, s);
 	return 0;
@@ -119,4 +130,25 @@ int ocap__exe_inspect(const char *path, struct ocap_exe *x)
 		r = -ENOEXEC;
 	close(fd);
 	return r;
+}
+
+int ocap__exe_find(const char *path, const char *name, char *out,
+		   size_t size)
+{
+	int err = -ENOENT;
+
+	if (!path || !*path)
+		path = "/usr/local/bin:/usr/bin:/bin";
+	while (*path) {
+		size_t len = strcspn(path, ":");
+		if (snprintf(out, size, "%.*s%s%s", (int)len, path,
+			     len ? "/" : "", name) < (int)size) {
+			if (access(out, X_OK) == 0)
+				return 0;
+			if (errno == EACCES)
+				err = -EACCES;
+		}
+		path += len + (path[len] == ':');
+	}
+	return err;
 }

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "exe.h"
 
 #define GRANTS_DEPTH_MAX 8
 #define GRANTS_LINE_MAX 8192
@@ -570,27 +571,6 @@ int ocap_plan_grants_file(ocap_plan *p, const char *path)
 
 /* ---- the program -------------------------------------------------------------- */
 
-static int find_in_path(const char *name, char *out, size_t size)
-{
-	const char *path = getenv("PATH");
-	int err = -ENOENT;
-
-	if (!path || !*path)
-		path = "/usr/local/bin:/usr/bin:/bin";
-	while (*path) {
-		size_t len = strcspn(path, ":");
-		if (snprintf(out, size, "%.*s%s%s", (int)len, path,
-			     len ? "/" : "", name) < (int)size) {
-			if (access(out, X_OK) == 0)
-				return 0;
-			if (errno == EACCES)
-				err = -EACCES;
-		}
-		path += len + (path[len] == ':');
-	}
-	return err;
-}
-
 static int set_program(ocap_plan *p, char *const argv[])
 {
 	char found[PATH_MAX], cwd[PATH_MAX], abs[OCAP_NAME_MAX + 1];
@@ -609,7 +589,8 @@ static int set_program(ocap_plan *p, char *const argv[])
 		if (access(found, X_OK) < 0)
 			return ocap__plan_fail(p, -errno, "%s: %s", argv[0],
 					       strerror(errno));
-	} else if ((r = find_in_path(argv[0], found, sizeof found)) < 0) {
+	} else if ((r = ocap__exe_find(getenv("PATH"), argv[0], found,
+				       sizeof found)) < 0) {
 		return ocap__plan_fail(p, r, "%s: %s", argv[0],
 				       r == -ENOENT ? "command not found"
 						    : strerror(-r));

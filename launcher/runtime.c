@@ -1,15 +1,23 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
+#include <limits.h>
 #include <string.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include "compile.h"
 #include "runtime.h"
 
 
-/* What an unmodified dynamically linked program needs to start: the
- * loader's libraries and cache, locale and time zone data, and the
- * harmless devices.  Entries missing on this host are left out. */
+/* What unmodified programs need to start and to behave as they do
+ * outside: the loader's libraries and cache, locale and time zone data,
+ * the harmless devices, and the system configuration that is public on
+ * every Debian machine (world-readable, the same for every user, holding
+ * no credential).  Secrets are never named here, nor any directory that
+ * holds one: /etc/shadow and /etc/gshadow, /etc/ssh (host keys),
+ * /etc/ssl/private, /root and every home, credentials such as ~/.netrc.
+ * That is why /etc/ssl/certs and /etc/ssl/openssl.cnf are listed and
+ * /etc/ssl is not.  Entries missing on this host are left out. */
 static const struct {
 	const char *path;
 	ocap_rights_t rights;
@@ -18,11 +26,50 @@ static const struct {
 	{ "/usr/lib64", OCAP_RIGHTS_RO },
 	{ "/lib", OCAP_RIGHTS_RO },
 	{ "/lib64", OCAP_RIGHTS_RO },
+	/* architecture-independent data: terminfo, locales, zoneinfo, CA
+	 * certificates, vim's runtime, python-wheels, magic, mime */
+	{ "/usr/share", OCAP_RIGHTS_RO },
 	{ "/etc/ld.so.cache", OCAP_RIGHT_READ },
 	{ "/etc/localtime", OCAP_RIGHT_READ },
-	{ "/usr/share/locale", OCAP_RIGHTS_RO },
-	{ "/usr/share/zoneinfo", OCAP_RIGHTS_RO },
+	{ "/etc/timezone", OCAP_RIGHT_READ },
+	{ "/etc/locale.alias", OCAP_RIGHT_READ },
+	{ "/etc/default/locale", OCAP_RIGHT_READ },
+	/* names of users, groups, hosts, services: no password is here */
+	{ "/etc/passwd", OCAP_RIGHT_READ },
+	{ "/etc/group", OCAP_RIGHT_READ },
+	{ "/etc/nsswitch.conf", OCAP_RIGHT_READ },
+	{ "/etc/hosts", OCAP_RIGHT_READ },
+	{ "/etc/host.conf", OCAP_RIGHT_READ },
+	{ "/etc/resolv.conf", OCAP_RIGHT_READ },
+	{ "/etc/gai.conf", OCAP_RIGHT_READ },
+	{ "/etc/services", OCAP_RIGHT_READ },
+	{ "/etc/protocols", OCAP_RIGHT_READ },
+	{ "/etc/networks", OCAP_RIGHT_READ },
+	/* the system and its programs' system-wide settings */
+	{ "/etc/debian_version", OCAP_RIGHT_READ },
+	{ "/etc/os-release", OCAP_RIGHT_READ },
+	{ "/etc/ssl/certs", OCAP_RIGHTS_RO },
+	{ "/etc/ssl/openssl.cnf", OCAP_RIGHT_READ },
+	{ "/etc/mime.types", OCAP_RIGHT_READ },
+	{ "/etc/magic", OCAP_RIGHT_READ },
+	{ "/etc/papersize", OCAP_RIGHT_READ },
+	{ "/etc/inputrc", OCAP_RIGHT_READ },
+	{ "/etc/terminfo", OCAP_RIGHTS_RO },
+	{ "/etc/vim", OCAP_RIGHTS_RO },
+	{ "/etc/gitconfig", OCAP_RIGHT_READ },
+	{ "/etc/wgetrc", OCAP_RIGHT_READ },
+	{ "/etc/python3", OCAP_RIGHTS_RO },
+	{ "/etc/python3.11", OCAP_RIGHTS_RO },
+	{ "/etc/perl", OCAP_RIGHTS_RO },
+	/* C headers, for compilers */
+	{ "/usr/include", OCAP_RIGHTS_RO },
+	/* toolchain helpers (cc1, collect2, git's subcommands): a program
+	 * could map them executable through the loader anyway */
+	{ "/usr/lib/gcc", OCAP_RIGHTS_RX },
+	{ "/usr/libexec/gcc", OCAP_RIGHTS_RX },
+	{ "/usr/lib/git-core", OCAP_RIGHTS_RX },
 	{ "/dev/null", OCAP_RIGHT_READ | OCAP_RIGHT_WRITE },
+	{ "/dev/full", OCAP_RIGHT_READ | OCAP_RIGHT_WRITE },
 	{ "/dev/zero", OCAP_RIGHT_READ },
 	{ "/dev/urandom", OCAP_RIGHT_READ },
 	{ "/dev/random", OCAP_RIGHT_READ },
@@ -37,6 +84,25 @@ static int add_if_present(ocap_plan *p, const char *path, ocap_rights_t r)
 	return ocap__plan_add_path(p, path, r, "runtime", true);
 }
 
+static int add_exe(ocap_plan *p, const struct ocap_exe *x, const char *prog);
+
+/* "#!/usr/bin/env NAME": NAME as env(1) finds it in the program's PATH.
+ * Options to env (-S and the like) are left to the user's grants. */
+static int env_interp(ocap_plan *p, const struct ocap_exe *x)
+{
+	const char *base = strrchr(x->shebang, '/') + 1, *name = x->shebang_arg;
+	char found[PATH_MAX];
+	struct ocap_exe nx;
+
+	if (strcmp(base, "env") || !name[0] || name[0] == '-' ||
+	    strchr(name, ' ') || strchr(name, '/') ||
+	    ocap__exe_find(ocap__env_value(p, "PATH"), name, found,
+			   sizeof found) < 0 ||
+	    ocap__exe_inspect(found, &nx) < 0)
+		return 0;
+	return add_exe(p, &nx, found);
+}
+
 /* The executable itself and the interpreters the kernel opens for it. */
 static int add_exe(ocap_plan *p, const struct ocap_exe *x, const char *prog)
 {
@@ -49,10 +115,12 @@ static int add_exe(ocap_plan *p, const struct ocap_exe *x, const char *prog)
 	    (r = add_if_present(p, x->interp,
 				OCAP_RIGHT_READ | OCAP_RIGHT_EXEC)))
 		return r;
-	if (x->shebang[0] && ocap__exe_inspect(x->shebang, &ix) == 0 &&
-	    ix.elf)
-		return add_exe(p, &ix, x->shebang);
-	return 0;
+	if (!x->shebang[0] || ocap__exe_inspect(x->shebang, &ix) < 0 ||
+	    !ix.elf)
+		return 0;
+	if ((r = add_exe(p, &ix, x->shebang)) < 0)
+		return r;
+	return env_interp(p, x);
 }
 
 int ocap__runtime_exe(ocap_plan *p, const struct ocap_exe *x)

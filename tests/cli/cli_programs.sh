@@ -69,11 +69,11 @@ DENIED='Permission denied|No such file'
 
 # ---- compat mode ------------------------------------------------------------
 # Every program below is an unmodified glibc binary: auto picks compat.
-WANT_UID=0
-[ "$AS" = --as-nobody ] && WANT_UID=65534
-# Numbers only: /etc/passwd and /etc/group are not granted.
-t runs-as-uid-$WANT_UID 0 \
-	-o "=uid=$WANT_UID gid=$WANT_UID groups=$WANT_UID" : "$O" -- id
+WANT_ID="uid=0(root) gid=0(root) groups=0(root)"
+[ "$AS" = --as-nobody ] &&
+	WANT_ID="uid=65534(nobody) gid=65534(nogroup) groups=65534(nogroup)"
+# With names: the runtime grants /etc/passwd and /etc/group.
+t "runs-as-${WANT_ID%%(*}" 0 -o "=$WANT_ID" : "$O" -- id
 t explain-says-compat 0 -o "/^mode: +compat \(auto\)$" \
 	: "$O" --explain --ro "$T/ro" -- cat "$T/ro/a.txt"
 
@@ -205,13 +205,26 @@ tmpdir_kept() {
 }
 post "the kept directory holds what was written" tmpdir_kept
 t tmpdir-none 0 -o "!TMPDIR=" -o "!TEMP=" : "$O" --no-tmpdir -- env
-# gcc writes its intermediate files to TMPDIR.
-printf 'int main(void) { return 0; }\n' >"$T/mk/hello.c"
-[ "$AS" = --as-nobody ] && chown 65534:65534 "$T/mk/hello.c"
+# make runs cc, which needs the runtime's headers and toolchain helpers
+# (cc1 under /usr/lib/gcc) and writes its intermediate files to TMPDIR:
+# the user grants only the commands and the project.
+mkdir -p "$T/cc"
+printf 'int main(void) { return 0; }\n' >"$T/cc/hello.c"
+printf 'hello.o: hello.c\n\tcc -c hello.c\n' >"$T/cc/Makefile"
+[ "$AS" = --as-nobody ] && chown -R 65534:65534 "$T/cc"
 elf_object() { [ "$(head -c4 "$1" | od -An -c | tr -d ' ')" = '177ELF' ]; }
-t gcc-compile 0 : "$O" --rx /usr --rw "$T/mk" \
-	-- gcc -c "$T/mk/hello.c" -o "$T/mk/hello.o"
-post "gcc wrote an ELF object" elf_object "$T/mk/hello.o"
+t make-cc 0 -o "=cc -c hello.c" \
+	: "$O" --rx /usr/bin --rw "$T/cc" -- make -C "$T/cc" --no-print-directory
+post "cc wrote an ELF object" elf_object "$T/cc/hello.o"
+
+# ---- the runtime's public configuration, and no secret beside it; the
+# interpreter "#!/usr/bin/env NAME" names, found in the program's PATH.
+t runtime-passwd 0 -o "~root:x:0:0:" : "$O" -- cat /etc/passwd
+t runtime-no-shadow 1 -e "/$DENIED" : "$O" -- cat /etc/shadow
+printf '#!/usr/bin/env python3\nprint("env-found-python")\n' >"$T/progs/envpy"
+chmod 0755 "$T/progs/envpy"
+t env-interpreter 0 -o "=env-found-python" \
+	: env PATH=/usr/bin:/bin "$O" -- "$T/progs/envpy"
 
 # ---- select(): glibc's is pselect6.  A line waiting on standard input is
 # reported readable and read.

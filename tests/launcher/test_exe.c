@@ -106,7 +106,15 @@ static void test_runtime_set(void **state)
 	assert_true(granted(p, "/usr/lib", OCAP_RIGHT_READ | OCAP_RIGHT_LIST));
 	assert_true(granted(p, "/dev/null", OCAP_RIGHT_WRITE));
 	assert_false(granted(p, "/usr/lib", OCAP_RIGHT_WRITE));
+	assert_true(granted(p, "/etc/passwd", OCAP_RIGHT_READ));
+	assert_true(granted(p, "/usr/lib/gcc", OCAP_RIGHT_EXEC) ||
+		    access("/usr/lib/gcc", F_OK) < 0);
+	/* never a secret, nor a directory that holds one */
 	assert_false(granted(p, "/etc", OCAP_RIGHT_READ));
+	assert_false(granted(p, "/etc/shadow", OCAP_RIGHT_READ));
+	assert_false(granted(p, "/etc/ssl", OCAP_RIGHT_READ));
+	assert_false(granted(p, "/etc/ssh", OCAP_RIGHT_READ));
+	assert_false(granted(p, "/root", OCAP_RIGHT_READ));
 	assert_false(granted(p, "/tmp", OCAP_RIGHT_READ));
 	for (size_t i = 0; i < p->npaths; i++)
 		assert_int_equal(access(p->paths[i].name, F_OK), 0);
