@@ -26,8 +26,13 @@ struct ocap_compiled;
 /* What the backend made of a plan: opaque to the pipeline. */
 struct ocap__enforce;
 
-/* Whether name is a system call --allow-syscall may name here. */
+/* Whether name is a system call, or a family of them, that
+ * --allow-syscall may name here. */
 hidden bool ocap__be_syscall_known(const char *name);
+/* The system calls name brings back (at most max, in out): its family's
+ * ("chmod": chmod, fchmod, fchmodat), or name alone; 0 when unknown. */
+hidden size_t ocap__be_syscall_family(const char *name, const char **out,
+				      size_t max);
 
 /* Compile what c's plan grants into *out: fails the plan (-EOPNOTSUPP,
  * with the reason) for what this kernel cannot enforce unless the plan

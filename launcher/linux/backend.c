@@ -67,18 +67,36 @@ static int check_compat_net(ocap_plan *p)
 	return 0;
 }
 
-/* What the seccomp program allows beyond its default: --allow-syscall
- * names, and in compat mode the allowances network grants need. */
+#define FAMILY_MAX 8
+
+static bool listed(const char *const *v, size_t n, const char *name)
+{
+	for (size_t i = 0; i < n; i++)
+		if (!strcmp(v[i], name))
+			return true;
+	return false;
+}
+
+/* What the seccomp program allows beyond its default: the calls each
+ * --allow-syscall name brings back, and in compat mode the allowances
+ * network grants need. */
 static int sc_extras(const ocap_plan *p, bool compat, struct ocap__enforce *e)
 {
-	const char **v = calloc(p->nallow + 4, sizeof *v);
+	const char **v = calloc(p->nallow * FAMILY_MAX + 4, sizeof *v);
 	bool udp = false, unix_ = false, listen_ = false;
 	size_t n = 0;
 
 	if (!v)
 		return -ENOMEM;
-	for (size_t i = 0; i < p->nallow; i++)
-		v[n++] = p->allow_syscalls[i];
+	for (size_t i = 0; i < p->nallow; i++) {
+		const char *calls[FAMILY_MAX];
+		size_t k = ocap__be_syscall_family(p->allow_syscalls[i], calls,
+						   FAMILY_MAX);
+
+		for (size_t j = 0; j < k; j++)
+			if (!listed(v, n, calls[j]))
+				v[n++] = calls[j];
+	}
 	for (size_t i = 0; compat && i < p->nnets; i++) {
 		udp |= p->nets[i].kind == OCAP_NET_UDP;
 		unix_ |= p->nets[i].kind == OCAP_NET_UNIX;

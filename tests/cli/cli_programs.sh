@@ -217,6 +217,19 @@ t make-cc 0 -o "=cc -c hello.c" \
 	: "$O" --rx /usr/bin --rw "$T/cc" -- make -C "$T/cc" --no-print-directory
 post "cc wrote an ELF object" elf_object "$T/cc/hello.o"
 
+# ---- --allow-syscall chmod brings back what chmod(1) really calls
+# (fchmodat): the mode changes.  Without it the change is refused.
+printf 'x\n' >"$T/cc/mode"
+chmod 0644 "$T/cc/mode"
+[ "$AS" = --as-nobody ] && chown 65534:65534 "$T/cc/mode"
+mode_is() { [ "$(stat -c %a "$1")" = "$2" ]; }
+t chmod-refused 1 -e "~Operation not permitted" \
+	: "$O" --rx /usr/bin --rw "$T/cc" -- chmod 0755 "$T/cc/mode"
+post "the mode is unchanged" mode_is "$T/cc/mode" 644
+t chmod-allowed 0 : "$O" --allow-syscall chmod --rx /usr/bin --rw "$T/cc" \
+	-- chmod 0755 "$T/cc/mode"
+post "the mode is 755" mode_is "$T/cc/mode" 755
+
 # ---- the runtime's public configuration, and no secret beside it; the
 # interpreter "#!/usr/bin/env NAME" names, found in the program's PATH.
 t runtime-passwd 0 -o "~root:x:0:0:" : "$O" -- cat /etc/passwd
