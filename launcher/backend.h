@@ -76,4 +76,10 @@ hidden struct ocap_child_err ocap__be_child_run(const struct ocap_child *c);
 /* The name of the child's stage, for the one-line error. */
 hidden const char *ocap__be_stage_name(int stage);
 
+/* The child's stages, 1 to ocap__be_nstages(), each on its own (for
+ * tests): 0 or -errno, with a reason in why when there is more to say. */
+hidden int ocap__be_nstages(void);
+hidden int ocap__be_child_stage(const struct ocap_child *c, int stage,
+				char *why, size_t n);
+
 #endif

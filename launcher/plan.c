@@ -109,17 +109,18 @@ int ocap__plan_fail(ocap_plan *p, int err, const char *fmt, ...)
 	return err;
 }
 
+/* A warning is one line too. */
 int ocap__plan_warn(ocap_plan *p, const char *fmt, ...)
 {
-	char *line, **w;
+	char raw[sizeof p->err], *line, **w;
 	va_list ap;
-	int r;
 
 	va_start(ap, fmt);
-	r = vasprintf(&line, fmt, ap);
+	vsnprintf(raw, sizeof raw, fmt, ap);
 	va_end(ap);
-	if (r < 0)
+	if (!(line = malloc(sizeof p->err)))
 		return -ENOMEM;
+	one_line(line, sizeof p->err, raw);
 	w = realloc(p->warnings, (p->nwarnings + 1) * sizeof *w);
 	if (!w) {
 		free(line);

@@ -15,31 +15,9 @@
 #include "compile.h"
 #include "enforce.h"
 
-enum stage {
-	STAGE_FDS = 1,
-	STAGE_RLIMITS,
-	STAGE_PRIVS,
-	STAGE_LANDLOCK,
-	STAGE_SECCOMP,
-};
-
-const char *ocap__be_stage_name(int stage)
-{
-	static const char *const names[] = {
-		[STAGE_FDS] = "descriptor layout",
-		[STAGE_RLIMITS] = "resource limits",
-		[STAGE_PRIVS] = "privileges",
-		[STAGE_LANDLOCK] = "Landlock",
-		[STAGE_SECCOMP] = "seccomp",
-	};
-	if (stage == OCAP_STAGE_EXEC)
-		return "exec";
-	return stage > 0 && stage <= STAGE_SECCOMP ? names[stage] : "?";
-}
-
 /* stdio stays; the root descriptor goes to fd 3; the rest is closed at
  * exec (the Landlock stage still needs the grant descriptors). */
-static int stage_fds(const struct ocap_child *c)
+static int stage_fds(const struct ocap_child *c, char *why, size_t n)
 {
 	if (c->rootfd == OCAP_ROOT_FD) {
 		if (fcntl(OCAP_ROOT_FD, F_SETFD, 0) < 0)
@@ -55,19 +33,21 @@ static int stage_fds(const struct ocap_child *c)
 	for (int fd = 0; fd < 3; fd++) {
 		if (fcntl(fd, F_GETFD) >= 0)
 			continue;
-		int n = open("/dev/null", O_RDWR);
-		if (n < 0)
+		int null = open("/dev/null", O_RDWR);
+		if (null < 0)
 			return -errno;
-		if (n != fd) {
-			dup2(n, fd);
-			close(n);
+		if (null != fd) {
+			dup2(null, fd);
+			close(null);
 		}
 	}
 	return 0;
 }
 
-static int stage_rlimits(const ocap_plan *p)
+static int stage_rlimits(const struct ocap_child *c, char *why, size_t n)
 {
+	const ocap_plan *p = c->c->plan;
+
 	for (int i = 0; i < OCAP_NRLIMITS; i++)
 		if (p->rlimits[i].set &&
 		    setrlimit(p->rlimits[i].resource, &p->rlimits[i].lim) < 0)
@@ -108,7 +88,7 @@ static int drop_caps(void)
 	return 0;
 }
 
-static int stage_privs(const struct ocap_child *c)
+static int stage_privs(const struct ocap_child *c, char *why, size_t n)
 {
 	sigset_t none;
 	int r;
@@ -128,12 +108,53 @@ static int stage_privs(const struct ocap_child *c)
 
 /* The prebuilt program, unless the plan needs more (then libseccomp
  * compiles it now). */
-static int stage_seccomp(const struct ocap__enforce *e)
+static int stage_landlock(const struct ocap_child *c, char *why, size_t n)
 {
+	return ocap__ll_apply(&c->c->enforce->ll, why, n);
+}
+
+static int stage_seccomp(const struct ocap_child *c, char *why, size_t n)
+{
+	const struct ocap__enforce *e = c->c->enforce;
+
 	if (e->nsc_extra)
 		return ocap__seccomp_load_extra(e->sc_mode, e->sc_extra,
 					       e->nsc_extra);
 	return ocap__seccomp_load(e->sc_mode);
+}
+
+/* In this order: seccomp last, once nothing else needs a system call. */
+static const struct {
+	const char *name;
+	int (*run)(const struct ocap_child *c, char *why, size_t n);
+} stages[] = {
+	{ "descriptor layout", stage_fds },
+	{ "resource limits", stage_rlimits },
+	{ "privileges", stage_privs },
+	{ "Landlock", stage_landlock },
+	{ "seccomp", stage_seccomp },
+};
+
+#define NSTAGES ((int)(sizeof stages / sizeof *stages))
+
+int ocap__be_nstages(void)
+{
+	return NSTAGES;
+}
+
+const char *ocap__be_stage_name(int stage)
+{
+	if (stage == OCAP_STAGE_EXEC)
+		return "exec";
+	return stage > 0 && stage <= NSTAGES ? stages[stage - 1].name : "?";
+}
+
+int ocap__be_child_stage(const struct ocap_child *c, int stage, char *why,
+			 size_t n)
+{
+	if (stage < 1 || stage > NSTAGES)
+		return -EINVAL;
+	return stages[stage - 1].run(c, why, n);
 }
 
 struct ocap_child_err ocap__be_child_run(const struct ocap_child *c)
@@ -143,20 +164,13 @@ struct ocap_child_err ocap__be_child_run(const struct ocap_child *c)
 	struct ocap_child_err e = { 0, 0, "" };
 	int r;
 
-#define STAGE(s, call)                        \
-	do {                                  \
-		if ((r = (call)) < 0) {       \
-			e.stage = (s);        \
-			e.err = -r;           \
-			return e;             \
-		}                             \
-	} while (0)
-
-	STAGE(STAGE_FDS, stage_fds(c));
-	STAGE(STAGE_RLIMITS, stage_rlimits(p));
-	STAGE(STAGE_PRIVS, stage_privs(c));
-	STAGE(STAGE_LANDLOCK, ocap__ll_apply(&en->ll, e.why, sizeof e.why));
-	STAGE(STAGE_SECCOMP, stage_seccomp(en));
+	for (int i = 1; i <= NSTAGES; i++) {
+		if ((r = ocap__be_child_stage(c, i, e.why, sizeof e.why)) < 0) {
+			e.stage = i;
+			e.err = -r;
+			return e;
+		}
+	}
 	/* Native mode refuses execve by path; exec what was opened.  Compat
 	 * keeps the path so that "#!" scripts find their interpreter. */
 	if (en->sc_mode == OCAP_SC_NATIVE)
@@ -167,5 +181,4 @@ struct ocap_child_err ocap__be_child_run(const struct ocap_child *c)
 	e.stage = OCAP_STAGE_EXEC;
 	e.err = errno;
 	return e;
-#undef STAGE
 }

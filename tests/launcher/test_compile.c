@@ -95,6 +95,8 @@ static void test_compat_net(void **state)
 	const char *star[] = { "--connect", "*:8080", "--udp", "*:53",
 			       "--best-effort", NULL, NULL };
 	const char *host[] = { "--connect", "127.0.0.1:80", NULL };
+	const char *nl[] = { "--connect", "unix:/tmp/a\nb", "--best-effort",
+			     NULL, NULL };
 	ocap_plan *p = plan_of(star, true_argv);
 	struct ocap_compiled c;
 
@@ -108,6 +110,15 @@ static void test_compat_net(void **state)
 	ocap__compiled_free(&c);
 	assert_int_equal(ocap__compile(p, &c), 0);
 	assert_null(ocap_plan_warning(p, 1));
+	ocap__compiled_free(&c);
+	ocap_plan_free(p);
+
+	/* a warning is one line, whatever the input it quotes holds */
+	p = plan_of(nl, true_argv);
+	assert_int_equal(ocap__compile(p, &c), 0);
+	assert_non_null(ocap_plan_warning(p, 0));
+	assert_null(strchr(ocap_plan_warning(p, 0), '\n'));
+	assert_non_null(strstr(ocap_plan_warning(p, 0), "/tmp/a\\nb"));
 	ocap__compiled_free(&c);
 	ocap_plan_free(p);
 
