@@ -76,10 +76,8 @@ int ocap__cap_from_opath(int fd, ocap_rights_t rights, const char *name,
 	struct stat st;
 	int kind = OCAP_KIND_DIR, r;
 
-	if (fstat(fd, &st) < 0) {
-		r = -errno;
+	if ((r = ocap__sys_fstat(fd, &st)) < 0)
 		goto fail;
-	}
 	if (!S_ISDIR(st.st_mode)) {
 		kind = OCAP_KIND_FILE;
 		int acc = file_access(rights);
@@ -108,16 +106,15 @@ int ocap_cap_open(const char *path, ocap_rights_t rights, ocap_cap **out)
 
 	if (!path || !out || (rights & ~OCAP_RIGHTS_ALL))
 		return -EINVAL;
-	if (path[0] != '/' && !getcwd(cwd, sizeof cwd))
-		return -errno;
+	if (path[0] != '/' && (r = ocap__sys_getcwd(cwd, sizeof cwd)) < 0)
+		return r;
 	r = ocap_path_normalize(cwd, path, name, sizeof name);
 	if (r < 0)
 		return r;
 	if (r > 1 && name[r - 1] == '/')
 		name[r - 1] = '\0';
-	fd = open(path, O_PATH | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
+	if ((fd = ocap__sys_open(path, O_PATH | O_CLOEXEC)) < 0)
+		return fd;
 	return ocap__cap_from_opath(fd, rights, name, out);
 }
 

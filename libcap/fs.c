@@ -86,7 +86,7 @@ int ocap__open_in(const ocap_cap *cap, const char *rel, int flags,
 	if (fd >= 0 && !(f & (O_PATH | O_DIRECTORY)) &&
 	    !(cap->rights & OCAP_RIGHT_LIST)) {
 		struct stat st;
-		if (fstat(fd, &st) < 0 || S_ISDIR(st.st_mode)) {
+		if (ocap__sys_fstat(fd, &st) < 0 || S_ISDIR(st.st_mode)) {
 			close(fd);
 			return -EACCES;
 		}
@@ -126,18 +126,16 @@ static int op_stat(const ocap_cap *cap, const char *rel, void *arg)
 	if (cap->kind == OCAP_KIND_FILE || !strcmp(rel, ".")) {
 		if (strcmp(rel, "."))
 			return -ENOTDIR;
-		return fstat(cap->fd, st) < 0 ? -errno : 0;
+		return ocap__sys_fstat(cap->fd, st);
 	}
 	/* One name (rel is normal: never ".."): the kernel cannot leave
 	 * cap->fd if it does not follow that name, and the one call is all
 	 * unless the name is a link to follow.  The kernel has no stat that
 	 * resolves beneath a directory, so deeper paths take three. */
 	if (!strchr(rel, '/')) {
-		r = ocap__lstatat(cap->fd, rel, st);
-		if (r == -ENOSYS)
-			r = 0;
-		else if (r < 0 || !S_ISLNK(st->st_mode) ||
-			 (flags & AT_SYMLINK_NOFOLLOW))
+		r = ocap__sys_fstatat(cap->fd, rel, st, AT_SYMLINK_NOFOLLOW);
+		if (r < 0 || !S_ISLNK(st->st_mode) ||
+		    (flags & AT_SYMLINK_NOFOLLOW))
 			return r;
 	}
 	fd = ocap__openat2(cap->fd, rel,
@@ -146,8 +144,7 @@ static int op_stat(const ocap_cap *cap, const char *rel, void *arg)
 			   0);
 	if (fd < 0)
 		return fd;
-	if (fstat(fd, st) < 0)
-		r = -errno;
+	r = ocap__sys_fstat(fd, st);
 	close(fd);
 	return r;
 }
@@ -193,116 +190,201 @@ static int do_opendir(const struct ocap_view *v, char *abs, DIR **dirp)
 
 /* ---- operations on a name in a directory ---------------------------- */
 
-/* Where an operation on a name happens: an open parent and the last
- * component.  base is NULL for the mount point itself. */
-struct at {
-	const ocap_cap *cap;
-	int dirfd;
-	char base[NAME_MAX + 1];
-	bool has_base, must_dir;
-};
-
-static void at_close(struct at *at)
+void ocap__at_close(struct ocap__at *at)
 {
-	if (at->has_base && at->dirfd != at->cap->fd)
+	if (at->own)
 		close(at->dirfd);
+	at->own = false;
 }
 
-static int op_parent(const ocap_cap *cap, const char *rel, void *arg)
+int ocap__at_need(const struct ocap__at *at, ocap_rights_t need)
 {
-	struct at *at = arg;
-	char dir[OCAP_PATH_BUF];
-	const char *slash;
-	size_t len = strlen(rel);
-
-	at->cap = cap;
-	at->has_base = false;
-	if (!strcmp(rel, "."))
-		return 0;
-	if (cap->kind != OCAP_KIND_DIR)
-		return -ENOTDIR;
-	at->must_dir = rel[len - 1] == '/';
-	if (at->must_dir)
-		len--;
-	slash = memrchr(rel, '/', len);
-	size_t blen = slash ? len - (size_t)(slash + 1 - rel) : len;
-	if (blen > NAME_MAX)
-		return -ENAMETOOLONG;
-	memcpy(at->base, rel + len - blen, blen);
-	at->base[blen] = '\0';
-	at->dirfd = cap->fd;
-	if (slash) {
-		memcpy(dir, rel, (size_t)(slash - rel));
-		dir[slash - rel] = '\0';
-		int fd = ocap__openat2(cap->fd, dir,
-				       O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
-		if (fd < 0)
-			return fd;
-		at->dirfd = fd;
-	}
-	at->has_base = true;
+	if (at->cap && (at->cap->rights & need) != need)
+		return -EACCES;
 	return 0;
 }
 
-static int resolve_at(const struct ocap_view *v, char *abs, struct at *at)
+/* Split rel into its parent, opened beneath cap, and its last
+ * component. */
+static int op_parent(const ocap_cap *cap, const char *rel, void *arg)
 {
+	struct ocap__at *at = arg;
+	char dir[OCAP_PATH_BUF];
+	const char *slash;
+	size_t len = strlen(rel), start;
+	int fd;
+
+	memset(at, 0, sizeof *at);
+	at->cap = cap;
+	at->dirfd = cap->fd;
+	if (!strcmp(rel, ".")) {
+		at->mount = true;
+		at->base = ".";
+		at->len = 1;
+		return 0;
+	}
+	if (cap->kind != OCAP_KIND_DIR)
+		return -ENOTDIR;
+	at->must_dir = rel[len - 1] == '/';
+	at->len = len - at->must_dir;
+	slash = memrchr(rel, '/', at->len);
+	start = slash ? (size_t)(slash + 1 - rel) : 0;
+	at->len -= start;
+	if (at->len > NAME_MAX)
+		return -ENAMETOOLONG;
+	memcpy(at->name, rel + start, len - start + 1);
+	at->base = at->name;
+	if (!slash)
+		return 0;
+	memcpy(dir, rel, (size_t)(slash - rel));
+	dir[slash - rel] = '\0';
+	fd = ocap__openat2(cap->fd, dir, O_PATH | O_DIRECTORY | O_CLOEXEC, 0);
+	if (fd < 0)
+		return fd;
+	at->dirfd = fd;
+	at->own = true;
+	return 0;
+}
+
+static int resolve_at(const struct ocap_view *v, char *abs,
+		      struct ocap__at *at)
+{
+	memset(at, 0, sizeof *at);
 	return ocap__with_path(v, abs, false, op_parent, at);
 }
 
+int ocap__ns_at(ocap_ns *ns, int dirfd, const char *path, struct ocap__at *at)
+{
+	char abs[OCAP_PATH_BUF];
+	struct ocap_view v = { ns, NULL };
+	int r;
+
+	if (!ocap__global(dirfd, path)) {
+		memset(at, 0, sizeof *at);
+		at->dirfd = dirfd;
+		at->base = path;
+		return 0;
+	}
+	if ((r = ocap__ns_abs(ns, path, abs)) < 0)
+		return r;
+	return resolve_at(&v, abs, at);
+}
+
+struct reach_arg {
+	int flags;
+	const ocap_cap **cap;
+};
+
+static int op_reach(const ocap_cap *cap, const char *rel, void *arg)
+{
+	struct reach_arg *a = arg;
+
+	if (a->cap)
+		*a->cap = cap;
+	if (cap->kind == OCAP_KIND_DIR)
+		return ocap__openat2(cap->fd, rel, a->flags, 0);
+	if (strcmp(rel, "."))
+		return -ENOTDIR;
+	if (!(a->flags & O_PATH)) /* a new open file description */
+		return ocap__open_in(cap, rel, a->flags, 0);
+	int fd = fcntl(cap->fd, F_DUPFD_CLOEXEC, 0);
+	return fd < 0 ? -errno : fd;
+}
+
+int ocap__ns_reach(ocap_ns *ns, int dirfd, const char *path, int flags,
+		   bool follow, const ocap_cap **cap)
+{
+	char abs[OCAP_PATH_BUF];
+	struct ocap_view v = { ns, NULL };
+	struct reach_arg a = { flags | (follow ? 0 : O_NOFOLLOW), cap };
+	int r;
+
+	if (cap)
+		*cap = NULL;
+	if (!ocap__global(dirfd, path))
+		return ocap__open_beneath(dirfd, path, a.flags, 0);
+	if ((r = ocap__ns_abs(ns, path, abs)) < 0)
+		return r;
+	return ocap__with_path(&v, abs, follow, op_reach, &a);
+}
+
+int ocap__ns_openat(ocap_ns *ns, int dirfd, const char *path, int flags,
+		    mode_t mode)
+{
+	if (!path)
+		return -EFAULT;
+	if (!ocap__global(dirfd, path))
+		return ocap__open_beneath(dirfd, path, flags, mode);
+	/* No right for O_PATH: a file capability's own descriptor serves. */
+	if (flags & O_PATH)
+		return ocap__ns_reach(ns, AT_FDCWD, path, flags,
+				      !(flags & O_NOFOLLOW), NULL);
+	return ocap_ns_open(ns, path, flags, mode);
+}
+
+/* The last component without its trailing slash. */
+static const char *bare(struct ocap__at *at)
+{
+	at->name[at->len] = '\0';
+	return at->name;
+}
+
 /* A name written with a trailing slash must be a directory. */
-static int check_dir(const struct at *at)
+static int check_dir(struct ocap__at *at)
 {
 	struct stat st;
+	int r;
 
 	if (!at->must_dir)
 		return 0;
-	if (fstatat(at->dirfd, at->base, &st, AT_SYMLINK_NOFOLLOW) < 0)
-		return -errno;
+	if ((r = ocap__sys_fstatat(at->dirfd, bare(at), &st,
+				   AT_SYMLINK_NOFOLLOW)) < 0)
+		return r;
 	return S_ISDIR(st.st_mode) ? 0 : -ENOTDIR;
 }
 
 static int do_mkdir(const struct ocap_view *v, char *abs, mode_t mode)
 {
-	struct at at;
+	struct ocap__at at;
 	int r;
 
 	if ((r = resolve_at(v, abs, &at)) < 0)
 		return r;
-	if (!at.has_base)
+	if (at.mount)
 		return -EEXIST;
 	if (!(at.cap->rights & OCAP_RIGHT_CREATE))
 		r = -EACCES;
-	else if (mkdirat(at.dirfd, at.base, mode) < 0)
-		r = -errno;
-	at_close(&at);
+	else
+		r = ocap__sys_mkdirat(at.dirfd, bare(&at), mode);
+	ocap__at_close(&at);
 	return r;
 }
 
 static int do_unlink(const struct ocap_view *v, char *abs, int flags)
 {
-	struct at at;
+	struct ocap__at at;
 	int r;
 
 	if (flags & ~AT_REMOVEDIR)
 		return -EINVAL;
 	if ((r = resolve_at(v, abs, &at)) < 0)
 		return r;
-	if (!at.has_base)
+	if (at.mount)
 		return -EBUSY;
 	if (!(at.cap->rights & OCAP_RIGHT_DELETE))
 		r = -EACCES;
 	else if (!(flags & AT_REMOVEDIR) && at.must_dir)
 		r = check_dir(&at) < 0 ? -ENOTDIR : -EISDIR;
-	else if (unlinkat(at.dirfd, at.base, flags) < 0)
-		r = -errno;
-	at_close(&at);
+	else
+		r = ocap__sys_unlinkat(at.dirfd, bare(&at), flags);
+	ocap__at_close(&at);
 	return r;
 }
 
 static ssize_t do_readlink(const struct ocap_view *v, char *abs, char *buf,
 			   size_t size)
 {
-	struct at at;
+	struct ocap__at at;
 	ssize_t n;
 	int r;
 
@@ -310,28 +392,26 @@ static ssize_t do_readlink(const struct ocap_view *v, char *abs, char *buf,
 		return -EINVAL;
 	if ((r = resolve_at(v, abs, &at)) < 0)
 		return r;
-	if (!at.has_base)
+	if (at.mount)
 		return -EINVAL;
-	n = readlinkat(at.dirfd, at.base, buf, size);
-	if (n < 0)
-		n = -errno;
-	at_close(&at);
+	n = ocap__sys_readlinkat(at.dirfd, bare(&at), buf, size);
+	ocap__at_close(&at);
 	return n;
 }
 
 static int do_rename(const struct ocap_view *ov, char *oabs,
 		     const struct ocap_view *nv, char *nabs)
 {
-	struct at o, n;
+	struct ocap__at o, n;
 	int r;
 
 	if ((r = resolve_at(ov, oabs, &o)) < 0)
 		return r;
 	if ((r = resolve_at(nv, nabs, &n)) < 0) {
-		at_close(&o);
+		ocap__at_close(&o);
 		return r;
 	}
-	if (!o.has_base || !n.has_base)
+	if (o.mount || n.mount)
 		r = -EBUSY;
 	else if (!(o.cap->rights & OCAP_RIGHT_DELETE) ||
 		 !(n.cap->rights & OCAP_RIGHT_CREATE))
@@ -340,10 +420,10 @@ static int do_rename(const struct ocap_view *ov, char *oabs,
 		o.must_dir = true;
 		r = check_dir(&o);
 	}
-	if (r == 0 && renameat(o.dirfd, o.base, n.dirfd, n.base) < 0)
-		r = -errno;
-	at_close(&n);
-	at_close(&o);
+	if (r == 0)
+		r = ocap__sys_renameat(o.dirfd, bare(&o), n.dirfd, bare(&n));
+	ocap__at_close(&n);
+	ocap__at_close(&o);
 	return r;
 }
 

@@ -10,10 +10,7 @@
 
 #define hidden __attribute__((visibility("hidden")))
 
-/* Room for a normalised name and its NUL. */
-#define OCAP_PATH_BUF (OCAP_NAME_MAX + 1)
-/* POSIX's limit on symlinks followed in one resolution. */
-#define OCAP_MAXSYMLINKS 40
+#include "resolve.h"
 /* Returned by a resolution step when the kernel refused to leave the
  * capability (openat2 said EXDEV); never seen by callers. */
 #define OCAP__ESCAPE (-0x10000)
@@ -60,14 +57,35 @@ hidden bool ocap__prefix_of(const char *name, size_t len, const char *abs);
  * capability itself).  No system call. */
 hidden int ocap__lookup(const struct ocap_view *v, const char *abs,
 			const ocap_cap **cap, const char **rel);
-hidden int ocap__ns_abs(ocap_ns *ns, const char *path, char *abs);
+hidden bool ocap__virtual_dir(const ocap_ns *ns, const char *abs);
 
-/* sys.c */
+/* sys.c: the kernel's calls, never libc's path functions (which the
+ * overlay replaces with calls back into libocap).  -errno, and errno is
+ * left as it was. */
 hidden int ocap__openat2(int dirfd, const char *rel, int flags, mode_t mode);
 hidden int ocap__reopen(int fd, int flags);
-/* fstatat(dirfd, name, st, AT_SYMLINK_NOFOLLOW) by the system call (not
- * libc's, which the overlay wraps), or -ENOSYS where it has no such call. */
-hidden int ocap__lstatat(int dirfd, const char *name, struct stat *st);
+hidden int ocap__sys_open(const char *path, int flags);
+hidden int ocap__sys_fstat(int fd, struct stat *st);
+hidden ssize_t ocap__sys_readlinkat(int dirfd, const char *name, char *buf,
+				    size_t size);
+hidden int ocap__sys_mkdirat(int dirfd, const char *name, mode_t mode);
+hidden int ocap__sys_unlinkat(int dirfd, const char *name, int flags);
+hidden int ocap__sys_renameat(int ofd, const char *old, int nfd,
+			      const char *new);
+/* The kernel's working directory; -ENOENT when unreachable from the
+ * root.  Returns the length. */
+hidden int ocap__sys_getcwd(char *buf, size_t size);
+hidden int ocap__sys_faccessat2(int dirfd, const char *name, int amode,
+				int flags);
+hidden int ocap__sys_linkat(int ofd, const char *old, int nfd,
+			    const char *new, int flags);
+hidden int ocap__sys_symlinkat(const char *target, int dirfd,
+			       const char *name);
+hidden int ocap__sys_mknodat(int dirfd, const char *name, mode_t mode,
+			     dev_t dev);
+hidden int ocap__sys_ftruncate(int fd, off_t len);
+hidden int ocap__sys_utimensat(int dirfd, const char *name,
+			       const struct timespec *times, int flags);
 
 /* walk.c: rewrite abs with every symlink resolved through the view (the
  * last component only when follow); *links counts what was followed. */

@@ -67,14 +67,14 @@ static bool session_ours(void)
 
 	if (sess.fd < 0 || sess.pid != getpid())
 		return false;
-	return fstat(sess.fd, &st) == 0 && st.st_dev == sess.dev &&
+	return ocap__sys_fstat(sess.fd, &st) == 0 && st.st_dev == sess.dev &&
 	       st.st_ino == sess.ino;
 }
 
 static int session_get(void)
 {
 	struct stat st;
-	int root, s;
+	int root, s, r;
 
 	if (session_ours())
 		return sess.fd;
@@ -86,9 +86,9 @@ static int session_get(void)
 				       s == -EMFILE || s == -ENFILE
 			       ? s
 			       : -ENOENT;
-	if (fstat(s, &st) < 0) {
+	if ((r = ocap__sys_fstat(s, &st)) < 0) {
 		close(s);
-		return -errno;
+		return r;
 	}
 	sess.fd = s;
 	sess.pid = getpid();

@@ -151,7 +151,7 @@ int ocap_ns_resolve(ocap_ns *ns, const char *path, const ocap_cap **cap,
 }
 
 /* Whether abs is a directory above some mount point. */
-static bool is_virtual_dir(const ocap_ns *ns, const char *abs)
+bool ocap__virtual_dir(const ocap_ns *ns, const char *abs)
 {
 	size_t len = strlen(abs);
 
@@ -165,6 +165,42 @@ static bool is_virtual_dir(const ocap_ns *ns, const char *abs)
 			return true;
 	}
 	return false;
+}
+
+bool ocap__ns_virtual(ocap_ns *ns, const char *path)
+{
+	char abs[OCAP_PATH_BUF];
+
+	return ocap__ns_abs(ns, path, abs) >= 0 && ocap__virtual_dir(ns, abs);
+}
+
+/* A directory above mount points has no inode of its own: an empty
+ * directory nobody may change, numbered by its name so that tree walkers
+ * see distinct directories. */
+static void virtual_stat(const char *abs, struct stat *st)
+{
+	unsigned long h = 5381;
+
+	for (const char *p = abs; *p; p++)
+		h = h * 33 + (unsigned char)*p;
+	memset(st, 0, sizeof *st);
+	st->st_mode = S_IFDIR | 0555;
+	st->st_nlink = 2;
+	st->st_ino = h | 1;
+	st->st_blksize = 4096;
+}
+
+int ocap__ns_stat_any(ocap_ns *ns, const char *path, struct stat *st,
+		      int flags)
+{
+	char abs[OCAP_PATH_BUF];
+	int r = ocap_ns_stat(ns, path, st, flags);
+
+	if (r != -ENOENT || ocap__ns_abs(ns, path, abs) < 0 ||
+	    !ocap__virtual_dir(ns, abs))
+		return r;
+	virtual_stat(abs, st);
+	return 0;
 }
 
 static int probe_dir(const ocap_cap *cap, const char *rel, void *arg)
@@ -190,7 +226,7 @@ int ocap_ns_chdir(ocap_ns *ns, const char *path)
 	if ((len = ocap__ns_abs(ns, path, abs)) < 0)
 		return len;
 	r = ocap__with_path(&v, abs, true, probe_dir, NULL);
-	if (r == -ENOENT && is_virtual_dir(ns, abs))
+	if (r == -ENOENT && ocap__virtual_dir(ns, abs))
 		r = 0;
 	if (r < 0)
 		return r;

@@ -21,7 +21,7 @@ static int entry_cap(struct ocap_msg *m, ocap_cap **out)
 
 	m->nfds = 0;
 	if (ocap__is_fs_kind((int)m->kind)) {
-		if (!ocap__name_ok(m->name) || fstat(fd, &st) < 0)
+		if (!ocap__name_ok(m->name) || ocap__sys_fstat(fd, &st) < 0)
 			goto fail;
 		if (S_ISDIR(st.st_mode) != (m->kind == OCAP_KIND_DIR))
 			goto fail;

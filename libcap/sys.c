@@ -10,6 +10,28 @@
 #include "internal.h"
 #include "open_how.h"
 
+#ifndef SYS_faccessat2
+#define SYS_faccessat2 439
+#endif
+
+/* One system call by number: in a program built with ocap-cc, libc's
+ * open, fstatat, readlinkat... are the overlay's, which call libocap. */
+static long sys(long nr, long a, long b, long c, long d, long e)
+{
+	int saved = errno;
+	long r = syscall(nr, a, b, c, d, e);
+
+	if (r < 0) {
+		r = -errno;
+		errno = saved;
+	}
+	return r;
+}
+
+#define SYS_(nr, a, b, c, d, e, ...)                                       \
+	sys((long)(nr), (long)(a), (long)(b), (long)(c), (long)(d), (long)(e))
+#define SYS(...) SYS_(__VA_ARGS__, 0, 0, 0, 0, 0, 0)
+
 /* Open rel beneath dirfd; EXDEV (the walk would leave dirfd) becomes
  * OCAP__ESCAPE so callers can tell it from a cross-device rename.  No new
  * set-ID file (ocap_open_how_beneath). */
@@ -21,35 +43,122 @@ int ocap__openat2(int dirfd, const char *rel, int flags, mode_t mode)
 	if (fd < 0)
 		return (int)fd;
 	do
-		fd = syscall(SYS_openat2, dirfd, rel, &how, sizeof how);
-	while (fd < 0 && errno == EINTR);
-	if (fd >= 0)
-		return (int)fd;
-	return errno == EXDEV ? OCAP__ESCAPE : -errno;
+		fd = SYS(SYS_openat2, dirfd, rel, &how, sizeof how);
+	while (fd == -EINTR);
+	return fd == -EXDEV ? OCAP__ESCAPE : (int)fd;
 }
 
-int ocap__lstatat(int dirfd, const char *name, struct stat *st)
+int ocap__open_beneath(int dirfd, const char *rel, int flags, mode_t mode)
+{
+	int fd = ocap__openat2(dirfd, rel, flags, mode);
+
+	return fd == OCAP__ESCAPE ? -EXDEV : fd;
+}
+
+int ocap__sys_open(const char *path, int flags)
+{
+	long fd;
+
+	do
+		fd = SYS(SYS_openat, AT_FDCWD, path, flags, 0);
+	while (fd == -EINTR);
+	return (int)fd;
+}
+
+#if defined(__x86_64__)
+_Static_assert(sizeof(struct stat) == 144, "struct stat is the kernel's");
+#endif
+
+int ocap__sys_fstatat(int dirfd, const char *name, struct stat *st, int flags)
 {
 #if defined(SYS_newfstatat) && (defined(__x86_64__) || defined(__aarch64__))
 	/* The kernel's struct stat is libc's on these. */
-	return syscall(SYS_newfstatat, dirfd, name, st, AT_SYMLINK_NOFOLLOW) < 0
-		       ? -errno
-		       : 0;
+	return (int)SYS(SYS_newfstatat, dirfd, name, st, flags);
 #else
-	return -ENOSYS;
+	/* Elsewhere libc's: the overlay is built for x86_64 only. */
+	return fstatat(dirfd, name, st, flags) < 0 ? -errno : 0;
 #endif
+}
+
+int ocap__sys_fstat(int fd, struct stat *st)
+{
+	return ocap__sys_fstatat(fd, "", st, AT_EMPTY_PATH);
+}
+
+ssize_t ocap__sys_readlinkat(int dirfd, const char *name, char *buf,
+			     size_t size)
+{
+	return SYS(SYS_readlinkat, dirfd, name, buf, size);
+}
+
+int ocap__sys_mkdirat(int dirfd, const char *name, mode_t mode)
+{
+	return (int)SYS(SYS_mkdirat, dirfd, name, mode);
+}
+
+int ocap__sys_unlinkat(int dirfd, const char *name, int flags)
+{
+	return (int)SYS(SYS_unlinkat, dirfd, name, flags);
+}
+
+int ocap__sys_renameat(int ofd, const char *old, int nfd, const char *new)
+{
+#ifdef SYS_renameat
+	return (int)SYS(SYS_renameat, ofd, old, nfd, new);
+#else
+	return (int)SYS(SYS_renameat2, ofd, old, nfd, new, 0);
+#endif
+}
+
+int ocap__sys_getcwd(char *buf, size_t size)
+{
+	long n = SYS(SYS_getcwd, buf, size);
+
+	if (n < 0)
+		return (int)n;
+	/* Unreachable from the root (a chroot, a lazy unmount). */
+	if (n == 0 || buf[0] != '/')
+		return -ENOENT;
+	return (int)n - 1;
+}
+
+int ocap__sys_faccessat2(int dirfd, const char *name, int amode, int flags)
+{
+	return (int)SYS(SYS_faccessat2, dirfd, name, amode, flags);
+}
+
+int ocap__sys_linkat(int ofd, const char *old, int nfd, const char *new,
+		     int flags)
+{
+	return (int)SYS(SYS_linkat, ofd, old, nfd, new, flags);
+}
+
+int ocap__sys_symlinkat(const char *target, int dirfd, const char *name)
+{
+	return (int)SYS(SYS_symlinkat, target, dirfd, name);
+}
+
+int ocap__sys_mknodat(int dirfd, const char *name, mode_t mode, dev_t dev)
+{
+	return (int)SYS(SYS_mknodat, dirfd, name, mode, dev);
+}
+
+int ocap__sys_ftruncate(int fd, off_t len)
+{
+	return (int)SYS(SYS_ftruncate, fd, len);
+}
+
+int ocap__sys_utimensat(int dirfd, const char *name,
+			const struct timespec *times, int flags)
+{
+	return (int)SYS(SYS_utimensat, dirfd, name, times, flags);
 }
 
 /* A new open file description for what fd refers to. */
 int ocap__reopen(int fd, int flags)
 {
 	char proc[32];
-	int nfd;
 
 	snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
-	flags &= ~(O_CREAT | O_EXCL | O_NOFOLLOW);
-	do
-		nfd = open(proc, flags);
-	while (nfd < 0 && errno == EINTR);
-	return nfd < 0 ? -errno : nfd;
+	return ocap__sys_open(proc, flags & ~(O_CREAT | O_EXCL | O_NOFOLLOW));
 }

@@ -2,6 +2,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "internal.h"
@@ -70,7 +71,7 @@ static int walk_once(const struct ocap_view *v, char *abs, bool follow,
 		}
 		memcpy(comp, c, len);
 		comp[len] = '\0';
-		n = readlinkat(dirfd, comp, target, sizeof target);
+		n = ocap__sys_readlinkat(dirfd, comp, target, sizeof target);
 		if (n >= 0) {
 			if ((size_t)n == sizeof target) {
 				r = -ENAMETOOLONG;
@@ -90,9 +91,9 @@ static int walk_once(const struct ocap_view *v, char *abs, bool follow,
 				r = 1;
 			break;
 		}
-		if (errno != EINVAL || last) {
+		if (n != -EINVAL || last) {
 			/* The end, or not there: the operation will say so. */
-			r = errno == EINVAL || errno == ENOENT ? 0 : -errno;
+			r = n == -EINVAL || n == -ENOENT ? 0 : (int)n;
 			break;
 		}
 		int fd = ocap__openat2(dirfd, comp,
@@ -122,4 +123,25 @@ int ocap__walk(const struct ocap_view *v, char *abs, bool follow, int *links)
 	while ((r = walk_once(v, abs, follow, links)) == 1)
 		;
 	return r;
+}
+
+int ocap__ns_realpath(ocap_ns *ns, const char *path, char *out)
+{
+	struct ocap_view v = { ns, NULL };
+	struct stat st;
+	int links = 0, len, r;
+
+	if ((len = ocap__ns_abs(ns, path, out)) < 0)
+		return len;
+	if ((r = ocap__walk(&v, out, true, &links)) == 0)
+		r = ocap_ns_stat(ns, out, &st, 0);
+	/* A directory above mount points: no file, but a directory. */
+	if (r == -ENOENT && ocap__virtual_dir(ns, out))
+		r = 0;
+	if (r < 0)
+		return r;
+	len = (int)strlen(out);
+	if (len > 1 && out[len - 1] == '/')
+		out[--len] = '\0';
+	return len;
 }

@@ -312,6 +312,11 @@ static void t_cwd(void)
 	CHECKP(ENOENT, realpath(P("nothing"), buf));
 	CHECKP(ENOENT, realpath("", buf));
 	CHECKP(ENOTDIR, realpath(P("ro/file/"), buf));
+	/* A link up to a directory above the mount points, and on down. */
+	CHECK(0, symlink("..", P("rw/up")));
+	CHECKS(realpath(P("rw/up"), buf), ovt_root);
+	CHECKS(realpath(P("rw/up/ro/link-in"), buf), P("ro/file"));
+	CHECK(0, unlink(P("rw/up")));
 	INSIDE CHECKP(ENOENT, realpath(P("ro/link-out"), buf));
 	INSIDE CHECKP(ENOENT, realpath(P("secret"), buf));
 }

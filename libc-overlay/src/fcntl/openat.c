@@ -17,8 +17,8 @@ OV_API int openat(int dirfd, const char *path, int flags, ...)
 		va_end(ap);
 	}
 	if ((ns = ocap__ov_ns()))
-		return (int)ocap__ov_ret(ocap__ov_ns_openat(ns, dirfd, path,
-							    flags, mode));
+		return (int)ocap__ov_ret(ocap__ns_openat(ns, dirfd, path,
+							 flags, mode));
 	return (int)ocap__ov_ret(ov_sys_cp(SYS_openat, dirfd, path,
 					   flags | O_LARGEFILE, mode));
 }

@@ -73,38 +73,26 @@ static int script(ocap_ns *ns, const char *path, char *interp, char *arg,
 static int run(ocap_ns *ns, const char *path, char *const argv[],
 	       char *const envp[], int depth)
 {
-	const ocap_cap *cap;
 	char line[LINE_MAX_], *interp, *arg;
-	struct stat st;
 	int fd, rfd, r;
 
 	if (depth > DEPTH_MAX)
 		return -ELOOP;
-	fd = ocap__ov_at_open(ns, AT_FDCWD, path, O_PATH | O_CLOEXEC, true,
-			      &cap);
-	if (fd < 0)
+	if ((fd = ocap__ns_exec_open(ns, path)) < 0)
 		return fd;
-	r = ocap__ov_sys_fstatat(fd, "", &st, AT_EMPTY_PATH);
-	if (r == 0 && !S_ISREG(st.st_mode))
-		r = -EACCES;
-	if (r == 0 && cap && !(ocap_cap_rights(cap) & OCAP_RIGHT_EXEC))
-		r = -EACCES;
-	if (r < 0)
-		goto out;
 	/* Read the first line where the file can be read; a program that
 	 * may only be run is no script. */
-	rfd = ocap__ov_at_open(ns, AT_FDCWD, path,
-			       O_RDONLY | O_NONBLOCK | O_CLOEXEC, true, NULL);
+	rfd = ocap__ns_reach(ns, AT_FDCWD, path,
+			     O_RDONLY | O_NONBLOCK | O_CLOEXEC, true, NULL);
 	if (rfd >= 0) {
 		int s = shebang(rfd, line, &interp, &arg);
 		ov_sys(SYS_close, rfd);
 		if (s) {
-			r = script(ns, path, interp, arg, argv, envp, depth);
-			goto out;
+			ov_sys(SYS_close, fd);
+			return script(ns, path, interp, arg, argv, envp, depth);
 		}
 	}
 	r = (int)ov_sys(SYS_execveat, fd, "", argv, envp, AT_EMPTY_PATH);
-out:
 	ov_sys(SYS_close, fd);
 	return r;
 }

@@ -7,5 +7,5 @@ int ocap__ov_lstat(const char *path, struct stat *st)
 
 	if (ns)
 		return ocap__ov_ns_fstatat(ns, path, st, AT_SYMLINK_NOFOLLOW);
-	return ocap__ov_sys_fstatat(AT_FDCWD, path, st, AT_SYMLINK_NOFOLLOW);
+	return ocap__sys_fstatat(AT_FDCWD, path, st, AT_SYMLINK_NOFOLLOW);
 }

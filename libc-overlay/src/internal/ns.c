@@ -6,10 +6,6 @@
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
 static ocap_ns *root;
-/* Set while this thread fetches the table: libocap's own calls (fstat
- * on what it received, for one) come back here and must go to the
- * kernel, not wait for themselves. */
-static __thread bool fetching;
 
 /* The namespace starts where the kernel's working directory is, when
  * that is inside a capability (ocapsh leaves the program where it was
@@ -18,7 +14,7 @@ static __thread bool fetching;
  * the same place. */
 static void start_cwd(ocap_ns *ns)
 {
-	char cwd[OV_PATH];
+	char cwd[OCAP_PATH_BUF];
 	long n = ov_sys(SYS_getcwd, cwd, sizeof cwd);
 
 	if (n > 1 && cwd[0] == '/')
@@ -30,7 +26,6 @@ static void init(void)
 	ocap_ns *ns;
 	int r;
 
-	fetching = true;
 	r = ocap_root(&ns);
 	if (r < 0 && r != -ENOENT && ocap_ns_new(&ns) < 0)
 		r = -ENOENT; /* cannot even say "nothing": fail open to the
@@ -40,13 +35,10 @@ static void init(void)
 		start_cwd(ns);
 	if (r != -ENOENT) /* -ENOENT: not in a sandbox, plain musl */
 		root = ns;
-	fetching = false;
 }
 
 ocap_ns *ocap__ov_ns(void)
 {
-	if (fetching)
-		return NULL;
 	pthread_once(&once, init);
 	return root;
 }

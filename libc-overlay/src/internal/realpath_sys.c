@@ -14,7 +14,7 @@
 static int is_dir(const char *out)
 {
 	struct stat st;
-	int r = ocap__ov_sys_fstatat(AT_FDCWD, out, &st, 0);
+	int r = ocap__sys_fstatat(AT_FDCWD, out, &st, 0);
 
 	if (r < 0)
 		return r;
@@ -100,7 +100,7 @@ int ocap__ov_sys_realpath(const char *path, char *out)
 			return -ENOENT;
 		if ((size_t)n == sizeof target)
 			return -ENAMETOOLONG;
-		if (++links > OV_MAXSYMLINKS)
+		if (++links > OCAP_MAXSYMLINKS)
 			return -ELOOP;
 		/* target, then what was left after the link */
 		size_t rest = strlen(todo + p + l);

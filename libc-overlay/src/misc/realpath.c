@@ -9,14 +9,14 @@
  * read there, ".." lexical, directories above mount points real. */
 static char *ns_realpath(ocap_ns *ns, const char *path, char *resolved)
 {
-	char out[OV_PATH];
+	char out[OCAP_PATH_BUF];
 	int n;
 
 	if (!path)
 		return ocap__ov_retp(NULL, -EINVAL);
 	if (!*path)
 		return ocap__ov_retp(NULL, -ENOENT);
-	if ((n = ocap__ov_ns_realpath(ns, path, true, out)) < 0)
+	if ((n = ocap__ns_realpath(ns, path, out)) < 0)
 		return ocap__ov_retp(NULL, n);
 	if (n >= PATH_MAX)
 		return ocap__ov_retp(NULL, -ENAMETOOLONG);

@@ -21,13 +21,13 @@ static int unix_abs(ocap_ns *ns, const struct sockaddr *in, socklen_t len,
 		    struct sockaddr_un *out, socklen_t *outlen)
 {
 	const size_t off = offsetof(struct sockaddr_un, sun_path);
-	char path[sizeof out->sun_path + 1], abs[OV_PATH];
+	char path[sizeof out->sun_path + 1], abs[OCAP_PATH_BUF];
 	size_t n = strnlen((const char *)in + off, len - off);
 	int r;
 
 	memcpy(path, (const char *)in + off, n);
 	path[n] = 0;
-	if ((r = ocap__ov_abs(ns, path, abs)) < 0)
+	if ((r = ocap__ns_abs(ns, path, abs)) < 0)
 		return r;
 	if ((size_t)r >= sizeof out->sun_path)
 		return -ENAMETOOLONG;

@@ -128,11 +128,11 @@ static int change_dir(const struct spawn *s, const struct ov_fa *op,
 	if (!s->ns)
 		return (int)ov_sys(SYS_fchdir, op->fd);
 	if (op->kind == OV_FA_CHDIR)
-		fd = lift(ocap__ov_at_open(s->ns,
-					   op->path[0] == '/' ? AT_FDCWD : *dir,
-					   op->path,
-					   O_PATH | O_DIRECTORY | O_CLOEXEC,
-					   true, NULL),
+		fd = lift(ocap__ns_reach(s->ns,
+					 op->path[0] == '/' ? AT_FDCWD : *dir,
+					 op->path,
+					 O_PATH | O_DIRECTORY | O_CLOEXEC,
+					 true, NULL),
 			  floor);
 	else
 		fd = (int)ov_sys(SYS_fcntl, op->fd, F_DUPFD_CLOEXEC, floor);
@@ -158,9 +158,9 @@ static int open_at(const struct spawn *s, const struct ov_fa *op, int dir)
 		fd = (int)ov_sys(SYS_open, op->path, op->flags | O_LARGEFILE,
 				 op->mode);
 	else
-		fd = ocap__ov_ns_openat(s->ns,
-					op->path[0] == '/' ? AT_FDCWD : dir,
-					op->path, op->flags, op->mode);
+		fd = ocap__ns_openat(s->ns,
+				     op->path[0] == '/' ? AT_FDCWD : dir,
+				     op->path, op->flags, op->mode);
 	if (fd < 0)
 		return fd;
 	if (fd == op->fd)

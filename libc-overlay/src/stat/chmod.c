@@ -6,7 +6,7 @@ OV_API int chmod(const char *path, mode_t mode)
 	ocap_ns *ns = ocap__ov_ns();
 
 	if (ns && path)
-		return (int)ocap__ov_ret(ocap__ov_ns_refused(ns, AT_FDCWD, path,
-							     true));
+		return (int)ocap__ov_ret(ocap__ns_refused(ns, AT_FDCWD, path,
+							  true));
 	return (int)ocap__ov_ret(ov_sys(SYS_chmod, path, mode));
 }

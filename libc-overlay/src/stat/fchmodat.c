@@ -22,7 +22,7 @@ static int nofollow(int fd, const char *path, mode_t mode)
 	pfd = ov_sys(SYS_openat, fd, path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
 	if (pfd < 0)
 		return (int)pfd;
-	r = ocap__ov_sys_fstatat((int)pfd, "", &st, AT_EMPTY_PATH);
+	r = ocap__sys_fstatat((int)pfd, "", &st, AT_EMPTY_PATH);
 	if (r == 0 && S_ISLNK(st.st_mode))
 		r = -EOPNOTSUPP;
 	if (r == 0) {
@@ -41,7 +41,7 @@ OV_API int fchmodat(int fd, const char *path, mode_t mode, int flag)
 	if (flag & ~AT_SYMLINK_NOFOLLOW)
 		return (int)ocap__ov_ret(-EINVAL);
 	if (ns && path)
-		return (int)ocap__ov_ret(ocap__ov_ns_refused(
+		return (int)ocap__ov_ret(ocap__ns_refused(
 			ns, fd, path, !(flag & AT_SYMLINK_NOFOLLOW)));
 	if (!flag)
 		return (int)ocap__ov_ret(ov_sys(SYS_fchmodat, fd, path, mode));

@@ -11,12 +11,12 @@ OV_API int fstatat(int fd, const char *restrict path, struct stat *restrict st,
 
 	/* fstat() first: it is no path, and libocap's table fetch calls it. */
 	if (path && !*path && fd != AT_FDCWD && (flag & AT_EMPTY_PATH))
-		return (int)ocap__ov_ret(ocap__ov_sys_fstatat(fd, path, st,
-							      flag));
-	if (path && ov_global(fd, path) && (ns = ocap__ov_ns()))
+		return (int)ocap__ov_ret(ocap__sys_fstatat(fd, path, st,
+							   flag));
+	if (path && ocap__global(fd, path) && (ns = ocap__ov_ns()))
 		return (int)ocap__ov_ret(ocap__ov_ns_fstatat(ns, path, st,
 							     flag));
-	return (int)ocap__ov_ret(ocap__ov_sys_fstatat(fd, path, st, flag));
+	return (int)ocap__ov_ret(ocap__sys_fstatat(fd, path, st, flag));
 }
 
 OV_API __attribute__((weak, alias("fstatat"))) int

@@ -5,7 +5,7 @@ OV_API int mkdirat(int fd, const char *path, mode_t mode)
 {
 	ocap_ns *ns = ocap__ov_ns();
 
-	if (ns && path && ov_global(fd, path))
+	if (ns && path && ocap__global(fd, path))
 		return (int)ocap__ov_ret(ocap_ns_mkdir(ns, path, mode));
 	return (int)ocap__ov_ret(ov_sys(SYS_mkdirat, fd, path, mode));
 }

@@ -21,8 +21,8 @@ static long sys_statfs(const char *path, struct statfs *buf)
 	memset(buf, 0, sizeof *buf);
 	if (!ns || !path)
 		return ov_sys(SYS_statfs, path, buf);
-	if ((fd = ocap__ov_at_open(ns, AT_FDCWD, path, O_PATH | O_CLOEXEC, true,
-				   NULL)) < 0)
+	if ((fd = ocap__ns_reach(ns, AT_FDCWD, path, O_PATH | O_CLOEXEC, true,
+				 NULL)) < 0)
 		return fd;
 	r = ov_sys(SYS_fstatfs, fd, buf);
 	ov_sys(SYS_close, fd);

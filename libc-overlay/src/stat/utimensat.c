@@ -37,31 +37,12 @@ static long old_kernel(int fd, const char *path, const struct timespec *times)
 static int ns_utimensat(ocap_ns *ns, int fd, const char *path,
 			const struct timespec *times, int flags)
 {
-	const ocap_cap *cap;
-	int f, r;
-
 	if (flags & ~AT_SYMLINK_NOFOLLOW)
 		return -EINVAL;
 	if (times)
-		return ocap__ov_ns_refused(ns, fd, path,
-					   !(flags & AT_SYMLINK_NOFOLLOW));
-	f = ocap__ov_at_open(ns, fd, path,
-			     O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC,
-			     !(flags & AT_SYMLINK_NOFOLLOW), &cap);
-	if (f == -EACCES) /* write without read */
-		f = ocap__ov_at_open(ns, fd, path,
-				     O_WRONLY | O_NONBLOCK | O_NOCTTY |
-					     O_CLOEXEC,
-				     !(flags & AT_SYMLINK_NOFOLLOW), &cap);
-	if (f == -ELOOP && (flags & AT_SYMLINK_NOFOLLOW))
-		return -EPERM; /* a link's own time: not through a descriptor */
-	if (f < 0)
-		return f;
-	r = cap && !(ocap_cap_rights(cap) & OCAP_RIGHT_WRITE) ? -EACCES : 0;
-	if (r == 0)
-		r = (int)ov_sys(SYS_utimensat, f, 0, 0, 0);
-	ov_sys(SYS_close, f);
-	return r;
+		return ocap__ns_refused(ns, fd, path,
+					!(flags & AT_SYMLINK_NOFOLLOW));
+	return ocap__ns_touch(ns, fd, path, !(flags & AT_SYMLINK_NOFOLLOW));
 }
 
 /* utime(), utimes(), lutimes(), futimesat(), futimens() and futimes()

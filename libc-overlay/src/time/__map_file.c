@@ -19,7 +19,7 @@ const unsigned char *__map_file(const char *path, size_t *size)
 
 	if (fd < 0)
 		return ocap__ov_retp(NULL, fd);
-	r = ocap__ov_sys_fstatat(fd, "", &st, AT_EMPTY_PATH);
+	r = ocap__sys_fstatat(fd, "", &st, AT_EMPTY_PATH);
 	if (r == 0) {
 		map = mmap(0, (size_t)st.st_size, PROT_READ, MAP_SHARED, fd, 0);
 		*size = (size_t)st.st_size;

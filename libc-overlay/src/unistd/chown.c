@@ -8,7 +8,7 @@ OV_API int chown(const char *path, uid_t uid, gid_t gid)
 	ocap_ns *ns = ocap__ov_ns();
 
 	if (ns && path)
-		return (int)ocap__ov_ret(ocap__ov_ns_refused(ns, AT_FDCWD, path,
-							     true));
+		return (int)ocap__ov_ret(ocap__ns_refused(ns, AT_FDCWD, path,
+							  true));
 	return (int)ocap__ov_ret(ov_sys(SYS_chown, path, uid, gid));
 }

@@ -61,7 +61,7 @@ OV_API int faccessat(int fd, const char *path, int amode, int flag)
 	ocap_ns *ns = ocap__ov_ns();
 
 	if (ns && path)
-		return (int)ocap__ov_ret(ocap__ov_ns_faccessat(ns, fd, path,
-							       amode, flag));
+		return (int)ocap__ov_ret(ocap__ns_access(ns, fd, path,
+							 amode, flag));
 	return (int)ocap__ov_ret(sys_faccessat(fd, path, amode, flag));
 }

@@ -8,7 +8,7 @@
  * by their host paths), and the namespace moves there. */
 static int ns_fchdir(ocap_ns *ns, int fd)
 {
-	char cwd[OV_PATH];
+	char cwd[OCAP_PATH_BUF];
 	long r = ov_sys(SYS_fchdir, fd);
 
 	if (r < 0)

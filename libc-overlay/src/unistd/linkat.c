@@ -9,9 +9,9 @@ OV_API int linkat(int oldfd, const char *old, int newfd, const char *new,
 	ocap_ns *ns = ocap__ov_ns();
 
 	if (ns && old && new &&
-	    (ov_global(oldfd, old) || ov_global(newfd, new)))
-		return (int)ocap__ov_ret(ocap__ov_ns_linkat(ns, oldfd, old,
-							    newfd, new, flag));
+	    (ocap__global(oldfd, old) || ocap__global(newfd, new)))
+		return (int)ocap__ov_ret(ocap__ns_linkat(ns, oldfd, old,
+							 newfd, new, flag));
 	return (int)ocap__ov_ret(ov_sys(SYS_linkat, oldfd, old, newfd, new,
 					flag));
 }

@@ -14,7 +14,7 @@ OV_API ssize_t readlinkat(int fd, const char *restrict path,
 		buf = dummy;
 		size = 1;
 	}
-	if (ns && path && ov_global(fd, path))
+	if (ns && path && ocap__global(fd, path))
 		r = ocap_ns_readlink(ns, path, buf, size);
 	else
 		r = ov_sys(SYS_readlinkat, fd, path, buf, size);

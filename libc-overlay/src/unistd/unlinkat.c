@@ -7,7 +7,7 @@ OV_API int unlinkat(int fd, const char *path, int flag)
 {
 	ocap_ns *ns = ocap__ov_ns();
 
-	if (ns && path && ov_global(fd, path))
+	if (ns && path && ocap__global(fd, path))
 		return (int)ocap__ov_ret(ocap_ns_unlink(ns, path, flag));
 	return (int)ocap__ov_ret(ov_sys(SYS_unlinkat, fd, path, flag));
 }
