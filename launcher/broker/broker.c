@@ -8,15 +8,21 @@
  * daemons included, are killed, and the broker returns once none remains.
  *
  * The caller keeps rootfd (its flags are restored on return) and runs the
- * broker on a single thread: signals are taken through a signalfd, so they
- * are blocked here for the duration.
+ * broker's loop on a single thread: signals are taken through a signalfd,
+ * so they are blocked here for the duration.  Nothing the program does may
+ * stop the broker or make it wait: what could block (a connect, a name
+ * lookup) runs on a thread of its own (net.c), opens are non-blocking
+ * (open.c), and the terminal cannot stop it (below).
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/signalfd.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -144,9 +150,15 @@ void ocap__broker_event(struct broker *b, int i, short revents)
 	}
 }
 
+/* The program may take the terminal's foreground and set TOSTOP: a line
+ * the broker writes, or any write by a process left in the broker's
+ * process group, would then stop the broker with SIGTTOU.  Ignored, the
+ * write goes through and nothing stops it.  The job control keys still
+ * stop it with the program (SIGTSTP) while they share the foreground. */
 static int signals_start(struct broker *b)
 {
 	struct sigaction dfl = { .sa_handler = SIG_DFL };
+	struct sigaction ign = { .sa_handler = SIG_IGN };
 	sigset_t set;
 	int fd, i;
 
@@ -156,8 +168,12 @@ static int signals_start(struct broker *b)
 	/* An ignored SIGCHLD would reap for us and lose the status. */
 	if (sigaction(SIGCHLD, &dfl, &b->oldchld) < 0)
 		return -errno;
+	sigaction(SIGTTOU, &ign, &b->oldttou);
+	sigaction(SIGTTIN, &ign, &b->oldttin);
 	if (sigprocmask(SIG_BLOCK, &set, &b->oldmask) < 0) {
 		sigaction(SIGCHLD, &b->oldchld, NULL);
+		sigaction(SIGTTOU, &b->oldttou, NULL);
+		sigaction(SIGTTIN, &b->oldttin, NULL);
 		return -errno;
 	}
 	b->sigs_set = true;
@@ -186,13 +202,62 @@ static void signals_stop(struct broker *b, int i)
 	if (b->sigs_set) {
 		sigprocmask(SIG_SETMASK, &b->oldmask, NULL);
 		sigaction(SIGCHLD, &b->oldchld, NULL);
+		sigaction(SIGTTOU, &b->oldttou, NULL);
+		sigaction(SIGTTIN, &b->oldttin, NULL);
 	}
+}
+
+/* Where -v lines go, written without blocking: the program shares fd 2's
+ * open file description and may clear its O_NONBLOCK, or stop a terminal
+ * (tcflow) or fill a pipe, so a terminal or pipe is written through a
+ * description of the broker's own, reopened non-blocking; a socket takes
+ * MSG_DONTWAIT, and a regular file does not block.  When stderr cannot be
+ * reopened (a terminal or pipe of another user's), nothing is logged. */
+static void log_open(struct broker *b)
+{
+	struct stat st;
+
+	if (!b->plan->verbose || fstat(STDERR_FILENO, &st) < 0)
+		return;
+	if (S_ISREG(st.st_mode) || S_ISSOCK(st.st_mode)) {
+		b->logfd = STDERR_FILENO;
+		b->logsock = S_ISSOCK(st.st_mode);
+		return;
+	}
+	b->logfd = open("/proc/self/fd/2",
+			O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+}
+
+void ocap__broker_log(struct broker *b, const char *fmt, ...)
+{
+	char line[512];
+	va_list ap;
+	ssize_t n;
+	int len;
+
+	if (b->logfd < 0)
+		return;
+	va_start(ap, fmt);
+	len = vsnprintf(line, sizeof line, fmt, ap);
+	va_end(ap);
+	if (len < 0)
+		return;
+	if ((size_t)len >= sizeof line) {
+		len = (int)sizeof line - 1;
+		line[len - 1] = '\n';
+	}
+	if (b->logsock)
+		n = send(b->logfd, line, (size_t)len, MSG_DONTWAIT | MSG_NOSIGNAL);
+	else
+		n = write(b->logfd, line, (size_t)len);
+	(void)n; /* a line that cannot be written now is dropped */
 }
 
 static int start(struct broker *b, int rootfd)
 {
 	int r;
 
+	log_open(b);
 	if ((r = ocap__broker_items_new(b)) < 0 || (r = signals_start(b)) < 0 ||
 	    (r = ocap__broker_loop_new(b)) < 0)
 		return r;
@@ -218,6 +283,8 @@ static void stop(struct broker *b, int rootfd)
 	ocap__broker_loop_free(b);
 	if (b->rootflags >= 0)
 		fcntl(rootfd, F_SETFL, b->rootflags);
+	if (b->logfd > STDERR_FILENO)
+		close(b->logfd);
 	ocap__broker_items_free(b);
 }
 
@@ -263,6 +330,7 @@ int ocap__broker_run(ocap_plan *p, int rootfd, pid_t child, int *status)
 	b->child = child;
 	b->next_id = 1;
 	b->rootflags = -1;
+	b->logfd = -1;
 	for (int i = 0; i < BROKER_NSLOTS; i++)
 		b->slots[i].fd = -1;
 	if ((r = start(b, rootfd)) == 0)

@@ -7,11 +7,12 @@
  *
  * Everything the broker waits for is a slot: the signalfd, each channel
  * (the root descriptor and every private session opened through it) and
- * each connect in progress on a program's blocking socket.  A slot says
+ * each job: a connect or a name lookup on a thread of its own (net.c),
+ * waited for through a pipe.  A slot says
  * which poll events it wants now; the loop (io_uring poll requests, or
  * poll(2)) reports them, and the handler changes what the slot wants
  * next.  One request is served at a time per session: while its reply is
- * being written or its connect is in progress the session is not read,
+ * being written or its job is in progress the session is not read,
  * so a client that floods only fills its own socket buffer.
  */
 
@@ -23,7 +24,7 @@
 #include "plan.h"
 
 #define BROKER_MAX_CHANNELS 256 /* the root descriptor included */
-#define BROKER_MAX_JOBS     256
+#define BROKER_MAX_JOBS     256 /* threads alive in the process */
 #define BROKER_MAX_ADDRS    64  /* ADDR messages for one RESOLVE */
 #define BROKER_NSLOTS       (1 + BROKER_MAX_CHANNELS + BROKER_MAX_JOBS)
 
@@ -52,9 +53,10 @@ struct slot {
 	short armed;    /* io_uring: events of the poll in flight */
 	/* SLOT_CHAN */
 	bool root;      /* the shared root descriptor: not ours to close */
-	int job;        /* the session's connect in progress, or -1 */
+	int job;        /* the session's job in progress, or -1 */
 	struct out out;
 	/* SLOT_JOB */
+	struct task *task; /* held with its thread (net.c) */
 	int owner;      /* channel slot and its id */
 	uint32_t owner_id;
 	uint32_t seq;
@@ -69,12 +71,13 @@ struct item {
 };
 
 struct broker_loop;
+struct task;
 
 struct broker {
 	ocap_plan *plan;
 	struct slot slots[BROKER_NSLOTS];
 	uint32_t next_id;
-	int nchans, njobs;
+	int nchans;
 	struct item *items;
 	size_t nitems;
 	struct ocap_msg in, out; /* scratch */
@@ -84,8 +87,10 @@ struct broker {
 	bool child_done, no_children;
 	bool sigs_set;
 	sigset_t oldmask;
-	struct sigaction oldchld;
+	struct sigaction oldchld, oldttou, oldttin;
 	int rootflags;
+	int logfd;      /* stderr, or the broker's own description of it */
+	bool logsock;   /* stderr is a socket: sent with MSG_DONTWAIT */
 };
 
 /* loop.c: wait for the events slots want and call ocap__broker_event()
@@ -97,6 +102,9 @@ hidden int ocap__broker_loop_wait(struct broker *b, int timeout_ms);
 hidden void ocap__broker_loop_disarm(struct broker *b, int i);
 
 /* broker.c */
+/* One line on stderr, with -v only, dropped rather than waited for. */
+hidden void ocap__broker_log(struct broker *b, const char *fmt, ...)
+	__attribute__((format(printf, 2, 3)));
 hidden void ocap__broker_event(struct broker *b, int i, short revents);
 hidden int ocap__broker_slot_new(struct broker *b, int type, int fd);
 hidden void ocap__broker_slot_free(struct broker *b, int i);
@@ -125,7 +133,7 @@ hidden void ocap__broker_bind(struct broker *b, int i, struct ocap_msg *m);
 hidden void ocap__broker_listen(struct broker *b, int i, struct ocap_msg *m);
 hidden void ocap__broker_resolve(struct broker *b, int i, struct ocap_msg *m);
 hidden void ocap__broker_job_event(struct broker *b, int i, short revents);
-/* End a job whose channel is gone: the connect goes on in the kernel. */
+/* End a job whose channel is gone: its thread finishes alone. */
 hidden void ocap__broker_job_cancel(struct broker *b, int i);
 
 /* open.c: OPEN, answered with OPENED or a REPLY. */

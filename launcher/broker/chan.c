@@ -60,7 +60,7 @@ void ocap__broker_chan_drop(struct broker *b, int i)
 	ocap__broker_slot_free(b, i);
 }
 
-/* A session waits for its next request, or, while its connect is in
+/* A session waits for its next request, or, while its job is in
  * progress, only for its client to hang up. */
 void ocap__broker_chan_idle(struct broker *b, int i)
 {
@@ -272,7 +272,7 @@ void ocap__broker_chan_event(struct broker *b, int i, short revents)
 	else if (s->want & POLLIN)
 		chan_read(b, i);
 	else
-		ocap__broker_chan_drop(b, i); /* hung up during its connect */
+		ocap__broker_chan_drop(b, i); /* hung up during its job */
 }
 
 /* ---- the table ------------------------------------------------------------ */

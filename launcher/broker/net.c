@@ -5,10 +5,8 @@
  * socket, so its options, its flags and its descriptor number are the
  * program's, and data never passes through here.
  *
- * A blocking socket's connect must not stall the broker: it is made
- * non-blocking for the connect, which is then waited for as a job, and
- * made blocking again before the reply.  A non-blocking socket gets the
- * connect's own answer, -EINPROGRESS most often, at once.
+ * The connect itself, and a lookup under a "*" grant, run on a task's
+ * thread (below), so the loop goes on serving meanwhile.
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -16,6 +14,8 @@
 #include <limits.h>
 #include <netdb.h>
 #include <netinet/in.h>
+#include <pthread.h>
+#include <stdatomic.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -97,89 +97,193 @@ static int deny(struct broker *b, const char *what, const struct sockaddr *a,
 
 	if (b->plan->verbose) {
 		format_addr(a, len, where, sizeof where);
-		fprintf(stderr, "ocapsh: denied %s %s\n", what, where);
+		ocap__broker_log(b, "ocapsh: denied %s %s\n", what, where);
 	}
 	return -EACCES;
 }
 
-static int restore_blocking(int fd)
-{
-	int fl = fcntl(fd, F_GETFL);
+/* ---- tasks: what may block, on a thread of its own ----------------------- */
 
-	return fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0 ? -errno : 0;
+/* A connect or a name lookup, done on a short-lived thread so that the
+ * loop never waits for a peer, DNS, or a program that clears O_NONBLOCK
+ * on its socket (the flag lives on the open file description it shares
+ * with the broker): the thread's connect behaves exactly as the
+ * program's own would at that moment.  The thread writes a byte to a
+ * pipe whose read end is the job's slot when it is done; the task is held
+ * by both, and the last to let go frees it.  All signals are blocked on
+ * the thread.
+ *
+ * A cancelled task's thread lives on until its call ends (a TCP connect
+ * by the kernel's SYN timeout, a Unix one when the server accepts, a
+ * lookup by the resolver's timeouts): the threads alive, those of every
+ * broker in the process, are capped at BROKER_MAX_JOBS. */
+static atomic_int live_tasks;
+
+struct task {
+	atomic_int refs;
+	int wfd;
+	bool lookup;
+	int sock, target;   /* connect: the program's socket, a unix target */
+	struct sockaddr_storage addr;
+	socklen_t len;
+	char name[OCAP_NAME_MAX + 1]; /* lookup */
+	uint16_t port;
+	int result;
+	struct out out;     /* lookup: the addresses */
+};
+
+static int lookup(const char *name, uint16_t port, struct out *o);
+
+static void task_put(struct task *t)
+{
+	if (atomic_fetch_sub(&t->refs, 1) > 1)
+		return;
+	if (t->sock >= 0)
+		close(t->sock);
+	if (t->target >= 0)
+		close(t->target);
+	if (t->wfd >= 0)
+		close(t->wfd);
+	free(t->out.addrs);
+	free(t);
 }
 
-static void job_start(struct broker *b, int i, struct ocap_msg *m)
+static void *task_main(void *arg)
 {
-	int j = ocap__broker_slot_new(b, SLOT_JOB, m->fds[0]);
-	struct slot *js = &b->slots[j];
+	struct task *t = arg;
+	ssize_t n;
 
-	m->fds[0] = -1;
-	b->njobs++;
-	js->owner = i;
-	js->owner_id = b->slots[i].id;
-	js->seq = m->seq;
-	ocap__broker_slot_want(b, j, POLLOUT);
+	if (t->lookup)
+		t->result = lookup(t->name, t->port, &t->out);
+	else
+		t->result = connect(t->sock, (struct sockaddr *)&t->addr,
+				    t->len) < 0 ? -errno : 0;
+	n = write(t->wfd, "", 1); /* EPIPE once cancelled: nobody waits */
+	(void)n;
+	atomic_fetch_sub(&live_tasks, 1);
+	task_put(t);
+	return NULL;
+}
+
+static struct task *task_new(void)
+{
+	struct task *t = calloc(1, sizeof *t);
+
+	if (t) {
+		atomic_init(&t->refs, 1);
+		t->sock = t->target = t->wfd = -1;
+	}
+	return t;
+}
+
+static int thread_start(struct task *t)
+{
+	pthread_attr_t attr;
+	pthread_t th;
+	sigset_t all, old;
+	int e;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	if ((e = pthread_attr_init(&attr)) == 0) {
+		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+		e = pthread_create(&th, &attr, task_main, t);
+		pthread_attr_destroy(&attr);
+	}
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return -e;
+}
+
+/* Start t for request seq of channel i: 0, with t now held by the job
+ * and the thread, or -errno with t still the caller's. */
+static int task_start(struct broker *b, int i, uint32_t seq, struct task *t)
+{
+	int p[2] = { -1, -1 }, j = -1, r;
+
+	if (atomic_fetch_add(&live_tasks, 1) >= BROKER_MAX_JOBS)
+		r = -EAGAIN;
+	else if (pipe2(p, O_CLOEXEC | O_NONBLOCK) < 0)
+		r = -errno;
+	else if ((r = j = ocap__broker_slot_new(b, SLOT_JOB, p[0])) >= 0) {
+		t->wfd = p[1];
+		atomic_store(&t->refs, 2);
+		r = thread_start(t);
+	}
+	if (r < 0) {
+		atomic_fetch_sub(&live_tasks, 1);
+		atomic_store(&t->refs, 1);
+		t->wfd = -1;
+		if (j >= 0)
+			ocap__broker_slot_free(b, j);
+		if (p[0] >= 0) {
+			close(p[0]);
+			close(p[1]);
+		}
+		return r;
+	}
+	b->slots[j].task = t;
+	b->slots[j].owner = i;
+	b->slots[j].owner_id = b->slots[i].id;
+	b->slots[j].seq = seq;
+	ocap__broker_slot_want(b, j, POLLIN);
 	if (!b->slots[i].root) {
 		b->slots[i].job = j;
 		ocap__broker_chan_idle(b, i);
 	}
+	return 0;
 }
 
-static void job_end(struct broker *b, int j)
+/* Free job j's slot; its hold on the task becomes the caller's. */
+static struct task *job_end(struct broker *b, int j)
 {
-	restore_blocking(b->slots[j].fd);
-	close(b->slots[j].fd);
-	b->njobs--;
-	ocap__broker_slot_free(b, j);
-}
-
-void ocap__broker_job_cancel(struct broker *b, int j)
-{
+	struct task *t = b->slots[j].task;
 	int o = b->slots[j].owner;
 
 	if (b->slots[o].type == SLOT_CHAN && b->slots[o].job == j)
 		b->slots[o].job = -1;
-	job_end(b, j);
+	close(b->slots[j].fd);
+	ocap__broker_slot_free(b, j);
+	return t;
 }
 
-/* How the connect ended: SO_ERROR, or not connected at all. */
-static int connect_result(int fd)
+/* The thread goes on alone: a connect on in the kernel, a lookup whose
+ * answer nobody reads. */
+void ocap__broker_job_cancel(struct broker *b, int j)
 {
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof ss;
-	int err = sockopt(fd, SO_ERROR);
+	task_put(job_end(b, j));
+}
 
-	if (err < 0)
-		return -errno;
-	if (err > 0)
-		return -err;
-	return getpeername(fd, (struct sockaddr *)&ss, &len) < 0 ? -errno : 0;
+static void task_done(struct broker *b, int o, uint32_t seq, struct task *t)
+{
+	struct out *out = &b->slots[o].out;
+
+	if (!t->lookup || t->result < 0) {
+		ocap__broker_chan_reply(b, o, seq, t->result);
+		return;
+	}
+	ocap__broker_chan_out_clear(out);
+	*out = t->out;
+	out->kind = OUT_ADDRS;
+	out->seq = seq;
+	t->out.addrs = NULL;
+	ocap__broker_chan_flush(b, o);
 }
 
 void ocap__broker_job_event(struct broker *b, int j, short revents)
 {
-	struct slot *js = &b->slots[j];
-	int o = js->owner, r = connect_result(js->fd);
+	const struct slot *js = &b->slots[j];
+	int o = js->owner;
 	uint32_t id = js->owner_id, seq = js->seq;
+	struct task *t;
+	char c;
 
-	ocap__broker_job_cancel(b, j);
+	(void)revents;
+	if (read(js->fd, &c, 1) < 0 && (errno == EAGAIN || errno == EINTR))
+		return; /* still armed: the slot wants POLLIN */
+	t = job_end(b, j);
 	if (b->slots[o].type == SLOT_CHAN && b->slots[o].id == id)
-		ocap__broker_chan_reply(b, o, seq, r);
-}
-
-/* Over loopback the handshake is often over by the time connect()
- * returns: no need to wait for it then. */
-static bool done_now(int fd)
-{
-	struct pollfd p = { .fd = fd, .events = POLLOUT };
-
-	return poll(&p, 1, 0) == 1;
-}
-
-static int connect_now(int fd, const struct sockaddr *to, socklen_t len)
-{
-	return connect(fd, to, len) < 0 ? -errno : 0;
+		task_done(b, o, seq, t);
+	task_put(t);
 }
 
 /* For a unix: grant, the address to connect to instead of the program's:
@@ -218,55 +322,56 @@ static int unix_target(struct broker *b, const struct ocap_msg *m,
 	return sock;
 }
 
-/* 0 or -errno for the reply, or 1 when a job now waits for the end. */
-static int connect_to(struct broker *b, int i, struct ocap_msg *m,
-		      const struct sockaddr *to, socklen_t len)
+/* Hand the connect of the program's socket (m's, now the task's) to a
+ * thread: 0, or -errno for the reply. */
+static int connect_task(struct broker *b, int i, struct ocap_msg *m,
+			const struct sockaddr *to, socklen_t len, int target)
 {
-	int fd = m->fds[0], fl, r;
+	struct task *t = task_new();
+	int r;
 
-	if ((fl = fcntl(fd, F_GETFL)) < 0)
-		return -errno;
-	if (fl & O_NONBLOCK)
-		return connect_now(fd, to, len);
-	if (b->njobs >= BROKER_MAX_JOBS)
-		return -EAGAIN;
-	if (fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0)
-		return -errno;
-	if ((r = connect_now(fd, to, len)) == -EINPROGRESS && done_now(fd))
-		r = connect_result(fd);
-	if (r != -EINPROGRESS) {
-		restore_blocking(fd);
+	if (!t) {
+		if (target >= 0)
+			close(target);
+		return -ENOMEM;
+	}
+	memcpy(&t->addr, to, len);
+	t->len = len;
+	t->sock = m->fds[0];
+	t->target = target;
+	if ((r = task_start(b, i, m->seq, t)) < 0) {
+		t->sock = -1; /* still m's */
+		task_put(t);
 		return r;
 	}
-	job_start(b, i, m);
-	return 1;
+	m->fds[0] = -1;
+	return 0;
 }
 
+/* -errno for the reply, or 0 when a task now connects. */
 static int do_connect(struct broker *b, int i, struct ocap_msg *m)
 {
 	struct sockaddr_un sun;
-	int kind = sock_kind(m->fds[0]), sock, r;
+	int kind = sock_kind(m->fds[0]), sock;
 
 	if (kind < 0)
 		return kind;
 	if (kind != OCAP_NET_UNIX) {
 		if (!ocap__net_allows(b->plan, kind, SA(m), m->addr_len))
 			return deny(b, "connect to", SA(m), m->addr_len);
-		return connect_to(b, i, m, SA(m), m->addr_len);
+		return connect_task(b, i, m, SA(m), m->addr_len, -1);
 	}
-	/* A Unix connect finishes at once (a full backlog: EAGAIN). */
+	/* A full backlog makes even a Unix connect wait. */
 	if ((sock = unix_target(b, m, &sun)) < 0)
 		return sock;
-	r = connect_to(b, i, m, (struct sockaddr *)&sun, sizeof sun);
-	close(sock);
-	return r;
+	return connect_task(b, i, m, (struct sockaddr *)&sun, sizeof sun, sock);
 }
 
 void ocap__broker_connect(struct broker *b, int i, struct ocap_msg *m)
 {
 	int r = do_connect(b, i, m);
 
-	if (r <= 0)
+	if (r < 0)
 		ocap__broker_chan_reply(b, i, m->seq, r);
 }
 
@@ -365,16 +470,17 @@ static bool any_host(const ocap_plan *p)
 	return false;
 }
 
-/* Under a "*" grant any name is looked up, here and now.  getaddrinfo()
- * blocks the broker for as long as the lookup takes; that is accepted for
- * now rather than run a resolver thread. */
+/* Under a "*" grant any name is looked up, on a task's thread. */
 static int lookup(const char *name, uint16_t port, struct out *o)
 {
 	struct addrinfo hints = { .ai_family = AF_UNSPEC,
 				  .ai_socktype = SOCK_STREAM };
 	struct addrinfo *res;
-	int r = getaddrinfo(name, NULL, &hints, &res);
+	int r;
 
+	if (!(o->addrs = calloc(BROKER_MAX_ADDRS, sizeof *o->addrs)))
+		return -ENOMEM;
+	r = getaddrinfo(name, NULL, &hints, &res);
 	if (r == EAI_MEMORY)
 		return -ENOMEM;
 	if (r == EAI_AGAIN)
@@ -392,7 +498,25 @@ static int lookup(const char *name, uint16_t port, struct out *o)
 	return 0;
 }
 
-static int resolve(struct broker *b, const struct ocap_msg *m, struct out *o)
+static int lookup_task(struct broker *b, int i, const struct ocap_msg *m,
+		       uint16_t port)
+{
+	struct task *t = task_new();
+	int r;
+
+	if (!t)
+		return -ENOMEM;
+	t->lookup = true;
+	memcpy(t->name, m->name, sizeof t->name);
+	t->port = port;
+	if ((r = task_start(b, i, m->seq, t)) < 0)
+		task_put(t);
+	return r;
+}
+
+/* 0 when o holds the answer, 1 when a task looks the name up, or -errno. */
+static int resolve(struct broker *b, int i, const struct ocap_msg *m,
+		   struct out *o)
 {
 	uint16_t port = (m->fields & OCAP_F_PORT) ? m->port : 0;
 
@@ -400,10 +524,11 @@ static int resolve(struct broker *b, const struct ocap_msg *m, struct out *o)
 		return -ENOMEM;
 	if (from_grants(b->plan, m->name, port, o))
 		return 0;
-	if (any_host(b->plan))
-		return lookup(m->name, port, o);
-	if (b->plan->verbose)
-		fprintf(stderr, "ocapsh: denied resolve of %s\n", m->name);
+	if (any_host(b->plan)) {
+		int r = lookup_task(b, i, m, port);
+		return r < 0 ? r : 1;
+	}
+	ocap__broker_log(b, "ocapsh: denied resolve of %s\n", m->name);
 	return -EACCES;
 }
 
@@ -412,12 +537,14 @@ void ocap__broker_resolve(struct broker *b, int i, struct ocap_msg *m)
 	struct out *o = &b->slots[i].out;
 	int r;
 
-	memset(o, 0, sizeof *o);
+	ocap__broker_chan_out_clear(o);
 	o->kind = OUT_ADDRS;
 	o->seq = m->seq;
-	if ((r = resolve(b, m, o)) < 0) {
-		ocap__broker_chan_reply(b, i, m->seq, r);
+	if ((r = resolve(b, i, m, o)) == 0) {
+		ocap__broker_chan_flush(b, i);
 		return;
 	}
-	ocap__broker_chan_flush(b, i);
+	ocap__broker_chan_out_clear(o);
+	if (r < 0)
+		ocap__broker_chan_reply(b, i, m->seq, r);
 }

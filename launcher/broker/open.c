@@ -4,15 +4,36 @@
  * program holds the file O_PATH and would reopen it through /proc, which
  * a native program's seccomp filter refuses; the broker does it instead,
  * with the rights checked as libocap checks them.
+ *
+ * The broker opens for the program but must never wait for it: the open
+ * is non-blocking, so a FIFO does not wait for its other end and a file
+ * under a lease is not waited for (EWOULDBLOCK, as open(2) with
+ * O_NONBLOCK answers); the program's blocking mode is then set on the new
+ * description, which nobody else holds yet.  A granted FIFO thus opens
+ * read-only at once (reads see end-of-file until a writer comes) and
+ * write-only fails with ENXIO while no reader has it open.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "broker.h"
 #include "open_rights.h" /* libcap/: the same check libocap makes */
+
+#ifndef __O_TMPFILE
+#define __O_TMPFILE 020000000
+#endif
+
+/* What open(2) takes from the program; openat2(2), which libocap uses
+ * beneath a directory, refuses any other bit with EINVAL. */
+#define OPEN_FLAGS                                                           \
+	(O_ACCMODE | O_CREAT | O_EXCL | O_NOCTTY | O_TRUNC | O_APPEND |      \
+	 O_NONBLOCK | O_DSYNC | O_SYNC | O_ASYNC | O_DIRECT | O_LARGEFILE |  \
+	 O_DIRECTORY | O_NOFOLLOW | O_NOATIME | O_CLOEXEC | O_PATH |         \
+	 __O_TMPFILE)
 
 /* The file capability granted at exactly name. */
 static const struct item *find_file(const struct broker *b, const char *name)
@@ -26,11 +47,42 @@ static const struct item *find_file(const struct broker *b, const char *name)
 	return NULL;
 }
 
-static int deny(const struct broker *b, const char *name, int err)
+static int deny(struct broker *b, const char *name, int err)
 {
-	if (b->plan->verbose)
-		fprintf(stderr, "ocapsh: denied open of %s\n", name);
+	ocap__broker_log(b, "ocapsh: denied open of %s\n", name);
 	return err;
+}
+
+/* Flags the program's own open would be refused: access mode 3 (seccomp
+ * refuses it: it opens for ioctl alone, which Landlock checks no more than
+ * O_PATH) and unknown bits, both EINVAL: no right makes them valid.
+ * O_NOATIME needs the file's owner (EPERM), which the broker may not be
+ * held to if it keeps capabilities the program lost. */
+static int bad_flags(const struct item *it, int flags)
+{
+	struct stat st;
+
+	if ((flags & ~OPEN_FLAGS) || (flags & O_ACCMODE) == O_ACCMODE)
+		return -EINVAL;
+	if ((flags & O_NOATIME) &&
+	    (fstat(it->fd, &st) < 0 || st.st_uid != geteuid()))
+		return -EPERM;
+	return 0;
+}
+
+/* The program's blocking mode, on a description only the broker holds. */
+static int set_blocking(int fd, int flags)
+{
+	int fl = fcntl(fd, F_GETFL);
+
+	if (flags & (O_NONBLOCK | O_PATH))
+		return fd;
+	if (fl < 0 || fcntl(fd, F_SETFL, fl & ~O_NONBLOCK) < 0) {
+		int e = errno;
+		close(fd);
+		return -e;
+	}
+	return fd;
 }
 
 /* The descriptor to send, or -errno. */
@@ -43,18 +95,23 @@ static int open_file(struct broker *b, const char *name, int flags)
 
 	if (!it)
 		return deny(b, name, -ENOENT);
+	if ((fd = bad_flags(it, flags)) < 0)
+		return deny(b, name, fd);
 	if (ocap_open_rights(it->rights, &f, &need) < 0 || (need & ~it->rights))
 		return deny(b, name, -EACCES);
 	if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
 		return -EEXIST;
 	if (f & O_DIRECTORY)
 		return -ENOTDIR;
+	/* O_NOCTTY: a terminal granted alone is no controlling terminal of
+	 * the broker's. */
 	f &= ~(O_CREAT | O_EXCL | O_NOFOLLOW);
+	f |= O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
 	snprintf(proc, sizeof proc, "/proc/self/fd/%d", it->fd);
 	do
-		fd = open(proc, f | O_CLOEXEC);
+		fd = open(proc, f);
 	while (fd < 0 && errno == EINTR);
-	return fd < 0 ? -errno : fd;
+	return fd < 0 ? -errno : set_blocking(fd, flags);
 }
 
 void ocap__broker_serve_open(struct broker *b, int i, struct ocap_msg *m)

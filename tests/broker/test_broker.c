@@ -277,19 +277,26 @@ static int sc_nonblock(struct world *w)
 static void killed_while_connecting(struct world *w, int base)
 {
 	pid_t g;
-	int st;
+	int st, a;
 
 	if ((g = fork()) == 0) {
 		int s = tcp_socket(AF_INET, 0);
 		connect_to(s, "127.0.0.1", w->full_port);
 		_exit(0);
 	}
-	/* Its session and its socket are held while the connect waits. */
-	child_check(broker_fds_settle(w, base + 2), 1);
+	/* Its session and the job's pipe end are held, its socket and the
+	 * other end by the job's thread, while the connect waits. */
+	child_check(broker_fds_settle(w, base + 4), 1);
 	kill(g, SIGKILL);
 	child_check(waitpid(g, &st, 0), g);
-	child_check(broker_fds_settle(w, base), 1);
+	/* The thread goes on until its connect ends. */
+	child_check(broker_fds_settle(w, base + 2), 1);
 	probe();
+	/* Make room: the SYN sent again goes through, and the thread ends. */
+	child_check((a = accept4(w->full, NULL, NULL, SOCK_CLOEXEC)) >= 0, 1);
+	child_check(broker_fds_settle(w, base) || broker_fds_settle(w, base),
+		    1);
+	close(a);
 }
 
 static void killed_before_reading(struct world *w, int base)
@@ -919,6 +926,19 @@ static void open_raw(struct world *w, int s)
 	fd = open_req(s, w->file, O_PATH);
 	child_check(fd >= 0, 1);
 	child_check(fcntl(fd, F_GETFL) & O_PATH, O_PATH);
+	close(fd);
+	/* What the program's own open would be refused; the broker opens
+	 * non-blocking and gives the program its own blocking mode. */
+	child_check(open_req(s, w->rwfile, O_ACCMODE), -EINVAL);
+	child_check(open_req(s, w->file, O_ACCMODE | O_PATH), -EINVAL);
+	child_check(open_req(s, w->file, O_RDONLY | 0x40000000), -EINVAL);
+	child_check(open_req(s, w->rwfile, O_RDWR | O_TMPFILE), -ENOTDIR);
+	child_check(open_req(s, w->file, O_RDWR | O_TMPFILE), -EACCES);
+	fd = open_req(s, w->file, O_RDONLY);
+	child_check(fd >= 0 && !(fcntl(fd, F_GETFL) & O_NONBLOCK), 1);
+	close(fd);
+	fd = open_req(s, w->file, O_RDONLY | O_NONBLOCK);
+	child_check(fd >= 0 && (fcntl(fd, F_GETFL) & O_NONBLOCK), 1);
 	close(fd);
 }
 

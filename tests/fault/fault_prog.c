@@ -17,11 +17,16 @@
  *	fault_prog balloon               allocate until malloc fails
  *	fault_prog spin                  spin until RLIMIT_CPU stops it
  *	fault_prog serve PORTFILE        accept on 127.0.0.1 (outside)
+ *	fault_prog full PORTFILE         listen, accept queue full (outside)
+ *	fault_prog stall wait|exit KIND ARG...  a request that once stalled
+ *	                                 the broker (fifo PATH, lease PATH,
+ *	                                 flip IP PORT, tostop IP PORT)
  */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -30,6 +35,7 @@
 #include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/wait.h>
+#include <termios.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -351,6 +357,178 @@ static int serve(const char *portfile)
 			close(c);
 }
 
+/* ---- stalls: what once stopped the broker ------------------------------ */
+
+/* A FIFO granted on its own, opened for reading: no writer ever comes. */
+static void stall_fifo(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	say("fifo: %s", fd < 0 ? errname(errno) : "opened");
+}
+
+/* Opened while the program holds a write lease on it and ignores the
+ * break (SIGIO): the kernel waits lease-break-time for it. */
+static void stall_lease(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	say("lease: %s", fd < 0 ? errname(errno) : "opened");
+}
+
+static int take_lease(const char *path)
+{
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	signal(SIGIO, SIG_IGN);
+	if (fd < 0 || fcntl(fd, F_SETLEASE, F_WRLCK) < 0)
+		return say("take lease: %s", errname(errno)), -1;
+	return fd;
+}
+
+/* Connects of one socket to a peer that never answers (its accept queue
+ * is full), while a child flips O_NONBLOCK on the socket's shared open
+ * file description: a broker that checks the flag, then connects, is
+ * caught blocking.  A byte goes to the program (beat) before each. */
+static void stall_flip(const char *ip, const char *port, int beat)
+{
+	struct sockaddr_in a = addr_of(ip, port);
+	int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC | SOCK_NONBLOCK, 0);
+	pid_t f;
+
+	if (s < 0 || (f = fork()) < 0)
+		return say("flip: %s", errname(errno));
+	if (f == 0)
+		for (;;) {
+			fcntl(s, F_SETFL, O_NONBLOCK);
+			fcntl(s, F_SETFL, 0);
+		}
+	for (int i = 0; i < 100000; i++) {
+		if (write(beat, "b", 1) < 0)
+			_exit(1);
+		(void)connect(s, (struct sockaddr *)&a, sizeof a);
+	}
+	say("flip: no connect blocked");
+}
+
+/* Until no beat has come for 200 ms: a connect is held up. */
+static void await_flip(int beat)
+{
+	struct pollfd p = { .fd = beat, .events = POLLIN };
+	char buf[512];
+	double end = now() + 8;
+
+	while (now() < end && poll(&p, 1, 200) == 1)
+		if (read(beat, buf, sizeof buf) <= 0)
+			break;
+}
+
+/* Take the terminal's foreground into a group of the program's own, with
+ * TOSTOP: a write to the terminal from the broker's group (here, a child
+ * left in it) stops that whole group with SIGTTOU, and so would the
+ * broker's -v line for the denied connect. */
+static void stall_tostop(const char *ip, const char *port)
+{
+	struct termios tio;
+	char denied[12];
+	int p[2];
+
+	if (pipe2(p, O_CLOEXEC) < 0)
+		return say("tostop: %s", errname(errno));
+	if (fork() == 0) {
+		char x;
+		if (read(p[0], &x, 1) != 1 ||
+		    write(STDIN_FILENO, "child\r\n", 7) < 0)
+			say("tostop: child: %s", errname(errno));
+		wait_killed();
+	}
+	/* As a shell does: tcsetpgrp from a background group would stop
+	 * the program itself. */
+	signal(SIGTTOU, SIG_IGN);
+	if (setpgid(0, 0) < 0 || tcsetpgrp(STDIN_FILENO, getpid()) < 0 ||
+	    tcgetattr(STDIN_FILENO, &tio) < 0)
+		return say("tostop: %s", errname(errno));
+	tio.c_lflag |= TOSTOP;
+	if (tcsetattr(STDIN_FILENO, TCSANOW, &tio) < 0)
+		return say("tostop: %s", errname(errno));
+	if (write(p[1], "g", 1) < 0)
+		return say("tostop: %s", errname(errno));
+	snprintf(denied, sizeof denied, "%d", atoi(port) % 65535 + 1);
+	say("tostop: denied connect: %s", errname(-connect_to(ip, denied)));
+}
+
+/* stall wait|exit KIND ARG...: a child makes the request that once
+ * stalled the broker, another sleeps; the program prints "pids BROKER
+ * PROGRAM CHILD SLEEPER" and "ready", then waits for a signal (wait) or
+ * exits a second later (exit). */
+static int stall(int argc, char **argv)
+{
+	const char *kind = argv[3];
+	int pipe_[2];
+	pid_t a, b;
+
+	/* A shell's background job starts with SIGINT ignored. */
+	signal(SIGINT, SIG_DFL);
+	if (pipe2(pipe_, O_CLOEXEC) < 0)
+		return say("pipe: %s", errname(errno)), 1;
+	/* The lease's descriptor stays open until the program exits. */
+	if (!strcmp(kind, "lease") && take_lease(argv[4]) < 0)
+		return 1;
+	if ((b = fork()) == 0)
+		wait_killed();
+	if ((a = fork()) == 0) {
+		if (!strcmp(kind, "fifo"))
+			stall_fifo(argv[4]);
+		else if (!strcmp(kind, "lease"))
+			stall_lease(argv[4]);
+		else if (!strcmp(kind, "flip") && argc == 6)
+			stall_flip(argv[4], argv[5], pipe_[1]);
+		wait_killed();
+	}
+	if (!strcmp(kind, "tostop") && argc == 6)
+		stall_tostop(argv[4], argv[5]);
+	if (!strcmp(kind, "flip"))
+		await_flip(pipe_[0]);
+	usleep(200000); /* the request is in the broker's hands */
+	say("pids %d %d %d %d", (int)getppid(), (int)getpid(), (int)a, (int)b);
+	say("ready");
+	if (!strcmp(argv[2], "exit")) {
+		sleep(1);
+		return 0;
+	}
+	wait_killed();
+}
+
+/* A listener on 127.0.0.1 that never accepts, its queue filled by
+ * connects of its own: a SYN to it goes unanswered. */
+static int full(const char *portfile)
+{
+	struct sockaddr_in a = addr_of("127.0.0.1", "0");
+	socklen_t len = sizeof a;
+	int s = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	FILE *f;
+
+	alarm(600);
+	if (s < 0 || bind(s, (struct sockaddr *)&a, sizeof a) < 0 ||
+	    listen(s, 0) < 0 ||
+	    getsockname(s, (struct sockaddr *)&a, &len) < 0)
+		return perror("fault_prog: full"), 1;
+	for (int i = 0; i < 64; i++) {
+		int c = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC |
+					 SOCK_NONBLOCK, 0);
+		struct pollfd p = { .fd = c, .events = POLLOUT };
+
+		(void)connect(c, (struct sockaddr *)&a, sizeof a);
+		if (poll(&p, 1, 200) == 0)
+			break; /* this one is not answered: full */
+	}
+	if (!(f = fopen(portfile, "we")) ||
+	    fprintf(f, "%d\n", ntohs(a.sin_port)) < 0 || fclose(f))
+		return perror(portfile), 1;
+	for (;;)
+		pause();
+}
+
 int main(int argc, char **argv)
 {
 	const char *m = argc > 1 ? argv[1] : "";
@@ -375,7 +553,11 @@ int main(int argc, char **argv)
 		return spin();
 	if (!strcmp(m, "serve") && argc == 3)
 		return serve(argv[2]);
+	if (!strcmp(m, "full") && argc == 3)
+		return full(argv[2]);
+	if (!strcmp(m, "stall") && argc >= 5 && argc <= 6)
+		return stall(argc, argv);
 	fprintf(stderr, "usage: fault_prog ask|orphan|tree|daemon|forkbomb|"
-			"fds|fill|balloon|spin|serve ...\n");
+			"fds|fill|balloon|spin|serve|full|stall ...\n");
 	return 2;
 }
