@@ -61,7 +61,9 @@ int ocap__open_in(const ocap_cap *cap, const char *rel, int flags,
 	ocap_rights_t need;
 	int f = flags, fd;
 
-	if (ocap_open_rights(cap->rights, &f, &need) < 0)
+	if ((fd = ocap_open_rights(cap->rights, &f, &need)) == -EINVAL)
+		return fd;
+	if (fd < 0)
 		return denied(cap, rel, false);
 	if (need & ~cap->rights)
 		return denied(cap, rel, open_follows(flags));

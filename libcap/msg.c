@@ -230,7 +230,7 @@ int ocap_msg_decode(struct ocap_msg *m, const void *buf, size_t len,
 	return r;
 }
 
-int ocap_msg_send(int sock, const struct ocap_msg *m)
+int ocap_msg_send_flags(int sock, const struct ocap_msg *m, int flags)
 {
 	uint8_t buf[OCAP_MSG_MAX];
 	union {
@@ -242,6 +242,8 @@ int ocap_msg_send(int sock, const struct ocap_msg *m)
 	int len = ocap_msg_encode(m, buf, sizeof buf);
 	ssize_t n;
 
+	if (flags & ~MSG_DONTWAIT)
+		return -EINVAL;
 	if (len < 0)
 		return len;
 	iov.iov_base = buf;
@@ -257,11 +259,16 @@ int ocap_msg_send(int sock, const struct ocap_msg *m)
 		memcpy(CMSG_DATA(c), m->fds, m->nfds * sizeof(int));
 	}
 	do
-		n = sendmsg(sock, &mh, MSG_NOSIGNAL);
+		n = sendmsg(sock, &mh, MSG_NOSIGNAL | flags);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -errno;
 	return n == len ? 0 : -EMSGSIZE;
+}
+
+int ocap_msg_send(int sock, const struct ocap_msg *m)
+{
+	return ocap_msg_send_flags(sock, m, 0);
 }
 
 /* Collect the descriptors of every SCM_RIGHTS header; false when there
@@ -289,7 +296,7 @@ static bool take_fds(struct msghdr *mh, struct ocap_msg *m)
 	return ok;
 }
 
-int ocap_msg_recv(int sock, struct ocap_msg *m)
+int ocap_msg_recv_flags(int sock, struct ocap_msg *m, int flags)
 {
 	uint8_t buf[OCAP_MSG_MAX];
 	union {
@@ -302,10 +309,11 @@ int ocap_msg_recv(int sock, struct ocap_msg *m)
 			     .msg_controllen = sizeof ctl.b };
 	ssize_t n;
 
-	if (!m)
+	/* Only MSG_DONTWAIT: MSG_PEEK would install the descriptors twice. */
+	if (!m || (flags & ~MSG_DONTWAIT))
 		return -EINVAL;
 	do
-		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
+		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC | flags);
 	while (n < 0 && errno == EINTR);
 	if (n < 0)
 		return -errno;
@@ -318,4 +326,9 @@ int ocap_msg_recv(int sock, struct ocap_msg *m)
 	if (n == 0 && m->nfds == 0)
 		return -ECONNRESET;
 	return ocap_msg_decode(m, buf, (size_t)n, m->nfds);
+}
+
+int ocap_msg_recv(int sock, struct ocap_msg *m)
+{
+	return ocap_msg_recv_flags(sock, m, 0);
 }

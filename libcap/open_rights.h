@@ -13,12 +13,17 @@
 
 /* *flags may gain O_DIRECTORY (list without read) or lose O_CREAT (no
  * create right: an existing file may be opened, none made); -EACCES for
- * O_CREAT|O_EXCL without create. */
+ * O_CREAT|O_EXCL without create, -EINVAL for access mode 3 (with O_PATH
+ * too): it opens for ioctl alone, which Landlock checks no more than
+ * O_PATH, so seccomp refuses it to the program's own open and no right
+ * makes it valid. */
 static inline int ocap_open_rights(ocap_rights_t have, int *flags, ocap_rights_t *need)
 {
 	int f = *flags, acc = f & O_ACCMODE;
 	ocap_rights_t n = 0;
 
+	if (acc == O_ACCMODE)
+		return -EINVAL;
 	if (f & O_PATH) {
 		*need = 0;
 		return 0;

@@ -275,6 +275,11 @@ OCAP_API int ocap_msg_decode(struct ocap_msg *m, const void *buf, size_t len,
 OCAP_API int ocap_msg_send(int sock, const struct ocap_msg *m);
 /* Receive one message; -ECONNRESET when the peer has gone. */
 OCAP_API int ocap_msg_recv(int sock, struct ocap_msg *m);
+/* The same with flags 0 or MSG_DONTWAIT (-EINVAL otherwise): -EAGAIN
+ * rather than wait, whatever O_NONBLOCK says on sock's description. */
+OCAP_API int ocap_msg_send_flags(int sock, const struct ocap_msg *m,
+				 int flags);
+OCAP_API int ocap_msg_recv_flags(int sock, struct ocap_msg *m, int flags);
 OCAP_API void ocap_msg_close_fds(struct ocap_msg *m);
 
 #ifdef __cplusplus

@@ -7,7 +7,7 @@
  * The session ends with the program: the descendants it leaves behind,
  * daemons included, are killed, and the broker returns once none remains.
  *
- * The caller keeps rootfd (its flags are restored on return) and runs the
+ * The caller keeps rootfd (its flags untouched) and runs the
  * broker's loop on a single thread: signals are taken through a signalfd,
  * so they are blocked here for the duration.  Nothing the program does may
  * stop the broker or make it wait: what could block (a connect, a name
@@ -261,13 +261,10 @@ static int start(struct broker *b, int rootfd)
 	if ((r = ocap__broker_items_new(b)) < 0 || (r = signals_start(b)) < 0 ||
 	    (r = ocap__broker_loop_new(b)) < 0)
 		return r;
-	if ((b->rootflags = fcntl(rootfd, F_GETFL)) < 0 ||
-	    fcntl(rootfd, F_SETFL, b->rootflags | O_NONBLOCK) < 0)
-		return -errno;
 	return ocap__broker_chan_add(b, rootfd, true) < 0 ? -EMFILE : 0;
 }
 
-static void stop(struct broker *b, int rootfd)
+static void stop(struct broker *b)
 {
 	int sig = -1;
 
@@ -281,8 +278,6 @@ static void stop(struct broker *b, int rootfd)
 	}
 	signals_stop(b, sig);
 	ocap__broker_loop_free(b);
-	if (b->rootflags >= 0)
-		fcntl(rootfd, F_SETFL, b->rootflags);
 	if (b->logfd > STDERR_FILENO)
 		close(b->logfd);
 	ocap__broker_items_free(b);
@@ -329,13 +324,12 @@ int ocap__broker_run(ocap_plan *p, int rootfd, pid_t child, int *status)
 	b->plan = p;
 	b->child = child;
 	b->next_id = 1;
-	b->rootflags = -1;
 	b->logfd = -1;
 	for (int i = 0; i < BROKER_NSLOTS; i++)
 		b->slots[i].fd = -1;
 	if ((r = start(b, rootfd)) == 0)
 		r = serve(b);
-	stop(b, rootfd);
+	stop(b);
 	if (r == 0)
 		*status = b->status;
 	free(b);

@@ -88,7 +88,6 @@ struct broker {
 	bool sigs_set;
 	sigset_t oldmask;
 	struct sigaction oldchld, oldttou, oldttin;
-	int rootflags;
 	int logfd;      /* stderr, or the broker's own description of it */
 	bool logsock;   /* stderr is a socket: sent with MSG_DONTWAIT */
 };

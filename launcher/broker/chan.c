@@ -1,7 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * Channels: the root descriptor and the private sessions opened through
- * it.  A channel reads one request, answers it, and reads the next only
+ * it.  Each is read and written with MSG_DONTWAIT, never by its O_NONBLOCK:
+ * that flag lives on an open file description the program may share (a
+ * session it passed and kept, its own root descriptor passed as a session)
+ * and clear.  A channel reads one request, answers it, and reads the next only
  * when the answer is written; a session whose client stops reading waits
  * for POLLOUT and reads nothing meanwhile.  The root descriptor is shared
  * by every process of the program and must never stall, so what it cannot
@@ -12,7 +15,6 @@
  * broker sends, and transport errors, end a session.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <netinet/in.h>
 #include <stddef.h>
 #include <stdlib.h>
@@ -133,7 +135,7 @@ void ocap__broker_chan_flush(struct broker *b, int i)
 
 	while (s->out.kind != OUT_NONE) {
 		bool last = out_fill(b, &s->out, &b->out);
-		int r = ocap_msg_send(s->fd, &b->out);
+		int r = ocap_msg_send_flags(s->fd, &b->out, MSG_DONTWAIT);
 
 		if (r == -EAGAIN && !s->root) {
 			ocap__broker_slot_want(b, i, POLLOUT);
@@ -173,15 +175,14 @@ static bool is_seqpacket(int fd)
 }
 
 /* A new private channel; past the cap, or not a SOCK_SEQPACKET socket,
- * it is closed and its client reads end-of-file. */
+ * it is closed and its client reads end-of-file.  Its O_NONBLOCK is left
+ * alone: the client may hold the description too and set it as it likes. */
 static void session(struct broker *b, struct ocap_msg *m)
 {
-	int fd = m->fds[0], fl;
+	int fd = m->fds[0];
 
 	m->fds[0] = -1;
-	if (!is_seqpacket(fd) || (fl = fcntl(fd, F_GETFL)) < 0 ||
-	    fcntl(fd, F_SETFL, fl | O_NONBLOCK) < 0 ||
-	    ocap__broker_chan_add(b, fd, false) < 0)
+	if (!is_seqpacket(fd) || ocap__broker_chan_add(b, fd, false) < 0)
 		close(fd);
 }
 
@@ -246,7 +247,7 @@ static void chan_read(struct broker *b, int i)
 	m->type = 0;
 	m->seq = 0;
 	m->nfds = 0;
-	r = ocap_msg_recv(b->slots[i].fd, m);
+	r = ocap_msg_recv_flags(b->slots[i].fd, m, MSG_DONTWAIT);
 	if (r == -EAGAIN)
 		return;
 	if (r == -ECONNRESET && !hung_up(b->slots[i].fd))

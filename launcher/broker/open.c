@@ -15,9 +15,13 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/capability.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <unistd.h>
 
 #include "broker.h"
@@ -53,16 +57,14 @@ static int deny(struct broker *b, const char *name, int err)
 	return err;
 }
 
-/* Flags the program's own open would be refused: access mode 3 (seccomp
- * refuses it: it opens for ioctl alone, which Landlock checks no more than
- * O_PATH) and unknown bits, both EINVAL: no right makes them valid.
- * O_NOATIME needs the file's owner (EPERM), which the broker may not be
- * held to if it keeps capabilities the program lost. */
+/* Flags the program's own open would be refused: unknown bits, EINVAL
+ * (access mode 3 is ocap_open_rights()'s).  O_NOATIME needs the file's
+ * owner (EPERM). */
 static int bad_flags(const struct item *it, int flags)
 {
 	struct stat st;
 
-	if ((flags & ~OPEN_FLAGS) || (flags & O_ACCMODE) == O_ACCMODE)
+	if (flags & ~OPEN_FLAGS)
 		return -EINVAL;
 	if ((flags & O_NOATIME) &&
 	    (fstat(it->fd, &st) < 0 || st.st_uid != geteuid()))
@@ -85,6 +87,57 @@ static int set_blocking(int fd, int flags)
 	return fd;
 }
 
+struct bare {
+	const char *path;
+	int flags;
+	int fd; /* or -errno */
+};
+
+/* Capabilities are per thread: this one drops its effective set, then
+ * opens, so that only its uid and groups count, as for the program. */
+static void *bare_main(void *arg)
+{
+	struct bare *o = arg;
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+
+	if (syscall(SYS_capget, &h, d) < 0) {
+		o->fd = -errno;
+		return NULL;
+	}
+	d[0].effective = d[1].effective = 0;
+	if (syscall(SYS_capset, &h, d) < 0) {
+		o->fd = -errno;
+		return NULL;
+	}
+	do
+		o->fd = open(o->path, o->flags);
+	while (o->fd < 0 && errno == EINTR);
+	if (o->fd < 0)
+		o->fd = -errno;
+	return NULL;
+}
+
+/* open(2) with no effective capability: a root broker's CAP_DAC_OVERRIDE,
+ * CAP_DAC_READ_SEARCH and CAP_FOWNER must not open for the program what
+ * its own open would be refused.  The main thread's credentials stay. */
+static int open_bare(const char *path, int flags)
+{
+	struct bare o = { path, flags, -EAGAIN };
+	sigset_t all, old;
+	pthread_t th;
+	int e;
+
+	sigfillset(&all);
+	pthread_sigmask(SIG_SETMASK, &all, &old);
+	e = pthread_create(&th, NULL, bare_main, &o);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	if (e)
+		return -e;
+	pthread_join(th, NULL);
+	return o.fd;
+}
+
 /* The descriptor to send, or -errno. */
 static int open_file(struct broker *b, const char *name, int flags)
 {
@@ -97,7 +150,9 @@ static int open_file(struct broker *b, const char *name, int flags)
 		return deny(b, name, -ENOENT);
 	if ((fd = bad_flags(it, flags)) < 0)
 		return deny(b, name, fd);
-	if (ocap_open_rights(it->rights, &f, &need) < 0 || (need & ~it->rights))
+	if ((fd = ocap_open_rights(it->rights, &f, &need)) < 0)
+		return deny(b, name, fd);
+	if (need & ~it->rights)
 		return deny(b, name, -EACCES);
 	if ((flags & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
 		return -EEXIST;
@@ -108,10 +163,8 @@ static int open_file(struct broker *b, const char *name, int flags)
 	f &= ~(O_CREAT | O_EXCL | O_NOFOLLOW);
 	f |= O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
 	snprintf(proc, sizeof proc, "/proc/self/fd/%d", it->fd);
-	do
-		fd = open(proc, f);
-	while (fd < 0 && errno == EINTR);
-	return fd < 0 ? -errno : set_blocking(fd, flags);
+	fd = open_bare(proc, f);
+	return fd < 0 ? fd : set_blocking(fd, flags);
 }
 
 void ocap__broker_serve_open(struct broker *b, int i, struct ocap_msg *m)

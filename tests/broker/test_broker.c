@@ -23,6 +23,7 @@
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -940,6 +941,12 @@ static void open_raw(struct world *w, int s)
 	fd = open_req(s, w->file, O_RDONLY | O_NONBLOCK);
 	child_check(fd >= 0 && (fcntl(fd, F_GETFL) & O_NONBLOCK), 1);
 	close(fd);
+	/* Opened with the program's credentials, not a root broker's
+	 * capabilities: mode 0000 keeps out all but CAP_DAC_OVERRIDE. */
+	child_check(chmod(w->file, 0), 0);
+	child_check(open_req(s, w->file, O_RDONLY), -EACCES);
+	child_check(chmod(w->file, 0644), 0);
+	reads(open_req(s, w->file, O_RDONLY), "read only\n");
 }
 
 /* Through libocap: a file from ocap_root() is reopened by the broker. */

@@ -20,7 +20,8 @@
  *	fault_prog full PORTFILE         listen, accept queue full (outside)
  *	fault_prog stall wait|exit KIND ARG...  a request that once stalled
  *	                                 the broker (fifo PATH, lease PATH,
- *	                                 flip IP PORT, tostop IP PORT)
+ *	                                 flip IP PORT, tostop IP PORT,
+ *	                                 session)
  */
 #include <arpa/inet.h>
 #include <errno.h>
@@ -423,6 +424,51 @@ static void await_flip(int beat)
 			break;
 }
 
+/* A private session whose broker end the program keeps a copy of, with
+ * O_NONBLOCK cleared on that shared description once the broker holds it;
+ * then requests until the broker stops reading them, and no reply read: a
+ * broker that writes by the description's flag blocks on its full end. */
+static void stall_session(int done)
+{
+	struct ocap_msg m = { .type = OCAP_MSG_SESSION, .nfds = 1 };
+	int sv[2], r = 0, again = 0, sent = 0;
+
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
+		return say("session: %s", errname(errno));
+	m.fds[0] = sv[1];
+	if ((r = ocap_msg_send(3, &m)) < 0)
+		return say("session: %s", errname(-r));
+	memset(&m, 0, sizeof m);
+	m.type = OCAP_MSG_OPEN;
+	m.fields = OCAP_F_NAME | OCAP_F_COUNT;
+	m.name_len = 5;
+	memcpy(m.name, "/nope", 6);
+	/* Answered: the broker holds the session and has set its flags. */
+	if ((r = ocap_msg_send(sv[0], &m)) < 0 ||
+	    (r = ocap_msg_recv(sv[0], &m)) < 0)
+		return say("session: %s", errname(-r));
+	if (fcntl(sv[1], F_SETFL, 0) < 0)
+		return say("session: F_SETFL: %s", errname(errno));
+	m.type = OCAP_MSG_OPEN;
+	m.fields = OCAP_F_NAME | OCAP_F_COUNT;
+	m.name_len = 5;
+	memcpy(m.name, "/nope", 6);
+	m.count = 0;
+	m.nfds = 0;
+	while (again < 100 && sent < 1000000) {
+		m.seq = (uint32_t)sent;
+		if ((r = ocap_msg_send_flags(sv[0], &m, MSG_DONTWAIT)) == 0)
+			sent++, again = 0;
+		else if (r == -EAGAIN)
+			again++, usleep(2000);
+		else
+			return say("session: send: %s", errname(-r));
+	}
+	say("session: %d requests sent, none read", sent);
+	if (write(done, "d", 1) < 0)
+		_exit(1);
+}
+
 /* Take the terminal's foreground into a group of the program's own, with
  * TOSTOP: a write to the terminal from the broker's group (here, a child
  * left in it) stops that whole group with SIGTTOU, and so would the
@@ -472,15 +518,17 @@ static int stall(int argc, char **argv)
 	if (pipe2(pipe_, O_CLOEXEC) < 0)
 		return say("pipe: %s", errname(errno)), 1;
 	/* The lease's descriptor stays open until the program exits. */
-	if (!strcmp(kind, "lease") && take_lease(argv[4]) < 0)
+	if (!strcmp(kind, "lease") && (argc != 5 || take_lease(argv[4]) < 0))
 		return 1;
 	if ((b = fork()) == 0)
 		wait_killed();
 	if ((a = fork()) == 0) {
-		if (!strcmp(kind, "fifo"))
+		if (!strcmp(kind, "fifo") && argc == 5)
 			stall_fifo(argv[4]);
-		else if (!strcmp(kind, "lease"))
+		else if (!strcmp(kind, "lease") && argc == 5)
 			stall_lease(argv[4]);
+		else if (!strcmp(kind, "session"))
+			stall_session(pipe_[1]);
 		else if (!strcmp(kind, "flip") && argc == 6)
 			stall_flip(argv[4], argv[5], pipe_[1]);
 		wait_killed();
@@ -489,6 +537,11 @@ static int stall(int argc, char **argv)
 		stall_tostop(argv[4], argv[5]);
 	if (!strcmp(kind, "flip"))
 		await_flip(pipe_[0]);
+	if (!strcmp(kind, "session")) {
+		struct pollfd p = { .fd = pipe_[0], .events = POLLIN };
+		if (poll(&p, 1, 10000) != 1)
+			say("session: the flood did not end");
+	}
 	usleep(200000); /* the request is in the broker's hands */
 	say("pids %d %d %d %d", (int)getppid(), (int)getpid(), (int)a, (int)b);
 	say("ready");
@@ -555,7 +608,7 @@ int main(int argc, char **argv)
 		return serve(argv[2]);
 	if (!strcmp(m, "full") && argc == 3)
 		return full(argv[2]);
-	if (!strcmp(m, "stall") && argc >= 5 && argc <= 6)
+	if (!strcmp(m, "stall") && argc >= 4 && argc <= 6)
 		return stall(argc, argv);
 	fprintf(stderr, "usage: fault_prog ask|orphan|tree|daemon|forkbomb|"
 			"fds|fill|balloon|spin|serve|full|stall ...\n");

@@ -7,7 +7,9 @@
 #  - flip: connects to a silent peer (a full accept queue) while a child
 #    flips O_NONBLOCK on the socket;
 #  - tostop: the terminal's foreground taken, TOSTOP set, a write from the
-#    broker's process group and a -v denial (a pty, through script(1)).
+#    broker's process group and a -v denial (a pty, through script(1));
+#  - session: a private session whose broker end it keeps, O_NONBLOCK
+#    cleared there, flooded with requests whose replies it never reads.
 # With the stall under way, SIGTERM, SIGINT or SIGHUP to ocapsh must end
 # the program and every descendant within one second; when the program
 # exits on its own, every descendant must be gone within one second.
@@ -82,6 +84,7 @@ one() {
 		args=("$S/leased") ;;
 	flip)
 		grants=(--connect "127.0.0.1:$FPORT") args=(127.0.0.1 "$FPORT") ;;
+	session) ;;
 	tostop)
 		# --allow-syscall ioctl: the bound must hold even if seccomp
 		# let the program take the foreground.
@@ -141,7 +144,7 @@ one() {
 }
 
 for user in "${users[@]}"; do
-	for kind in fifo lease flip tostop; do
+	for kind in fifo lease flip tostop session; do
 		if [ "$kind" = tostop ] && [ "$has_script" = 0 ]; then
 			echo "skip: tostop: no script(1) for a pty"
 			continue

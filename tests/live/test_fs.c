@@ -328,6 +328,11 @@ static void test_open_flags_honoured(void **state)
 	assert_true(fcntl(fd, F_GETFL) & O_APPEND);
 	assert_int_equal(fcntl(fd, F_GETFL) & O_ACCMODE, O_WRONLY);
 	close(fd);
+	/* Access mode 3 opens for ioctl alone: refused as the broker and
+	 * seccomp refuse it, whatever the rights. */
+	assert_ret(ocap_ns_open(t->ns, "/a/file", 3, 0), -EINVAL);
+	assert_ret(ocap_ns_open(t->ns, "/a/file", 3 | O_PATH, 0), -EINVAL);
+	assert_ret(ocap_ns_open(t->ns, "/a", 3 | O_DIRECTORY, 0), -EINVAL);
 }
 
 /* ---- rights after resolution ------------------------------------------ */

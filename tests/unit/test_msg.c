@@ -1373,6 +1373,32 @@ static void test_send_peer_gone(void **state)
 	assert_ret(run_in_child(send_to_closed, NULL), 0);
 }
 
+/* MSG_DONTWAIT holds whatever O_NONBLOCK says: the pair is blocking, so
+ * without it the empty recv and the send to a full peer would wait. */
+static void test_dontwait(void **state)
+{
+	struct pair *p = *state;
+	static struct ocap_msg m;
+	int sent = 0, r;
+
+	assert_int_equal(fcntl(p->sv[0], F_GETFL) & O_NONBLOCK, 0);
+	assert_int_equal(fcntl(p->sv[1], F_GETFL) & O_NONBLOCK, 0);
+	assert_ret(ocap_msg_recv_flags(p->sv[1], &m, MSG_DONTWAIT), -EAGAIN);
+	b_req(&m);
+	while ((r = ocap_msg_send_flags(p->sv[0], &m, MSG_DONTWAIT)) == 0)
+		assert_true(++sent < 100000);
+	assert_ret(r, -EAGAIN);
+	assert_true(sent > 0);
+	while (sent--)
+		assert_ret(ocap_msg_recv_flags(p->sv[1], &m, MSG_DONTWAIT), 0);
+	assert_ret(ocap_msg_recv_flags(p->sv[1], &m, MSG_DONTWAIT), -EAGAIN);
+	/* No flag that would change what a message is. */
+	assert_ret(ocap_msg_send_flags(p->sv[0], &m, MSG_OOB), -EINVAL);
+	assert_ret(ocap_msg_recv_flags(p->sv[1], &m, MSG_PEEK), -EINVAL);
+	assert_ret(ocap_msg_send_flags(p->sv[0], &m, 0), 0);
+	assert_ret(ocap_msg_recv_flags(p->sv[1], &m, 0), 0);
+}
+
 static void test_close_fds(void **state)
 {
 	static struct ocap_msg m;
@@ -1413,6 +1439,7 @@ int main(void)
 		cmocka_unit_test(test_close_fds),
 		P(test_send_recv),
 		P(test_send_invalid),
+		P(test_dontwait),
 		P(test_recv_fd_counts),
 		P(test_recv_too_many_fds),
 		P(test_recv_oversize),
