@@ -23,6 +23,7 @@
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/un.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "broker.h"
@@ -104,7 +105,7 @@ static int deny(struct broker *b, const char *what, const struct sockaddr *a,
 
 /* ---- tasks: what may block, on a thread of its own ----------------------- */
 
-/* A connect or a name lookup, done on a short-lived thread so that the
+/* A connect or a name lookup, done on a worker thread so that the
  * loop never waits for a peer, DNS, or a program that clears O_NONBLOCK
  * on its socket (the flag lives on the open file description it shares
  * with the broker): the thread's connect behaves exactly as the
@@ -113,9 +114,9 @@ static int deny(struct broker *b, const char *what, const struct sockaddr *a,
  * by both, and the last to let go frees it.  All signals are blocked on
  * the thread.
  *
- * A cancelled task's thread lives on until its call ends (a TCP connect
+ * A cancelled task's worker is busy until its call ends (a TCP connect
  * by the kernel's SYN timeout, a Unix one when the server accepts, a
- * lookup by the resolver's timeouts): the threads alive, those of every
+ * lookup by the resolver's timeouts): the tasks under way, those of every
  * broker in the process, are capped at BROKER_MAX_JOBS. */
 static atomic_int live_tasks;
 
@@ -130,6 +131,7 @@ struct task {
 	uint16_t port;
 	int result;
 	struct out out;     /* lookup: the addresses */
+	struct task *next;  /* waiting for a worker */
 };
 
 static int lookup(const char *name, uint16_t port, struct out *o);
@@ -148,9 +150,8 @@ static void task_put(struct task *t)
 	free(t);
 }
 
-static void *task_main(void *arg)
+static void task_run(struct task *t)
 {
-	struct task *t = arg;
 	ssize_t n;
 
 	if (t->lookup)
@@ -162,6 +163,51 @@ static void *task_main(void *arg)
 	(void)n;
 	atomic_fetch_sub(&live_tasks, 1);
 	task_put(t);
+}
+
+/* Workers: a thread costs more to make than a connect on loopback, so
+ * one that is done waits a while for the next task, and a task makes a
+ * new worker only when none is waiting. */
+#define WORKER_IDLE_S 10
+
+static pthread_mutex_t pool_lock = PTHREAD_MUTEX_INITIALIZER;
+static pthread_cond_t pool_cond = PTHREAD_COND_INITIALIZER;
+static struct task *pool_head, **pool_tail = &pool_head;
+static int pool_idle, pool_queued;
+
+static struct task *pool_take(void)
+{
+	struct task *t = pool_head;
+
+	if (t) {
+		pool_head = t->next;
+		if (!pool_head)
+			pool_tail = &pool_head;
+		pool_queued--;
+	}
+	return t;
+}
+
+static void *worker(void *arg)
+{
+	struct task *t = arg;
+	struct timespec until;
+	int e;
+
+	while (t) {
+		task_run(t);
+		pthread_mutex_lock(&pool_lock);
+		pool_idle++;
+		clock_gettime(CLOCK_REALTIME, &until);
+		until.tv_sec += WORKER_IDLE_S;
+		e = 0;
+		while (!pool_head && e != ETIMEDOUT)
+			e = pthread_cond_timedwait(&pool_cond, &pool_lock,
+						   &until);
+		pool_idle--;
+		t = pool_take();
+		pthread_mutex_unlock(&pool_lock);
+	}
 	return NULL;
 }
 
@@ -183,11 +229,22 @@ static int thread_start(struct task *t)
 	sigset_t all, old;
 	int e;
 
+	pthread_mutex_lock(&pool_lock);
+	if (pool_idle > pool_queued) {
+		t->next = NULL;
+		*pool_tail = t;
+		pool_tail = &t->next;
+		pool_queued++;
+		pthread_cond_signal(&pool_cond);
+		pthread_mutex_unlock(&pool_lock);
+		return 0;
+	}
+	pthread_mutex_unlock(&pool_lock);
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	if ((e = pthread_attr_init(&attr)) == 0) {
 		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-		e = pthread_create(&th, &attr, task_main, t);
+		e = pthread_create(&th, &attr, worker, t);
 		pthread_attr_destroy(&attr);
 	}
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
