@@ -203,7 +203,8 @@ static int c_landlock(void *arg)
 	return 0;
 }
 
-static void test_landlock(void **state)
+/* The stages up to Landlock and past it need the kernel to have it. */
+static void run_confined(child_fn *fn)
 {
 	if (ocap__ll_abi() < 1) {
 		print_message("skip: Landlock is not enabled\n");
@@ -211,8 +212,13 @@ static void test_landlock(void **state)
 		return;
 	}
 	compile_plan(NULL);
-	assert_int_equal(WEXITSTATUS(run_child(c_landlock, NULL)), 0);
+	assert_int_equal(WEXITSTATUS(run_child(fn, NULL)), 0);
 	free_plan();
+}
+
+static void test_landlock(void **state)
+{
+	run_confined(c_landlock);
 }
 
 static int c_seccomp(void *arg)
@@ -231,14 +237,7 @@ static int c_seccomp(void *arg)
 
 static void test_seccomp(void **state)
 {
-	if (ocap__ll_abi() < 1) {
-		print_message("skip: Landlock is not enabled\n");
-		skipped++;
-		return;
-	}
-	compile_plan(NULL);
-	assert_int_equal(WEXITSTATUS(run_child(c_seccomp, NULL)), 0);
-	free_plan();
+	run_confined(c_seccomp);
 }
 
 static void test_names(void **state)
