@@ -8,7 +8,7 @@
 
 #include "ocap/launch.h"
 
-#define hidden __attribute__((visibility("hidden")))
+#include "hidden.h"
 
 /* A directory or file grant. */
 struct ocap_path_grant {

@@ -8,7 +8,7 @@
 
 #include "ocap/ocap.h"
 
-#define hidden __attribute__((visibility("hidden")))
+#include "hidden.h"
 
 #include "resolve.h"
 /* Returned by a resolution step when the kernel refused to leave the

@@ -28,7 +28,7 @@
 
 #include "broker.h"
 #include "netgrant.h"
-#include "open_how.h" /* libcap/ */
+#include "open_how.h" /* private/ */
 
 #define SA(m) ((const struct sockaddr *)&(m)->addr)
 

@@ -25,7 +25,7 @@
 #include <unistd.h>
 
 #include "broker.h"
-#include "open_rights.h" /* libcap/: the same check libocap makes */
+#include "open_rights.h" /* private/: the same check libocap makes */
 
 #ifndef __O_TMPFILE
 #define __O_TMPFILE 020000000

@@ -25,10 +25,10 @@
 #include "syscall.h"
 
 #define OV_API __attribute__((visibility("default")))
-#define hidden __attribute__((visibility("hidden")))
+#include "hidden.h"
 
 /* libocap's resolver: ocap__ns_at, ocap__ns_reach, ocap__ns_realpath...
- * (libcap/resolve.h, hidden in libocap-musl.a). */
+ * (private/resolve.h, hidden in libocap-musl.a). */
 #include "resolve.h"
 
 /* ---- the boundary ------------------------------------------------------ */

@@ -20,9 +20,7 @@
 
 #include "ocap/ocap.h"
 
-#ifndef hidden
-#define hidden __attribute__((visibility("hidden")))
-#endif
+#include "hidden.h"
 
 /* Room for a namespace path and its NUL. */
 #define OCAP_PATH_BUF (OCAP_NAME_MAX + 1)
