@@ -78,7 +78,6 @@ static double load_ns(int mode, int n)
 
 int main(int argc, char **argv)
 {
-	static const char *const names[] = { "compat", "native", "allow" };
 	int n = argc > 1 ? atoi(argv[1]) : 200;
 
 	if (n <= 0)
@@ -89,7 +88,8 @@ int main(int argc, char **argv)
 
 		if (m != ALLOW && ocap__seccomp_prebuilt(m, &f, &len) < 0)
 			len = 0;
-		printf("%s %d %zu %.0f\n", names[m],
+		printf("%s %d %zu %.0f\n",
+		       m == ALLOW ? "allow" : ocap__seccomp_mode_name(m),
 		       m == ALLOW ? -1 : ocap__seccomp_count(m), len,
 		       load_ns(m, n));
 	}

@@ -57,6 +57,8 @@ struct ocap_child {
 	int rootfd;    /* the child's end of the root descriptor */
 	int errfd;     /* close-on-exec pipe to the parent */
 	int progfd;    /* the program, O_PATH */
+	int superfd;   /* where the child sends the supervisor's handle on
+			  it (a seccomp listener), or -1 */
 	pid_t broker;
 };
 

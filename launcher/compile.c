@@ -128,7 +128,8 @@ static int prepare(ocap_plan *p, struct ocap_exe *x)
 	if (p->mode_eff == OCAP_MODE_COMPAT && !p->no_runtime &&
 	    (r = ocap__runtime_add(p)) < 0)
 		return r;
-	if ((r = ocap__runtime_exe(p, x)) < 0 || (r = ocap__tmpdir_plan(p)) < 0)
+	if ((r = ocap__runtime_exe(p, x)) < 0 ||
+	    (r = ocap__runtime_shim(p)) < 0 || (r = ocap__tmpdir_plan(p)) < 0)
 		return r;
 	return check_nesting(p);
 }

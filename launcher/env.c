@@ -68,9 +68,28 @@ static int tmpdir_vars(const ocap_plan *p, char ***env, size_t *n)
 	return r;
 }
 
+/* The resolver shim first in LD_PRELOAD, before what the program asked
+ * for. */
+static int preload(const ocap_plan *p, char ***env, size_t *n)
+{
+	const char *old = NULL;
+	char *kv;
+	int r;
+
+	for (size_t i = 0; i < *n; i++)
+		if (!strncmp((*env)[i], "LD_PRELOAD=", 11))
+			old = (*env)[i] + 11;
+	if (asprintf(&kv, "LD_PRELOAD=%s%s%s", p->shim, old && *old ? ":" : "",
+		     old ? old : "") < 0)
+		return -ENOMEM;
+	r = env_set(env, n, kv);
+	free(kv);
+	return r;
+}
+
 /* The program's environment: the default set (or everything with
- * --inherit-env), then the private TMPDIR, then each --env, then
- * OCAP_ROOT. */
+ * --inherit-env), then the private TMPDIR, then each --env, then the
+ * resolver shim and OCAP_ROOT. */
 int ocap__build_env(const ocap_plan *p, char ***envp)
 {
 	char **env = calloc(1, sizeof *env), root[32];
@@ -101,6 +120,8 @@ int ocap__build_env(const ocap_plan *p, char ***envp)
 			}
 		}
 	}
+	if (r == 0 && p->shim)
+		r = preload(p, &env, &n);
 	snprintf(root, sizeof root, "%s=%d", OCAP_ROOT_ENV, OCAP_ROOT_FD);
 	if (r == 0)
 		r = env_set(&env, &n, root);

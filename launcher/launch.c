@@ -72,6 +72,31 @@ static _Noreturn void child(const struct ocap_child *c)
 	_exit(e.err == ENOENT ? 127 : 126);
 }
 
+/* The supervisor's handle the child sent before exec, or -1 when it
+ * sent none (a mode without supervision). */
+static int take_listener(int sock)
+{
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} u;
+	char byte;
+	struct iovec iov = { &byte, 1 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_control = u.buf,
+			    .msg_controllen = sizeof u.buf };
+	struct cmsghdr *h;
+	int fd = -1;
+
+	if (recvmsg(sock, &m, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) <= 0)
+		return -1;
+	h = CMSG_FIRSTHDR(&m);
+	if (h && h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_RIGHTS &&
+	    h->cmsg_len == CMSG_LEN(sizeof(int)))
+		memcpy(&fd, CMSG_DATA(h), sizeof fd);
+	return fd;
+}
+
 /* Wait for the child's exec; a failure comes back through the pipe. */
 static int await_exec(ocap_plan *p, int errfd, pid_t pid, int *status)
 {
@@ -96,10 +121,10 @@ static int await_exec(ocap_plan *p, int errfd, pid_t pid, int *status)
 }
 
 static int start(ocap_plan *p, struct ocap_child *c, int sv[2], int ep[2],
-		 int *status)
+		 int su[2], int *status)
 {
 	pid_t pid;
-	int r;
+	int r, lfd;
 
 	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
 		return ocap__plan_fail(p, -errno, "subreaper: %s",
@@ -109,6 +134,11 @@ static int start(ocap_plan *p, struct ocap_child *c, int sv[2], int ep[2],
 				       strerror(errno));
 	if (pipe2(ep, O_CLOEXEC) < 0)
 		return ocap__plan_fail(p, -errno, "pipe: %s", strerror(errno));
+	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, su) < 0 ||
+	    (su[1] = above_root(su[1])) < 0)
+		return ocap__plan_fail(p, -errno, "supervisor channel: %s",
+				       strerror(errno));
+	c->superfd = su[1];
 	c->rootfd = sv[1];
 	c->progfd = above_root(open(p->prog, O_PATH | O_CLOEXEC));
 	if (c->progfd < 0)
@@ -135,14 +165,19 @@ static int start(ocap_plan *p, struct ocap_child *c, int sv[2], int ep[2],
 	} else if (pid == 0) {
 		close(sv[0]);
 		close(ep[0]);
+		close(su[0]);
 		child(c);
 	} else {
 		close(sv[1]);
 		close(ep[1]);
-		sv[1] = ep[1] = -1;
+		close(su[1]);
+		sv[1] = ep[1] = su[1] = -1;
 		r = await_exec(p, ep[0], pid, status);
+		lfd = take_listener(su[0]);
 		if (r == 0)
-			r = ocap__broker_run(p, sv[0], pid, status);
+			r = ocap__broker_run(p, sv[0], lfd, pid, status);
+		else if (lfd >= 0)
+			close(lfd);
 	}
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return r;
@@ -151,8 +186,8 @@ static int start(ocap_plan *p, struct ocap_child *c, int sv[2], int ep[2],
 int ocap_launch(ocap_plan *p, int *status)
 {
 	struct ocap_compiled cp;
-	struct ocap_child c = { .c = &cp, .progfd = -1 };
-	int sv[2] = { -1, -1 }, ep[2] = { -1, -1 }, r, e;
+	struct ocap_child c = { .c = &cp, .progfd = -1, .superfd = -1 };
+	int sv[2] = { -1, -1 }, ep[2] = { -1, -1 }, su[2] = { -1, -1 }, r, e;
 
 	if (!p || !status)
 		return -EINVAL;
@@ -176,7 +211,7 @@ int ocap_launch(ocap_plan *p, int *status)
 	if (r == 0)
 		r = ocap__be_bind(cp.enforce, p);
 	if (r == 0)
-		r = start(p, &c, sv, ep, status);
+		r = start(p, &c, sv, ep, su, status);
 	ocap__compiled_free(&cp);
 	/* Nothing of the program's is left to use it now. */
 	if ((e = ocap__tmpdir_remove(p)) < 0)
@@ -189,6 +224,8 @@ int ocap_launch(ocap_plan *p, int *status)
 			close(sv[i]);
 		if (ep[i] >= 0)
 			close(ep[i]);
+		if (su[i] >= 0)
+			close(su[i]);
 	}
 	return r;
 }

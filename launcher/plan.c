@@ -52,6 +52,7 @@ void ocap_plan_free(ocap_plan *p)
 			close(p->paths[i].fd);
 	}
 	free(p->paths);
+	free(p->shim);
 	for (size_t i = 0; i < p->nnets; i++) {
 		free(p->nets[i].host);
 		free(p->nets[i].where);

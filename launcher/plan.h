@@ -68,6 +68,7 @@ struct ocap_plan {
 	int mode;        /* as asked; see mode_eff */
 	int mode_eff;    /* AUTO resolved against the binary */
 	char *prog;      /* the executable, searched in $PATH */
+	char *shim;      /* the resolver preloaded into compat programs */
 	char **argv;
 	struct ocap_rlimit rlimits[OCAP_NRLIMITS];
 	char **warnings; /* best-effort gaps, one line each */
@@ -92,9 +93,11 @@ hidden int ocap__plan_add_path(ocap_plan *p, const char *path,
 hidden int ocap__net_name(const struct ocap_net_grant *g, char *buf,
 			  size_t size);
 
-/* broker.c: serve rootfd (the broker's end of the root descriptor) until
- * child and every descendant are gone; *status is child's wait status. */
-hidden int ocap__broker_run(ocap_plan *p, int rootfd, pid_t child,
-			    int *status);
+/* broker.c: serve rootfd (the broker's end of the root descriptor), and
+ * supervise through listener (a seccomp listener, or -1; the broker
+ * closes it), until child and every descendant are gone; *status is
+ * child's wait status. */
+hidden int ocap__broker_run(ocap_plan *p, int rootfd, int listener,
+			    pid_t child, int *status);
 
 #endif

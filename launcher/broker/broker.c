@@ -147,6 +147,9 @@ void ocap__broker_event(struct broker *b, int i, short revents)
 	case SLOT_JOB:
 		ocap__broker_job_event(b, i, revents);
 		break;
+	case SLOT_NOTIF:
+		ocap__super_event(b, i, revents);
+		break;
 	}
 }
 
@@ -253,12 +256,13 @@ void ocap__broker_log(struct broker *b, const char *fmt, ...)
 	(void)n; /* a line that cannot be written now is dropped */
 }
 
-static int start(struct broker *b, int rootfd)
+static int start(struct broker *b, int rootfd, int listener)
 {
 	int r;
 
 	log_open(b);
-	if ((r = ocap__broker_items_new(b)) < 0 || (r = signals_start(b)) < 0 ||
+	if ((r = ocap__super_start(b, listener)) < 0 ||
+	    (r = ocap__broker_items_new(b)) < 0 || (r = signals_start(b)) < 0 ||
 	    (r = ocap__broker_loop_new(b)) < 0)
 		return r;
 	return ocap__broker_chan_add(b, rootfd, true) < 0 ? -EMFILE : 0;
@@ -277,6 +281,7 @@ static void stop(struct broker *b)
 			sig = i;
 	}
 	signals_stop(b, sig);
+	ocap__super_stop(b);
 	ocap__broker_loop_free(b);
 	if (b->logfd > STDERR_FILENO)
 		close(b->logfd);
@@ -312,22 +317,28 @@ static int serve(struct broker *b)
 	return 0;
 }
 
-int ocap__broker_run(ocap_plan *p, int rootfd, pid_t child, int *status)
+int ocap__broker_run(ocap_plan *p, int rootfd, int listener, pid_t child,
+		     int *status)
 {
 	struct broker *b;
 	int r;
 
-	if (!p || rootfd < 0 || child <= 0 || !status)
+	if (!p || rootfd < 0 || child <= 0 || !status) {
+		if (listener >= 0)
+			close(listener);
 		return -EINVAL;
-	if (!(b = calloc(1, sizeof *b)))
+	}
+	if (!(b = calloc(1, sizeof *b))) {
+		close(listener);
 		return -ENOMEM;
+	}
 	b->plan = p;
 	b->child = child;
 	b->next_id = 1;
 	b->logfd = -1;
 	for (int i = 0; i < BROKER_NSLOTS; i++)
 		b->slots[i].fd = -1;
-	if ((r = start(b, rootfd)) == 0)
+	if ((r = start(b, rootfd, listener)) == 0)
 		r = serve(b);
 	stop(b);
 	if (r == 0)

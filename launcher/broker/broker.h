@@ -26,9 +26,9 @@
 #define BROKER_MAX_CHANNELS 256 /* the root descriptor included */
 #define BROKER_MAX_JOBS     256 /* threads alive in the process */
 #define BROKER_MAX_ADDRS    64  /* ADDR messages for one RESOLVE */
-#define BROKER_NSLOTS       (1 + BROKER_MAX_CHANNELS + BROKER_MAX_JOBS)
+#define BROKER_NSLOTS       (2 + BROKER_MAX_CHANNELS + BROKER_MAX_JOBS)
 
-enum slot_type { SLOT_FREE, SLOT_SIGNAL, SLOT_CHAN, SLOT_JOB };
+enum slot_type { SLOT_FREE, SLOT_SIGNAL, SLOT_CHAN, SLOT_JOB, SLOT_NOTIF };
 
 /* What a channel is writing: one reply, the table, resolved addresses
  * followed by their REPLY, or a file the broker opened. */
@@ -57,9 +57,10 @@ struct slot {
 	struct out out;
 	/* SLOT_JOB */
 	struct task *task; /* held with its thread (net.c) */
-	int owner;      /* channel slot and its id */
+	int owner;      /* channel slot and its id, or the listener's */
 	uint32_t owner_id;
 	uint32_t seq;
+	uint64_t notif; /* the notification a listener's job answers */
 };
 
 /* A capability table row, made once from the plan. */
@@ -72,6 +73,7 @@ struct item {
 
 struct broker_loop;
 struct task;
+struct super;
 
 struct broker {
 	ocap_plan *plan;
@@ -82,6 +84,7 @@ struct broker {
 	size_t nitems;
 	struct ocap_msg in, out; /* scratch */
 	struct broker_loop *loop;
+	struct super *sup;  /* supervise.c, when the program is supervised */
 	pid_t child;
 	int status;
 	bool child_done, no_children;
@@ -134,6 +137,23 @@ hidden void ocap__broker_resolve(struct broker *b, int i, struct ocap_msg *m);
 hidden void ocap__broker_job_event(struct broker *b, int i, short revents);
 /* End a job whose channel is gone: its thread finishes alone. */
 hidden void ocap__broker_job_cancel(struct broker *b, int i);
+
+/* supervise.c: serve the seccomp listener (closed here; -1: none). */
+hidden int ocap__super_start(struct broker *b, int listener);
+hidden void ocap__super_event(struct broker *b, int i, short revents);
+hidden void ocap__super_stop(struct broker *b);
+/* Answer notification id of listener slot i: r is the value or -errno. */
+hidden void ocap__super_answer(struct broker *b, int i, uint64_t id,
+			       int64_t r);
+/* net.c: the supervised program's connect of sock (consumed) to a, for
+ * notification id of listener slot i: answered now, or by a job. */
+hidden void ocap__super_connect(struct broker *b, int i, uint64_t id,
+				int sock, const struct sockaddr *a,
+				socklen_t len);
+/* Its bind and listen, on its own socket: 0 or -errno. */
+hidden int ocap__super_bind(struct broker *b, int sock,
+			    const struct sockaddr *a, socklen_t len);
+hidden int ocap__super_listen(struct broker *b, int sock, int backlog);
 
 /* open.c: OPEN, answered with OPENED or a REPLY. */
 hidden void ocap__broker_serve_open(struct broker *b, int i, struct ocap_msg *m);

@@ -251,9 +251,10 @@ static int thread_start(struct task *t)
 	return -e;
 }
 
-/* Start t for request seq of channel i: 0, with t now held by the job
- * and the thread, or -errno with t still the caller's. */
-static int task_start(struct broker *b, int i, uint32_t seq, struct task *t)
+/* Start t for request seq of channel i (or notification seq of listener
+ * i): 0, with t now held by the job and the thread, or -errno with t
+ * still the caller's. */
+static int task_start(struct broker *b, int i, uint64_t seq, struct task *t)
 {
 	int p[2] = { -1, -1 }, j = -1, r;
 
@@ -281,9 +282,10 @@ static int task_start(struct broker *b, int i, uint32_t seq, struct task *t)
 	b->slots[j].task = t;
 	b->slots[j].owner = i;
 	b->slots[j].owner_id = b->slots[i].id;
-	b->slots[j].seq = seq;
+	b->slots[j].seq = (uint32_t)seq;
+	b->slots[j].notif = seq;
 	ocap__broker_slot_want(b, j, POLLIN);
-	if (!b->slots[i].root) {
+	if (b->slots[i].type == SLOT_CHAN && !b->slots[i].root) {
 		b->slots[i].job = j;
 		ocap__broker_chan_idle(b, i);
 	}
@@ -331,6 +333,7 @@ void ocap__broker_job_event(struct broker *b, int j, short revents)
 	const struct slot *js = &b->slots[j];
 	int o = js->owner;
 	uint32_t id = js->owner_id, seq = js->seq;
+	uint64_t notif = js->notif;
 	struct task *t;
 	char c;
 
@@ -340,6 +343,8 @@ void ocap__broker_job_event(struct broker *b, int j, short revents)
 	t = job_end(b, j);
 	if (b->slots[o].type == SLOT_CHAN && b->slots[o].id == id)
 		task_done(b, o, seq, t);
+	else if (b->slots[o].type == SLOT_NOTIF && b->slots[o].id == id)
+		ocap__super_answer(b, o, notif, t->result);
 	task_put(t);
 }
 
@@ -348,11 +353,10 @@ void ocap__broker_job_event(struct broker *b, int j, short revents)
  * at launch with no symlink followed (a program that can write there
  * could have put one in its place), through the broker's descriptor for
  * it, which is returned, to be closed after the connect. */
-static int unix_target(struct broker *b, const struct ocap_msg *m,
-		       struct sockaddr_un *sun)
+static int unix_target(struct broker *b, const struct sockaddr *a,
+		       socklen_t len, struct sockaddr_un *sun)
 {
-	const struct ocap_net_grant *g =
-		ocap__net_unix(b->plan, SA(m), m->addr_len);
+	const struct ocap_net_grant *g = ocap__net_unix(b->plan, a, len);
 	struct ocap_open_how how = {
 		O_PATH | O_CLOEXEC, 0,
 		OCAP_RESOLVE_BENEATH | OCAP_RESOLVE_NO_SYMLINKS |
@@ -361,11 +365,11 @@ static int unix_target(struct broker *b, const struct ocap_msg *m,
 	int sock, e;
 
 	if (!g)
-		return deny(b, "connect to", SA(m), m->addr_len);
+		return deny(b, "connect to", a, len);
 	sock = (int)syscall(SYS_openat2, g->dirfd, g->base, &how, sizeof how);
 	if (sock < 0)
 		return errno == ELOOP ? deny(b, "connect through a symlink to",
-					     SA(m), m->addr_len)
+					     a, len)
 				      : -errno;
 	/* ECONNREFUSED: connect(2)'s answer for a file that is no socket */
 	e = fstat(sock, &st) < 0 ? errno : S_ISSOCK(st.st_mode) ? 0
@@ -379,9 +383,9 @@ static int unix_target(struct broker *b, const struct ocap_msg *m,
 	return sock;
 }
 
-/* Hand the connect of the program's socket (m's, now the task's) to a
- * thread: 0, or -errno for the reply. */
-static int connect_task(struct broker *b, int i, struct ocap_msg *m,
+/* Hand the connect of the program's socket *sock (the task's once
+ * started: *sock becomes -1) to a thread: 0, or -errno for the reply. */
+static int connect_task(struct broker *b, int i, uint64_t seq, int *sock,
 			const struct sockaddr *to, socklen_t len, int target)
 {
 	struct task *t = task_new();
@@ -394,42 +398,65 @@ static int connect_task(struct broker *b, int i, struct ocap_msg *m,
 	}
 	memcpy(&t->addr, to, len);
 	t->len = len;
-	t->sock = m->fds[0];
+	t->sock = *sock;
 	t->target = target;
-	if ((r = task_start(b, i, m->seq, t)) < 0) {
-		t->sock = -1; /* still m's */
+	if ((r = task_start(b, i, seq, t)) < 0) {
+		t->sock = -1; /* still the caller's */
 		task_put(t);
 		return r;
 	}
-	m->fds[0] = -1;
+	*sock = -1;
 	return 0;
 }
 
-/* -errno for the reply, or 0 when a task now connects. */
-static int do_connect(struct broker *b, int i, struct ocap_msg *m)
+/* Check a connect of the program's socket *sock to a against the grants
+ * and start it: -errno for the reply, or 0 when a task now connects. */
+static int do_connect(struct broker *b, int i, uint64_t seq, int *sock,
+		      const struct sockaddr *a, socklen_t len)
 {
 	struct sockaddr_un sun;
-	int kind = sock_kind(m->fds[0]), sock;
+	int kind = sock_kind(*sock), target;
 
 	if (kind < 0)
 		return kind;
 	if (kind != OCAP_NET_UNIX) {
-		if (!ocap__net_allows(b->plan, kind, SA(m), m->addr_len))
-			return deny(b, "connect to", SA(m), m->addr_len);
-		return connect_task(b, i, m, SA(m), m->addr_len, -1);
+		if (!ocap__net_allows(b->plan, kind, a, len))
+			return deny(b, "connect to", a, len);
+		return connect_task(b, i, seq, sock, a, len, -1);
 	}
 	/* A full backlog makes even a Unix connect wait. */
-	if ((sock = unix_target(b, m, &sun)) < 0)
-		return sock;
-	return connect_task(b, i, m, (struct sockaddr *)&sun, sizeof sun, sock);
+	if ((target = unix_target(b, a, len, &sun)) < 0)
+		return target;
+	return connect_task(b, i, seq, sock, (struct sockaddr *)&sun,
+			    sizeof sun, target);
 }
 
 void ocap__broker_connect(struct broker *b, int i, struct ocap_msg *m)
 {
-	int r = do_connect(b, i, m);
+	int r = do_connect(b, i, m->seq, &m->fds[0], SA(m), m->addr_len);
 
 	if (r < 0)
 		ocap__broker_chan_reply(b, i, m->seq, r);
+}
+
+/* A supervised program's connect.  AF_UNSPEC dissolves an association
+ * and reaches nobody: done at once. */
+void ocap__super_connect(struct broker *b, int i, uint64_t id, int sock,
+			 const struct sockaddr *a, socklen_t len)
+{
+	int r;
+
+	if (len >= sizeof(sa_family_t) && a->sa_family == AF_UNSPEC) {
+		r = connect(sock, a, len) < 0 ? -errno : 0;
+		close(sock);
+		ocap__super_answer(b, i, id, r);
+		return;
+	}
+	r = do_connect(b, i, id, &sock, a, len);
+	if (sock >= 0)
+		close(sock);
+	if (r < 0)
+		ocap__super_answer(b, i, id, r);
 }
 
 /* Only TCP sockets are bound and listened on, at a --listen address. */
@@ -440,26 +467,37 @@ static int tcp_sock(int fd)
 	return kind < 0 ? kind : kind == OCAP_NET_CONNECT ? 0 : -EACCES;
 }
 
-void ocap__broker_bind(struct broker *b, int i, struct ocap_msg *m)
+/* A TCP socket is bound to a --listen address; a supervised program's
+ * UDP socket to an ephemeral port (which a send would pick anyway), its
+ * peers being checked at each connect and send. */
+static int do_bind(struct broker *b, int fd, const struct sockaddr *a,
+		   socklen_t len, bool udp_ok)
 {
-	int fd = m->fds[0], r = tcp_sock(fd);
+	int kind = sock_kind(fd);
+	struct sockaddr_in6 any;
 
-	if (r == 0 && !ocap__net_allows(b->plan, OCAP_NET_LISTEN, SA(m),
-					m->addr_len))
-		r = deny(b, "bind to", SA(m), m->addr_len);
-	if (r == 0 && bind(fd, SA(m), m->addr_len) < 0)
-		r = -errno;
-	ocap__broker_chan_reply(b, i, m->seq, r);
+	if (kind == OCAP_NET_UDP && udp_ok && len >= sizeof(struct sockaddr_in) &&
+	    (a->sa_family == AF_INET || a->sa_family == AF_INET6)) {
+		memcpy(&any, a, len < sizeof any ? len : sizeof any);
+		if (any.sin6_port == 0)
+			return bind(fd, a, len) < 0 ? -errno : 0;
+	}
+	if (kind < 0)
+		return kind;
+	if (kind != OCAP_NET_CONNECT)
+		return deny(b, "bind to", a, len);
+	if (!ocap__net_allows(b->plan, OCAP_NET_LISTEN, a, len))
+		return deny(b, "bind to", a, len);
+	return bind(fd, a, len) < 0 ? -errno : 0;
 }
 
 /* The socket must already be bound to a granted address: listen() on an
  * unbound socket would pick a port of its own. */
-void ocap__broker_listen(struct broker *b, int i, struct ocap_msg *m)
+static int do_listen(struct broker *b, int fd, int backlog)
 {
 	struct sockaddr_storage ss = { 0 };
 	socklen_t len = sizeof ss;
-	int fd = m->fds[0], r = tcp_sock(fd);
-	int backlog = m->count > INT_MAX ? INT_MAX : (int)m->count;
+	int r = tcp_sock(fd);
 
 	if (r == 0 && getsockname(fd, (struct sockaddr *)&ss, &len) < 0)
 		r = -errno;
@@ -468,7 +506,32 @@ void ocap__broker_listen(struct broker *b, int i, struct ocap_msg *m)
 		r = deny(b, "listen on", (struct sockaddr *)&ss, len);
 	if (r == 0 && listen(fd, backlog) < 0)
 		r = -errno;
-	ocap__broker_chan_reply(b, i, m->seq, r);
+	return r;
+}
+
+void ocap__broker_bind(struct broker *b, int i, struct ocap_msg *m)
+{
+	ocap__broker_chan_reply(b, i, m->seq,
+				do_bind(b, m->fds[0], SA(m), m->addr_len,
+					false));
+}
+
+void ocap__broker_listen(struct broker *b, int i, struct ocap_msg *m)
+{
+	int backlog = m->count > INT_MAX ? INT_MAX : (int)m->count;
+
+	ocap__broker_chan_reply(b, i, m->seq, do_listen(b, m->fds[0], backlog));
+}
+
+int ocap__super_bind(struct broker *b, int sock, const struct sockaddr *a,
+		     socklen_t len)
+{
+	return do_bind(b, sock, a, len, true);
+}
+
+int ocap__super_listen(struct broker *b, int sock, int backlog)
+{
+	return do_listen(b, sock, backlog);
 }
 
 /* ---- resolve ---------------------------------------------------------- */

@@ -4,15 +4,78 @@
  * the two seccomp programs (plus the allowances grants need).
  */
 #include <errno.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <linux/seccomp.h>
 
 #include "compile.h"
 #include "enforce.h"
 #include "json.h"
 #include "netgrant.h"
 
-static const char *const sc_names[OCAP_SC_NMODES] = { "compat", "native" };
+/* Whether this process's filters, if any, let it install one with a
+ * listener: not when one of them has a listener already (EBUSY), as
+ * under another supervisor.  A filter that refuses seccomp(2) refuses it
+ * to the child too.  Tried in a child, which keeps what it installs. */
+static bool can_supervise(void)
+{
+	struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+	struct sock_fprog prog = { 1, &allow };
+	char line[128];
+	bool filtered = true;
+	FILE *f = fopen("/proc/self/status", "re");
+	pid_t pid;
+	int st;
+
+	while (f && fgets(line, sizeof line, f))
+		if (!strncmp(line, "Seccomp:", 8))
+			filtered = strtol(line + 8, NULL, 10) != 0;
+	if (f)
+		fclose(f);
+	if (!filtered)
+		return true;
+	if ((pid = fork()) < 0)
+		return false;
+	if (pid == 0) {
+		if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0 ||
+		    syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER,
+			    SECCOMP_FILTER_FLAG_NEW_LISTENER, &prog) < 0)
+			_exit(1);
+		_exit(0);
+	}
+	while (waitpid(pid, &st, 0) < 0)
+		if (errno != EINTR)
+			return false;
+	return WIFEXITED(st) && WEXITSTATUS(st) == 0;
+}
+
+/* Without a supervisor, metadata changes in write grants are refused:
+ * chmod +x, cp -p and tar x would leave wrong modes without failing. */
+static int check_unsupervised(ocap_plan *p)
+{
+	static const char why[] =
+		"no supervisor can listen here (a seccomp filter around "
+		"ocapsh has a listener already): chmod, chown and utime "
+		"calls would be refused";
+
+	for (size_t i = 0; i < p->npaths; i++) {
+		const struct ocap_path_grant *g = &p->paths[i];
+
+		if (g->runtime || !(g->rights & OCAP_RIGHT_WRITE))
+			continue;
+		if (!p->best_effort)
+			return ocap__plan_fail(p, -EOPNOTSUPP, "%s: %s: %s",
+					       g->where, g->name, why);
+		return ocap__plan_warn(p, "%s", why);
+	}
+	return 0;
+}
 
 /* Native programs may not make datagram sockets (sendmsg could name any
  * address) and the broker relays no datagrams yet. */
@@ -35,15 +98,18 @@ static int check_native_net(ocap_plan *p)
 	return 0;
 }
 
-/* What compat mode cannot limit: Landlock judges TCP by port alone, and
- * the broker is not asked there. */
-static int check_compat_net(ocap_plan *p)
+/* What compat mode cannot limit: Landlock judges TCP by port alone.
+ * Supervised, the broker judges connect, bind and listen by host and
+ * port, and unix: paths as native mode does. */
+static int check_compat_net(ocap_plan *p, bool supervised)
 {
 	for (size_t i = 0; i < p->nnets; i++) {
 		const struct ocap_net_grant *g = &p->nets[i];
 		const char *why = NULL;
 		char name[300];
 
+		if (supervised && g->kind != OCAP_NET_UDP)
+			continue;
 		if (g->kind == OCAP_NET_CONNECT && strcmp(g->host, "*"))
 			why = "compat mode limits TCP by port only: any host "
 			      "on this port is reachable";
@@ -173,10 +239,17 @@ int ocap__be_compile(const struct ocap_compiled *c, struct ocap__enforce **out)
 
 	if (!e)
 		return -ENOMEM;
-	e->sc_mode = compat ? OCAP_SC_COMPAT : OCAP_SC_NATIVE;
+	if (can_supervise())
+		e->sc_mode = compat ? OCAP_SC_SUPER : OCAP_SC_NSUPER;
+	else
+		e->sc_mode = compat ? OCAP_SC_COMPAT : OCAP_SC_NATIVE;
 	e->abi = ocap__ll_abi();
 	/* A plan is checked once: its warnings are not said twice. */
-	r = p->checked ? 0 : compat ? check_compat_net(p) : check_native_net(p);
+	r = p->checked ? 0
+	    : compat   ? check_compat_net(p, ocap__sc_supervised(e->sc_mode))
+		       : check_native_net(p);
+	if (r == 0 && !p->checked && !ocap__sc_supervised(e->sc_mode))
+		r = check_unsupervised(p);
 	if (r == 0 && (r = ll_plan(p, compat, e)) == 0 &&
 	    (r = sc_extras(p, compat, e)) == 0 && !p->checked)
 		r = check_landlock(p, e);
@@ -217,9 +290,10 @@ void ocap__be_describe(const struct ocap__enforce *e, FILE *f, bool json)
 		fputs("],\"bind_ports\":[", f);
 		ports(f, ll->bind_ports, ll->nbind, true);
 		fprintf(f, "],\"scoped\":%s},\"seccomp\":{\"program\":\"%s\","
-			   "\"reachable\":%d,\"also_allowed\":",
-			scoped ? "true" : "false", sc_names[e->sc_mode],
-			ocap__seccomp_count(e->sc_mode));
+			   "\"reachable\":%d,\"supervised\":%s,\"also_allowed\":",
+			scoped ? "true" : "false", ocap__seccomp_mode_name(e->sc_mode),
+			ocap__seccomp_count(e->sc_mode),
+			ocap__sc_supervised(e->sc_mode) ? "true" : "false");
 		ocap__json_strv(f, e->sc_extra, e->nsc_extra);
 		fputs("},", f);
 		return;
@@ -232,11 +306,22 @@ void ocap__be_describe(const struct ocap__enforce *e, FILE *f, bool json)
 	fprintf(f, "; abstract unix sockets and signals %s\n",
 		scoped ? "scoped" : "not scoped");
 	fprintf(f, "seccomp:      default-deny %s program, %d system calls "
-		   "reachable", sc_names[e->sc_mode],
+		   "reachable", ocap__seccomp_mode_name(e->sc_mode),
 		ocap__seccomp_count(e->sc_mode));
 	for (size_t i = 0; i < e->nsc_extra; i++)
 		fprintf(f, "%s%s", i ? " " : "; also allowed: ", e->sc_extra[i]);
 	fputc('\n', f);
+	if (e->sc_mode == OCAP_SC_SUPER)
+		fputs("supervisor:   the broker performs chmod, chown, utime and "
+		      "setxattr calls inside write grants (or on a file open "
+		      "for writing), with the program's credentials, no new "
+		      "set-ID bit; connect, bind and listen by host and port; "
+		      "names resolve through the broker\n", f);
+	else if (e->sc_mode == OCAP_SC_NSUPER)
+		fputs("supervisor:   the broker performs chmod, chown, utime and "
+		      "setxattr calls on descriptors inside write grants (or "
+		      "open for writing), with the program's credentials, no "
+		      "new set-ID bit\n", f);
 }
 
 void ocap__be_free(struct ocap__enforce *e)

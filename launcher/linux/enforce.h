@@ -11,7 +11,7 @@ struct ocap__enforce {
 	struct ocap_ll_plan ll;      /* paths point into paths below */
 	struct ocap_ll_path *paths;  /* one per path grant, fd bound later */
 	int abi;                     /* the running kernel's Landlock ABI */
-	int sc_mode;                 /* OCAP_SC_COMPAT or OCAP_SC_NATIVE */
+	int sc_mode;                 /* enum ocap_sc_mode */
 	const char **sc_extra;       /* compiled at launch when not empty */
 	size_t nsc_extra;
 };

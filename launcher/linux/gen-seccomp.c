@@ -13,20 +13,19 @@
 
 #include "sandbox.h"
 
-static const char *const mode_names[OCAP_SC_NMODES] = { "compat", "native" };
-
 static void write_prog(FILE *out, int mode)
 {
+	const char *name = ocap__seccomp_mode_name(mode);
 	struct sock_filter *f;
 	size_t len;
 	int err = ocap__seccomp_compile(mode, NULL, 0, &f, &len);
 
 	if (err)
-		errx(1, "%s program: %s", mode_names[mode], strerror(-err));
-	fprintf(out, "\n/* %s: %d syscalls reach the kernel. */\n",
-		mode_names[mode], ocap__seccomp_count(mode));
+		errx(1, "%s program: %s", name, strerror(-err));
+	fprintf(out, "\n/* %s: %d syscalls reach the kernel. */\n", name,
+		ocap__seccomp_count(mode));
 	fprintf(out, "static const struct sock_filter prog_%s[%zu] = {\n",
-		mode_names[mode], len);
+		name, len);
 	for (size_t i = 0; i < len; i++)
 		fprintf(out, "\t{ 0x%04x, %3u, %3u, 0x%08x },\n", f[i].code,
 			f[i].jt, f[i].jf, f[i].k);
@@ -44,11 +43,13 @@ static void write_source(FILE *out)
 	fprintf(out, "\nint ocap__seccomp_prebuilt(int mode, "
 		     "const struct sock_filter **prog,\n\t\t\t  size_t *len)\n"
 		     "{\n\tswitch (mode) {\n");
-	for (int m = 0; m < OCAP_SC_NMODES; m++)
+	for (int m = 0; m < OCAP_SC_NMODES; m++) {
+		const char *name = ocap__seccomp_mode_name(m);
+
 		fprintf(out, "\tcase %d:\n\t\t*prog = prog_%s;\n"
 			     "\t\t*len = sizeof(prog_%s) / sizeof(prog_%s[0]);"
-			     "\n\t\treturn 0;\n", m, mode_names[m],
-			mode_names[m], mode_names[m]);
+			     "\n\t\treturn 0;\n", m, name, name, name);
+	}
 	fprintf(out, "\tdefault:\n\t\treturn -EINVAL;\n\t}\n}\n");
 }
 

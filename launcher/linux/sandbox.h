@@ -89,15 +89,37 @@ int ocap__ll_apply(const struct ocap_ll_plan *p, char *why, size_t whylen);
 
 /* ---- seccomp ------------------------------------------------------------ */
 
-/* The two ways to run a program (DESIGN.md). */
+/* The two ways to run a program (DESIGN.md), each in two programs: one
+ * whose metadata calls go to a supervisor (the broker) as user
+ * notifications, and one that refuses them, for when no supervisor can
+ * listen (a filter around ocapsh has a listener already). */
 enum ocap_sc_mode {
 	OCAP_SC_COMPAT = 0, /* unmodified binary: Landlock confines paths */
 	OCAP_SC_NATIVE = 1, /* capability mode: no AT_FDCWD, no own connect */
+	OCAP_SC_SUPER = 2,  /* compat, supervised */
+	OCAP_SC_NSUPER = 3, /* native, supervised */
 	OCAP_SC_NMODES
 };
 
+static inline bool ocap__sc_native(int mode)
+{
+	return mode == OCAP_SC_NATIVE || mode == OCAP_SC_NSUPER;
+}
+
+static inline bool ocap__sc_supervised(int mode)
+{
+	return mode == OCAP_SC_SUPER || mode == OCAP_SC_NSUPER;
+}
+
+/* "compat", "native", "supervised", "supervised_native"; "?" for a bad
+ * mode. */
+const char *ocap__seccomp_mode_name(int mode);
+
 /* Load mode's default program, compiled to BPF at build time.  The caller
- * has set no_new_privs (or holds CAP_SYS_ADMIN).  -EINVAL for a bad mode. */
+ * has set no_new_privs (or holds CAP_SYS_ADMIN).  Returns 0, or for a
+ * supervised mode the listener descriptor (close-on-exec) through which
+ * the supervisor receives the notifications: -EBUSY when a filter
+ * already installed has a listener.  -EINVAL for a bad mode. */
 int ocap__seccomp_load(int mode);
 
 /* Compat-mode allowances a grant needs, given in extra: socket(AF_UNIX)
@@ -108,7 +130,8 @@ int ocap__seccomp_load(int mode);
 #define OCAP_SC_ALLOW_LISTEN "@listen"
 
 /* Compile mode's program at run time with the n syscalls in extra (names,
- * or decimal numbers) allowed unconditionally, and load it.  -EINVAL when
+ * or decimal numbers) allowed unconditionally, and load it, returning as
+ * ocap__seccomp_load does.  -EINVAL when
  * a name is unknown (check names first with ocap__seccomp_resolve). */
 int ocap__seccomp_load_extra(int mode, const char *const *extra, size_t n);
 

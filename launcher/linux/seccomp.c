@@ -11,9 +11,12 @@
  * execveat), connect/bind/listen, which the broker does, and datagram
  * sockets, whose sendmsg can name any address.
  *
- * Landlock does not check metadata changes: chmod, chown, setxattr and
- * their descriptor forms are refused in both modes, utimensat is allowed
- * on a descriptor for "now" only, and new files may not be set-ID.
+ * Landlock does not check metadata changes.  The supervised programs
+ * hand chmod, chown, the utime calls and setxattr to the broker, which
+ * performs them inside write grants (native mode: the descriptor and *at
+ * forms); the plain programs refuse them all, even "touch now" on a
+ * descriptor, which the kernel allows whatever the descriptor's access;
+ * new files may not be set-ID.
  *
  * Argument checks look at the low 32 bits where the kernel reads an int,
  * so a high word cannot hide a value.  libseccomp has no masked "not
@@ -57,8 +60,15 @@
 #define TCP_ULP 31
 #endif
 
-#define C (1u << OCAP_SC_COMPAT)
-#define N (1u << OCAP_SC_NATIVE)
+/* Each mode comes in two programs: supervised (S, NS), whose metadata
+ * calls go to the broker as user notifications, and plain (P, NP),
+ * where they are refused, for when no supervisor can listen. */
+#define P (1u << OCAP_SC_COMPAT)
+#define S (1u << OCAP_SC_SUPER)
+#define NP (1u << OCAP_SC_NATIVE)
+#define NS (1u << OCAP_SC_NSUPER)
+#define C (P | S)
+#define N (NP | NS)
 #define B (C | N)
 
 #define LO32 0xffffffffu
@@ -84,10 +94,10 @@ struct rule {
 	unsigned char flagsarg; /* 1 + the index of open(2) flags, if any */
 };
 
-static rule_fn add_enosys, add_clone, add_personality, add_prlimit,
+static rule_fn add_enosys, add_notify, add_clone, add_personality, add_prlimit,
 	add_socket_compat, add_socket_native, add_socketpair,
 	add_socketpair_native, add_sendto,
-	add_sendto_native, add_sendmsg, add_sendmmsg, add_utimensat,
+	add_sendto_native, add_sendmsg, add_sendmmsg,
 	add_fallocate, add_renameat2;
 
 /* Table rows: allowed in both modes, compat only, with dirfd arguments
@@ -104,7 +114,18 @@ static rule_fn add_enosys, add_clone, add_personality, add_prlimit,
  * create: O_CREAT or O_TMPFILE. */
 #define CREATES(n, modes, dirfds, fl, i)                                   \
 	{ n, modes, dirfds, NULL, NULL, (i) + 1, (fl) + 1 }
+/* The broker decides and performs the call (broker/supervise.c): the
+ * path forms in compat, the descriptor and *at forms (dirfd bits, not
+ * AT_FDCWD in native mode) in both. */
+#define SUPER(n, note) { n, S, 0, add_notify, note, 0, 0 }
+#define SUPER_AT(n, dirfds, note) { n, S | NS, dirfds, add_notify, note, 0, 0 }
 #define SETID_NOTE "mode without S_ISUID, S_ISGID"
+#define META_NOTE                                                          \
+	"supervised: inside a write grant, or on a file open for writing; "  \
+	"no new set-ID bit"
+#define XATTR_NOTE                                                         \
+	"supervised: as chmod; user.* and POSIX ACLs only (never "           \
+	"security.*, trusted.*)"
 #define RENAME_NOTE "flags NOREPLACE, EXCHANGE only (no RENAME_WHITEOUT)"
 
 static const struct rule rules[] = {
@@ -132,9 +153,20 @@ static const struct rule rules[] = {
 	     "PUNCH_HOLE, ZERO_RANGE only write zeros, as write may)"),
 	/* Landlock checks no metadata change, by path or on a descriptor,
 	 * and the kernel lets a file's owner make them whatever the
-	 * descriptor's access: chmod, chown, setxattr and their descriptor
-	 * forms are refused (a read-only file would otherwise gain a setuid
-	 * bit or file capabilities).  --allow-syscall brings one back. */
+	 * descriptor's access: a read-only file would gain a set-ID bit or
+	 * file capabilities.  Supervised, the broker judges each call by
+	 * the grants; elsewhere they are refused (setxattr everywhere).
+	 * --allow-syscall brings one back unchecked. */
+	SUPER("chmod", META_NOTE), SUPER_AT("fchmod", 1, META_NOTE),
+	SUPER_AT("fchmodat", 1, META_NOTE), SUPER("chown", META_NOTE),
+	SUPER_AT("fchown", 1, META_NOTE), SUPER("lchown", META_NOTE),
+	SUPER_AT("fchownat", 1, META_NOTE),
+	SUPER_AT("utimensat", 1, META_NOTE), SUPER("utime", META_NOTE),
+	SUPER("utimes", META_NOTE), SUPER_AT("futimesat", 1, META_NOTE),
+	SUPER("setxattr", XATTR_NOTE), SUPER("lsetxattr", XATTR_NOTE),
+	SUPER_AT("fsetxattr", 1, XATTR_NOTE),
+	SUPER("removexattr", XATTR_NOTE), SUPER("lremovexattr", XATTR_NOTE),
+	SUPER_AT("fremovexattr", 1, XATTR_NOTE),
 	BOTH("fadvise64"),
 	BOTH("fgetxattr"), BOTH("flistxattr"),
 	BOTH("sendfile"), BOTH("copy_file_range"),
@@ -155,8 +187,6 @@ static const struct rule rules[] = {
 	{ "renameat2", N, 5, add_renameat2, "dirfd not AT_FDCWD, " RENAME_NOTE },
 	AT("linkat", 5), AT("symlinkat", 2), AT("readlinkat", 1),
 	AT("faccessat", 1), AT("faccessat2", 1),
-	{ "utimensat", B, 1, add_utimensat,
-	  "on a descriptor (path NULL), to the current time only" },
 	AT("execveat", 1), BOTH("fchdir"), BOTH("getcwd"),
 	/* global paths: compat only, confined by Landlock */
 	CREATES("open", C, 0, 1, 2), CREATES("creat", C, 0, -1, 1),
@@ -216,7 +246,10 @@ static const struct rule rules[] = {
 	     "AF_UNIX stream, seqpacket (+ datagram when granted)"),
 	RULE("socketpair", N, add_socketpair_native,
 	     "AF_UNIX stream, seqpacket"),
-	COMPAT("connect"),
+	/* supervised: the broker checks the host and port (or the unix:
+	 * path) and connects the program's own socket */
+	{ "connect", P, 0, NULL, NULL, 0, 0 },
+	SUPER("connect", "supervised: a granted host and port, or unix: path"),
 	/* listen() on an unbound socket takes a port Landlock never checked,
 	 * and bind() on a Unix socket (a socketpair end will do) takes a name
 	 * in the host's abstract namespace, which no Landlock ABI scopes:
@@ -327,6 +360,18 @@ static bool reachable(const struct rule *r, int mode)
 	return in_mode(r, mode) && r->add != add_enosys;
 }
 
+const char *ocap__seccomp_mode_name(int mode)
+{
+	static const char *const names[OCAP_SC_NMODES] = {
+		[OCAP_SC_COMPAT] = "compat",
+		[OCAP_SC_NATIVE] = "native",
+		[OCAP_SC_SUPER] = "supervised",
+		[OCAP_SC_NSUPER] = "supervised_native",
+	};
+
+	return mode >= 0 && mode < OCAP_SC_NMODES ? names[mode] : "?";
+}
+
 int ocap__seccomp_count(int mode)
 {
 	int n = 0;
@@ -348,11 +393,11 @@ const char *ocap__seccomp_name(int mode, size_t i, const char **note)
 		if (note && r->note)
 			*note = r->note;
 		else if (note && r->modearg)
-			*note = (mode == OCAP_SC_NATIVE && r->dirfds)
+			*note = (ocap__sc_native(mode) && r->dirfds)
 					? "dirfd not AT_FDCWD, " SETID_NOTE
 					: SETID_NOTE;
 		else if (note)
-			*note = (mode == OCAP_SC_NATIVE && r->dirfds)
+			*note = (ocap__sc_native(mode) && r->dirfds)
 					? "dirfd not AT_FDCWD" : "";
 		return r->name;
 	}
@@ -373,7 +418,7 @@ static unsigned dirfd_conds(int mode, unsigned dirfds, struct scmp_arg_cmp *c)
 {
 	unsigned n = 0;
 
-	if (mode != OCAP_SC_NATIVE)
+	if (!ocap__sc_native(mode))
 		return 0;
 	for (unsigned i = 0; i < 6; i++)
 		if (dirfds & (1u << i))
@@ -403,6 +448,14 @@ static int add_plain(scmp_filter_ctx ctx, int nr, int mode,
 		return err;
 	c[n] = ARG_CLEAR(r->flagsarg - 1u, O_CREAT | __O_TMPFILE);
 	return allow(ctx, nr, n + 1, c);
+}
+
+static int add_notify(scmp_filter_ctx ctx, int nr, int mode, unsigned dirfds)
+{
+	struct scmp_arg_cmp c[6];
+	unsigned n = dirfd_conds(mode, dirfds, c);
+
+	return seccomp_rule_add_array(ctx, SCMP_ACT_NOTIFY, nr, n, c);
 }
 
 static int add_enosys(scmp_filter_ctx ctx, int nr, int mode, unsigned dirfds)
@@ -565,21 +618,6 @@ static int add_renameat2(scmp_filter_ctx ctx, int nr, int mode,
 	return allow(ctx, nr, n, c);
 }
 
-/* futimens(fd, NULL) is utimensat(fd, NULL, NULL): "now", as touch(1)
- * sets it on the file it just opened.  A path, or times of the caller's
- * choosing (which only the owner may set), change a file Landlock never
- * checked. */
-static int add_utimensat(scmp_filter_ctx ctx, int nr, int mode,
-			 unsigned dirfds)
-{
-	struct scmp_arg_cmp c[8];
-	unsigned n = dirfd_conds(mode, dirfds, c);
-
-	c[n++] = SCMP_A1(SCMP_CMP_EQ, 0);
-	c[n++] = SCMP_A2(SCMP_CMP_EQ, 0);
-	return allow(ctx, nr, n, c);
-}
-
 /* ---- compiling ---------------------------------------------------------- */
 
 int ocap__seccomp_resolve(const char *name)
@@ -635,19 +673,25 @@ static int add_allowances(scmp_filter_ctx ctx, int mode,
 	int nr = seccomp_syscall_resolve_name("socket"), err = 0;
 	bool udp = wants(extra, n, OCAP_SC_ALLOW_UDP);
 	bool unix_ = wants(extra, n, OCAP_SC_ALLOW_UNIX);
+	uint32_t act;
 
-	if (mode != OCAP_SC_COMPAT)
+	if (ocap__sc_native(mode))
 		return 0;
 	if ((udp || unix_) && !listed(nr, extra, n))
 		err = socket_compat(ctx, nr, udp, unix_);
 	nr = seccomp_syscall_resolve_name("socketpair");
 	if (!err && unix_ && !listed(nr, extra, n))
 		err = add_socketpair(ctx, nr, mode, 0);
+	/* supervised, the broker checks the address and binds, or checks
+	 * what the socket is bound to and listens */
+	act = ocap__sc_supervised(mode) ? SCMP_ACT_NOTIFY : SCMP_ACT_ALLOW;
 	if (!err && (udp || wants(extra, n, OCAP_SC_ALLOW_LISTEN)))
-		err = allow(ctx, seccomp_syscall_resolve_name("bind"), 0, NULL);
+		err = seccomp_rule_add(ctx, act,
+				       seccomp_syscall_resolve_name("bind"), 0);
 	if (!err && wants(extra, n, OCAP_SC_ALLOW_LISTEN))
-		err = allow(ctx, seccomp_syscall_resolve_name("listen"), 0,
-			    NULL);
+		err = seccomp_rule_add(ctx, act,
+				       seccomp_syscall_resolve_name("listen"),
+				       0);
 	return err;
 }
 
@@ -663,7 +707,7 @@ static int add_rules(scmp_filter_ctx ctx, int mode, const char *const *extra,
 		nr = seccomp_syscall_resolve_name(r->name);
 		if (nr < 0 || listed(nr, extra, n))
 			continue; /* not on this architecture, or allowed */
-		if (mode == OCAP_SC_COMPAT && widened(r, extra, n))
+		if (!ocap__sc_native(mode) && widened(r, extra, n))
 			continue; /* add_allowances adds it, wider */
 		err = r->add ? r->add(ctx, nr, mode, r->dirfds)
 			     : add_plain(ctx, nr, mode, r);

@@ -14,16 +14,33 @@
 
 #include "sandbox.h"
 
-static int load_prog(const struct sock_filter *f, size_t len)
+/* Linux 5.19: once the supervisor has received a notification, only a
+ * fatal signal interrupts the call it stands for, so that a signal
+ * never makes a call fail that the broker has performed. */
+#ifndef SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV
+#define SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV (1UL << 5)
+#endif
+
+static int load_prog(const struct sock_filter *f, size_t len, int mode)
 {
 	struct sock_fprog prog = { .len = (unsigned short)len,
 				   .filter = (struct sock_filter *)f };
+	unsigned long fl = SECCOMP_FILTER_FLAG_NEW_LISTENER |
+			   SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+	long r;
 
 	if (len == 0 || len > BPF_MAXINSNS)
 		return -E2BIG;
-	if (syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog))
+	if (!ocap__sc_supervised(mode))
+		fl = 0;
+	r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, fl, &prog);
+	if (r < 0 && errno == EINVAL && fl) {
+		fl &= ~SECCOMP_FILTER_FLAG_WAIT_KILLABLE_RECV;
+		r = syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, fl, &prog);
+	}
+	if (r < 0)
 		return -errno;
-	return 0;
+	return fl ? (int)r : 0; /* the listener is close-on-exec */
 }
 
 int ocap__seccomp_load(int mode)
@@ -32,7 +49,7 @@ int ocap__seccomp_load(int mode)
 	size_t len;
 	int err = ocap__seccomp_prebuilt(mode, &f, &len);
 
-	return err ? err : load_prog(f, len);
+	return err ? err : load_prog(f, len, mode);
 }
 
 int ocap__seccomp_load_extra(int mode, const char *const *extra, size_t n)
@@ -43,7 +60,7 @@ int ocap__seccomp_load_extra(int mode, const char *const *extra, size_t n)
 
 	if (err)
 		return err;
-	err = load_prog(f, len);
+	err = load_prog(f, len, mode);
 	free(f);
 	return err;
 }

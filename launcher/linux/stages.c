@@ -9,6 +9,7 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -113,14 +114,48 @@ static int stage_landlock(const struct ocap_child *c, char *why, size_t n)
 	return ocap__ll_apply(&c->c->enforce->ll, why, n);
 }
 
+/* The listener goes to the broker, which supervises from then on; the
+ * child keeps no copy. */
+static int send_listener(int sock, int fd)
+{
+	union {
+		struct cmsghdr h;
+		char buf[CMSG_SPACE(sizeof(int))];
+	} u = { 0 };
+	char byte = 'L';
+	struct iovec iov = { &byte, 1 };
+	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
+			    .msg_control = u.buf,
+			    .msg_controllen = sizeof u.buf };
+	struct cmsghdr *h = CMSG_FIRSTHDR(&m);
+	int r = 0;
+
+	h->cmsg_level = SOL_SOCKET;
+	h->cmsg_type = SCM_RIGHTS;
+	h->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(h), &fd, sizeof fd);
+	if (sock >= 0 && sendmsg(sock, &m, MSG_NOSIGNAL) < 0)
+		r = -errno;
+	close(fd);
+	return r;
+}
+
 static int stage_seccomp(const struct ocap_child *c, char *why, size_t n)
 {
 	const struct ocap__enforce *e = c->c->enforce;
+	int r;
 
 	if (e->nsc_extra)
-		return ocap__seccomp_load_extra(e->sc_mode, e->sc_extra,
-					       e->nsc_extra);
-	return ocap__seccomp_load(e->sc_mode);
+		r = ocap__seccomp_load_extra(e->sc_mode, e->sc_extra,
+					    e->nsc_extra);
+	else
+		r = ocap__seccomp_load(e->sc_mode);
+	if (r == -EBUSY && ocap__sc_supervised(e->sc_mode))
+		snprintf(why, n, "the supervisor cannot listen: a filter "
+				 "around ocapsh has a listener already");
+	if (r <= 0 || !ocap__sc_supervised(e->sc_mode))
+		return r;
+	return send_listener(c->superfd, r);
 }
 
 /* In this order: seccomp last, once nothing else needs a system call. */
@@ -173,7 +208,7 @@ struct ocap_child_err ocap__be_child_run(const struct ocap_child *c)
 	}
 	/* Native mode refuses execve by path; exec what was opened.  Compat
 	 * keeps the path so that "#!" scripts find their interpreter. */
-	if (en->sc_mode == OCAP_SC_NATIVE)
+	if (ocap__sc_native(en->sc_mode))
 		syscall(SYS_execveat, c->progfd, "", p->argv, c->c->envp,
 			AT_EMPTY_PATH);
 	else

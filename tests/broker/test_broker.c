@@ -1113,10 +1113,10 @@ static void test_bad_args(void **state)
 
 	(void)state;
 	assert_ret(ocap_plan_new(&p), 0);
-	assert_ret(ocap__broker_run(NULL, 0, 1, &st), -EINVAL);
-	assert_ret(ocap__broker_run(p, -1, 1, &st), -EINVAL);
-	assert_ret(ocap__broker_run(p, 0, 0, &st), -EINVAL);
-	assert_ret(ocap__broker_run(p, 0, 1, NULL), -EINVAL);
+	assert_ret(ocap__broker_run(NULL, 0, -1, 1, &st), -EINVAL);
+	assert_ret(ocap__broker_run(p, -1, -1, 1, &st), -EINVAL);
+	assert_ret(ocap__broker_run(p, 0, -1, 0, &st), -EINVAL);
+	assert_ret(ocap__broker_run(p, 0, -1, 1, NULL), -EINVAL);
 	ocap_plan_free(p);
 }
 

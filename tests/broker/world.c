@@ -267,7 +267,7 @@ static _Noreturn void broker_proc(scenario fn, struct world *w)
 	log_to(w->log);
 	if (refuse_uring(w->flags))
 		_exit(B_SETUP);
-	r = ocap__broker_run(p, sv[0], pid, &st);
+	r = ocap__broker_run(p, sv[0], -1, pid, &st);
 	if (r < 0) {
 		fprintf(stderr, "ocap__broker_run: %s\n", strerror(-r));
 		_exit(B_RUN);

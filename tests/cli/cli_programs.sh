@@ -12,31 +12,7 @@
 set -u
 . "$(dirname "$0")/lib.sh"
 
-OCAPSH=${1:?usage: cli_programs.sh OCAPSH [--as-nobody]}
-AS=${2:-root}
-require_sandbox "$OCAPSH"
-
-setup_tmp
-cd "$T" || exit 1
-
-if [ "$AS" = --as-nobody ]; then
-	[ "$(id -u)" = 0 ] ||
-		{ echo "SKIP: changing to uid 65534 needs root"; exit $SKIP_CODE; }
-	command -v setpriv >/dev/null ||
-		{ echo "SKIP: setpriv(1) is needed"; exit $SKIP_CODE; }
-	# ocapsh and any library of ours it links, where uid 65534 reads them.
-	mkdir -m 0755 "$T/ocap" "$T/ocap/lib"
-	install -m 0755 "$OCAPSH" "$T/ocap/ocapsh"
-	ldd "$OCAPSH" | awk '$2 == "=>" && $3 ~ /^\// { print $3 }' |
-		grep -Ev '^/(usr/)?lib(64|32|x32)?/' |
-		while read -r lib; do install -m 0644 "$lib" "$T/ocap/lib/"; done
-	OCAPSH=$T/ocap/ocapsh
-	RUNAS=(setpriv --reuid 65534 --regid 65534 --clear-groups
-	       env LD_LIBRARY_PATH="$T/ocap/lib")
-elif [ "$AS" != root ]; then
-	echo "usage: cli_programs.sh OCAPSH [--as-nobody]"
-	exit 1
-fi
+cli_start cli_programs.sh "$@"
 O=$OCAPSH
 
 # ---- fixtures ------------------------------------------------------------
@@ -217,18 +193,21 @@ t make-cc 0 -o "=cc -c hello.c" \
 	: "$O" --rx /usr/bin --rw "$T/cc" -- make -C "$T/cc" --no-print-directory
 post "cc wrote an ELF object" elf_object "$T/cc/hello.o"
 
-# ---- --allow-syscall chmod brings back what chmod(1) really calls
-# (fchmodat): the mode changes.  Without it the change is refused.
+# ---- chmod(1) calls fchmodat: the supervisor performs it inside a write
+# grant and refuses it in a read-only one; --allow-syscall chmod lets the
+# kernel take the call unchecked, as the user asked.
 printf 'x\n' >"$T/cc/mode"
 chmod 0644 "$T/cc/mode"
 [ "$AS" = --as-nobody ] && chown 65534:65534 "$T/cc/mode"
 mode_is() { [ "$(stat -c %a "$1")" = "$2" ]; }
-t chmod-refused 1 -e "~Operation not permitted" \
-	: "$O" --rx /usr/bin --rw "$T/cc" -- chmod 0755 "$T/cc/mode"
-post "the mode is unchanged" mode_is "$T/cc/mode" 644
-t chmod-allowed 0 : "$O" --allow-syscall chmod --rx /usr/bin --rw "$T/cc" \
-	-- chmod 0755 "$T/cc/mode"
+t chmod-rw 0 : "$O" --rx /usr/bin --rw "$T/cc" -- chmod 0755 "$T/cc/mode"
 post "the mode is 755" mode_is "$T/cc/mode" 755
+t chmod-ro-refused 1 -e "~Permission denied" \
+	: "$O" --rx /usr/bin --ro "$T/cc" -- chmod 0700 "$T/cc/mode"
+post "the mode is unchanged" mode_is "$T/cc/mode" 755
+t chmod-allowed 0 : "$O" --allow-syscall chmod --rx /usr/bin --ro "$T/cc" \
+	-- chmod 0750 "$T/cc/mode"
+post "the mode is 750" mode_is "$T/cc/mode" 750
 
 # ---- the runtime's public configuration, and no secret beside it; the
 # interpreter "#!/usr/bin/env NAME" names, found in the program's PATH.
@@ -302,16 +281,10 @@ else
 		: "$O" --connect "*:$OTHER" \
 		-- /usr/bin/python3 -c "$CLIENT" "$PORT"
 	post "the server saw no new connection" conns_are 1
-	# Compat mode limits TCP by port only: a named host is refused ...
-	t connect-host-compat 125 \
-		-e "@ocapsh: argument 1: tcp:127.0.0.1:$PORT: " -e "~Hint: " \
+	# Supervised, compat mode judges the host too: the broker connects
+	# the program's own socket (cli_supervise_net has the rest).
+	t connect-host-supervised 0 -o "=hello-from-server" \
 		: "$O" --connect "127.0.0.1:$PORT" \
-		-- /usr/bin/python3 -c "$CLIENT" "$PORT"
-	post "nothing ran" conns_are 1
-	# ... unless --best-effort, which says what it does not enforce.
-	t connect-host-best-effort 0 -o "=hello-from-server" \
-		-e "@ocapsh: not enforced: tcp:127.0.0.1:$PORT: " \
-		: "$O" --best-effort --connect "127.0.0.1:$PORT" \
 		-- /usr/bin/python3 -c "$CLIENT" "$PORT"
 	post "the server saw 2 connections" conns_are 2
 fi

@@ -68,6 +68,46 @@ require_sandbox() {
 		{ echo "SKIP: Landlock is not enabled in this kernel"; exit $SKIP_CODE; }
 }
 
+# Run as uid 65534: ocapsh, the libraries of ours it links and the
+# resolver shim it preloads (../lib/ocap beside it), copied where that
+# user reads them.  Sets OCAPSH and RUNAS; skips without root or setpriv.
+as_nobody_setup() {
+	local shim
+	[ "$(id -u)" = 0 ] ||
+		{ echo "SKIP: changing to uid 65534 needs root"; exit $SKIP_CODE; }
+	command -v setpriv >/dev/null ||
+		{ echo "SKIP: setpriv(1) is needed"; exit $SKIP_CODE; }
+	mkdir -m 0755 "$T/ocap" "$T/ocap/bin" "$T/ocap/lib" "$T/ocap/lib/ocap"
+	install -m 0755 "$OCAPSH" "$T/ocap/bin/ocapsh"
+	shim=$(dirname "$OCAPSH")/../lib/ocap/libocap-resolve.so
+	[ -f "$shim" ] && install -m 0644 "$shim" "$T/ocap/lib/ocap/"
+	ldd "$OCAPSH" | awk '$2 == "=>" && $3 ~ /^\// { print $3 }' |
+		grep -Ev '^/(usr/)?lib(64|32|x32)?/' |
+		while read -r lib; do install -m 0644 "$lib" "$T/ocap/lib/"; done
+	OCAPSH=$T/ocap/bin/ocapsh
+	RUNAS=(setpriv --reuid 65534 --regid 65534 --clear-groups
+	       env LD_LIBRARY_PATH="$T/ocap/lib")
+}
+
+# The start of a script run as SCRIPT OCAPSH [--as-nobody]: OCAPSH, AS
+# (root or --as-nobody), the temporary directory T (the working directory
+# now) and, as nobody, RUNAS.
+cli_start() {
+	local usage="usage: $1 OCAPSH [--as-nobody]"
+	OCAPSH=${2:?$usage}
+	AS=${3:-root}
+	case $AS in
+	root | --as-nobody) ;;
+	*) echo "$usage"; exit 1 ;;
+	esac
+	require_sandbox "$OCAPSH"
+	setup_tmp
+	cd "$T" || exit 1
+	if [ "$AS" = --as-nobody ]; then
+		as_nobody_setup
+	fi
+}
+
 sum_of() { sha256sum <"$1" | cut -d' ' -f1; }
 
 canary() { # FILE TEXT
