@@ -11,6 +11,7 @@
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -72,29 +73,31 @@ static _Noreturn void child(const struct ocap_child *c)
 	_exit(e.err == ENOENT ? 127 : 126);
 }
 
-/* The supervisor's handle the child sent before exec, or -1 when it
- * sent none (a mode without supervision). */
-static int take_listener(int sock)
+/* The supervisor's handle: the child, its filter loaded, says which of
+ * its descriptors is the listener; it is taken with pidfd_getfd and the
+ * child told to go on: 0 with *fd the listener, or -1 when the child says
+ * nothing (a mode without a supervisor, a stage that failed); -errno when
+ * it cannot be taken, and the child is not let go on. */
+static int take_listener(pid_t pid, int sock, int *fd)
 {
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} u;
-	char byte;
-	struct iovec iov = { &byte, 1 };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
-			    .msg_control = u.buf,
-			    .msg_controllen = sizeof u.buf };
-	struct cmsghdr *h;
-	int fd = -1;
+	int theirs, r = 0;
+	long pidfd;
+	ssize_t n;
 
-	if (recvmsg(sock, &m, MSG_DONTWAIT | MSG_CMSG_CLOEXEC) <= 0)
-		return -1;
-	h = CMSG_FIRSTHDR(&m);
-	if (h && h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_RIGHTS &&
-	    h->cmsg_len == CMSG_LEN(sizeof(int)))
-		memcpy(&fd, CMSG_DATA(h), sizeof fd);
-	return fd;
+	*fd = -1;
+	do
+		n = read(sock, &theirs, sizeof theirs);
+	while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)sizeof theirs)
+		return 0;
+	if ((pidfd = syscall(SYS_pidfd_open, pid, 0)) < 0 ||
+	    (*fd = (int)syscall(SYS_pidfd_getfd, (int)pidfd, theirs, 0)) < 0)
+		r = -errno;
+	if (pidfd >= 0)
+		close((int)pidfd);
+	if (r == 0 && write(sock, "k", 1) != 1)
+		r = -errno;
+	return r;
 }
 
 /* Wait for the child's exec; a failure comes back through the pipe. */
@@ -172,8 +175,16 @@ static int start(ocap_plan *p, struct ocap_child *c, int sv[2], int ep[2],
 		close(ep[1]);
 		close(su[1]);
 		sv[1] = ep[1] = su[1] = -1;
-		r = await_exec(p, ep[0], pid, status);
-		lfd = take_listener(su[0]);
+		if ((r = take_listener(pid, su[0], &lfd)) < 0) {
+			kill(pid, SIGKILL);
+			r = ocap__plan_fail(p, r, "supervisor: cannot take the "
+						  "listener: %s", strerror(-r));
+		}
+		if (r == 0)
+			r = await_exec(p, ep[0], pid, status);
+		else
+			while (waitpid(pid, status, 0) < 0 && errno == EINTR)
+				;
 		if (r == 0)
 			r = ocap__broker_run(p, sv[0], lfd, pid, status);
 		else if (lfd >= 0)

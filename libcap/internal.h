@@ -84,6 +84,9 @@ hidden int ocap__sys_symlinkat(const char *target, int dirfd,
 hidden int ocap__sys_mknodat(int dirfd, const char *name, mode_t mode,
 			     dev_t dev);
 hidden int ocap__sys_ftruncate(int fd, off_t len);
+hidden int ocap__sys_fchmod(int fd, mode_t mode);
+hidden int ocap__sys_fchownat(int dirfd, const char *name, uid_t uid,
+			      gid_t gid, int flags);
 hidden int ocap__sys_utimensat(int dirfd, const char *name,
 			       const struct timespec *times, int flags);
 

@@ -175,15 +175,26 @@ int ocap__ns_mknodat(ocap_ns *ns, int dirfd, const char *path, mode_t mode,
  * make any, whatever the capability's rights: the seccomp program refuses
  * them by design.  The path is still resolved, so that what is outside
  * the namespace stays ENOENT. */
-int ocap__ns_refused(ocap_ns *ns, int dirfd, const char *path, bool follow)
+int ocap__ns_meta(ocap_ns *ns, int dirfd, const char *path, bool follow,
+		  const struct ocap_meta *m)
 {
 	int fd = ocap__ns_reach(ns, dirfd, path, O_PATH | O_CLOEXEC, follow,
-				NULL);
+				NULL), r;
 
 	if (fd < 0)
 		return fd;
+	switch (m->what) {
+	case OCAP_META_MODE: /* the supervisor takes an O_PATH one too */
+		r = ocap__sys_fchmod(fd, m->mode);
+		break;
+	case OCAP_META_OWNER:
+		r = ocap__sys_fchownat(fd, "", m->uid, m->gid, AT_EMPTY_PATH);
+		break;
+	default:
+		r = ocap__sys_utimensat(fd, "", m->times, AT_EMPTY_PATH);
+	}
 	close(fd);
-	return -EPERM;
+	return r;
 }
 
 /* Opened for writing beneath its capability, which must hold write and

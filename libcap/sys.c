@@ -155,6 +155,17 @@ int ocap__sys_utimensat(int dirfd, const char *name,
 }
 
 /* A new open file description for what fd refers to. */
+int ocap__sys_fchmod(int fd, mode_t mode)
+{
+	return (int)SYS(SYS_fchmod, fd, mode);
+}
+
+int ocap__sys_fchownat(int dirfd, const char *name, uid_t uid, gid_t gid,
+		       int flags)
+{
+	return (int)SYS(SYS_fchownat, dirfd, (long)name, uid, gid, flags);
+}
+
 int ocap__reopen(int fd, int flags)
 {
 	char proc[32];

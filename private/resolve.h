@@ -112,10 +112,20 @@ hidden int ocap__ns_symlinkat(ocap_ns *ns, const char *target, int dirfd,
 			      const char *path);
 hidden int ocap__ns_mknodat(ocap_ns *ns, int dirfd, const char *path,
 			    mode_t mode, dev_t dev);
-/* chmod, chown, times of one's choosing: refused by the seccomp program
- * by design; ENOENT or ENOTDIR as the path says, else EPERM. */
-hidden int ocap__ns_refused(ocap_ns *ns, int dirfd, const char *path,
-			    bool follow);
+/* chmod, chown, times of one's choosing on (dirfd, path): made on the
+ * file's O_PATH descriptor, opened beneath its capability (ENOENT or
+ * ENOTDIR as the path says).  The seccomp program hands the call to the
+ * broker's supervisor, which judges it by the grants and performs it, or
+ * refuses it (EPERM) where no supervisor listens.  times NULL: now. */
+struct ocap_meta {
+	enum { OCAP_META_MODE, OCAP_META_OWNER, OCAP_META_TIMES } what;
+	mode_t mode;
+	uid_t uid;
+	gid_t gid;
+	const struct timespec *times;
+};
+hidden int ocap__ns_meta(ocap_ns *ns, int dirfd, const char *path,
+			 bool follow, const struct ocap_meta *m);
 /* truncate(2): write and truncate. */
 hidden int ocap__ns_truncate(ocap_ns *ns, const char *path, off_t len);
 /* utimensat(2) to the current time: write. */

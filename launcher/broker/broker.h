@@ -150,6 +150,24 @@ hidden void ocap__super_answer(struct broker *b, int i, uint64_t id,
 hidden void ocap__super_connect(struct broker *b, int i, uint64_t id,
 				int sock, const struct sockaddr *a,
 				socklen_t len);
+/* A blocking send handed to a job: sock and sb are the job's once it
+ * starts (0), the caller's still on -errno. */
+struct sendbuf;
+hidden int ocap__super_send_task(struct broker *b, int i, uint64_t id,
+				 int sock, struct sendbuf *sb);
+/* send.c: run a prepared send on sock (a job's thread), free one. */
+hidden int ocap__super_send_run(int sock, struct sendbuf *sb);
+hidden void ocap__super_send_free(struct sendbuf *sb);
+/* net.c, for send.c: the grant kind a socket is checked against
+ * (enum ocap_net_kind) or -errno; a unix: grant's target, opened. */
+hidden int ocap__broker_sock_kind(int fd);
+/* -EACCES, and with -v the line "ocapsh: denied WHAT ADDRESS". */
+hidden int ocap__broker_deny(struct broker *b, const char *what,
+			     const struct sockaddr *a, socklen_t len);
+struct sockaddr_un;
+hidden int ocap__broker_unix_target(struct broker *b,
+				    const struct sockaddr *a, socklen_t len,
+				    struct sockaddr_un *sun);
 /* Its bind and listen, on its own socket: 0 or -errno. */
 hidden int ocap__super_bind(struct broker *b, int sock,
 			    const struct sockaddr *a, socklen_t len);

@@ -42,7 +42,7 @@ static int sockopt(int fd, int opt)
 
 /* The kind of grant a program's socket is checked against: TCP for
  * stream sockets, UDP for datagram ones, unix: for AF_UNIX. */
-static int sock_kind(int fd)
+int ocap__broker_sock_kind(int fd)
 {
 	struct stat st;
 	int dom, type, proto;
@@ -91,8 +91,8 @@ static void format_addr(const struct sockaddr *a, socklen_t len, char *buf,
 }
 
 /* The one line the broker prints, and only when asked to. */
-static int deny(struct broker *b, const char *what, const struct sockaddr *a,
-		socklen_t len)
+int ocap__broker_deny(struct broker *b, const char *what,
+		      const struct sockaddr *a, socklen_t len)
 {
 	char where[160];
 
@@ -124,6 +124,7 @@ struct task {
 	atomic_int refs;
 	int wfd;
 	bool lookup;
+	struct sendbuf *send; /* a supervised send (send.c), owned */
 	int sock, target;   /* connect: the program's socket, a unix target */
 	struct sockaddr_storage addr;
 	socklen_t len;
@@ -146,6 +147,7 @@ static void task_put(struct task *t)
 		close(t->target);
 	if (t->wfd >= 0)
 		close(t->wfd);
+	ocap__super_send_free(t->send);
 	free(t->out.addrs);
 	free(t);
 }
@@ -156,6 +158,8 @@ static void task_run(struct task *t)
 
 	if (t->lookup)
 		t->result = lookup(t->name, t->port, &t->out);
+	else if (t->send)
+		t->result = ocap__super_send_run(t->sock, t->send);
 	else
 		t->result = connect(t->sock, (struct sockaddr *)&t->addr,
 				    t->len) < 0 ? -errno : 0;
@@ -353,8 +357,8 @@ void ocap__broker_job_event(struct broker *b, int j, short revents)
  * at launch with no symlink followed (a program that can write there
  * could have put one in its place), through the broker's descriptor for
  * it, which is returned, to be closed after the connect. */
-static int unix_target(struct broker *b, const struct sockaddr *a,
-		       socklen_t len, struct sockaddr_un *sun)
+int ocap__broker_unix_target(struct broker *b, const struct sockaddr *a,
+			     socklen_t len, struct sockaddr_un *sun)
 {
 	const struct ocap_net_grant *g = ocap__net_unix(b->plan, a, len);
 	struct ocap_open_how how = {
@@ -365,10 +369,10 @@ static int unix_target(struct broker *b, const struct sockaddr *a,
 	int sock, e;
 
 	if (!g)
-		return deny(b, "connect to", a, len);
+		return ocap__broker_deny(b, "connect to", a, len);
 	sock = (int)syscall(SYS_openat2, g->dirfd, g->base, &how, sizeof how);
 	if (sock < 0)
-		return errno == ELOOP ? deny(b, "connect through a symlink to",
+		return errno == ELOOP ? ocap__broker_deny(b, "connect through a symlink to",
 					     a, len)
 				      : -errno;
 	/* ECONNREFUSED: connect(2)'s answer for a file that is no socket */
@@ -415,17 +419,17 @@ static int do_connect(struct broker *b, int i, uint64_t seq, int *sock,
 		      const struct sockaddr *a, socklen_t len)
 {
 	struct sockaddr_un sun;
-	int kind = sock_kind(*sock), target;
+	int kind = ocap__broker_sock_kind(*sock), target;
 
 	if (kind < 0)
 		return kind;
 	if (kind != OCAP_NET_UNIX) {
 		if (!ocap__net_allows(b->plan, kind, a, len))
-			return deny(b, "connect to", a, len);
+			return ocap__broker_deny(b, "connect to", a, len);
 		return connect_task(b, i, seq, sock, a, len, -1);
 	}
 	/* A full backlog makes even a Unix connect wait. */
-	if ((target = unix_target(b, a, len, &sun)) < 0)
+	if ((target = ocap__broker_unix_target(b, a, len, &sun)) < 0)
 		return target;
 	return connect_task(b, i, seq, sock, (struct sockaddr *)&sun,
 			    sizeof sun, target);
@@ -437,6 +441,24 @@ void ocap__broker_connect(struct broker *b, int i, struct ocap_msg *m)
 
 	if (r < 0)
 		ocap__broker_chan_reply(b, i, m->seq, r);
+}
+
+int ocap__super_send_task(struct broker *b, int i, uint64_t id, int sock,
+			  struct sendbuf *sb)
+{
+	struct task *t = task_new();
+	int r;
+
+	if (!t)
+		return -ENOMEM;
+	t->sock = sock;
+	t->send = sb;
+	if ((r = task_start(b, i, id, t)) < 0) {
+		t->sock = -1; /* still the caller's, with sb */
+		t->send = NULL;
+		task_put(t);
+	}
+	return r;
 }
 
 /* A supervised program's connect.  AF_UNSPEC dissolves an association
@@ -462,7 +484,7 @@ void ocap__super_connect(struct broker *b, int i, uint64_t id, int sock,
 /* Only TCP sockets are bound and listened on, at a --listen address. */
 static int tcp_sock(int fd)
 {
-	int kind = sock_kind(fd);
+	int kind = ocap__broker_sock_kind(fd);
 
 	return kind < 0 ? kind : kind == OCAP_NET_CONNECT ? 0 : -EACCES;
 }
@@ -473,7 +495,7 @@ static int tcp_sock(int fd)
 static int do_bind(struct broker *b, int fd, const struct sockaddr *a,
 		   socklen_t len, bool udp_ok)
 {
-	int kind = sock_kind(fd);
+	int kind = ocap__broker_sock_kind(fd);
 	struct sockaddr_in6 any;
 
 	if (kind == OCAP_NET_UDP && udp_ok && len >= sizeof(struct sockaddr_in) &&
@@ -485,9 +507,9 @@ static int do_bind(struct broker *b, int fd, const struct sockaddr *a,
 	if (kind < 0)
 		return kind;
 	if (kind != OCAP_NET_CONNECT)
-		return deny(b, "bind to", a, len);
+		return ocap__broker_deny(b, "bind to", a, len);
 	if (!ocap__net_allows(b->plan, OCAP_NET_LISTEN, a, len))
-		return deny(b, "bind to", a, len);
+		return ocap__broker_deny(b, "bind to", a, len);
 	return bind(fd, a, len) < 0 ? -errno : 0;
 }
 
@@ -503,7 +525,7 @@ static int do_listen(struct broker *b, int fd, int backlog)
 		r = -errno;
 	if (r == 0 && !ocap__net_allows(b->plan, OCAP_NET_LISTEN,
 					(struct sockaddr *)&ss, len))
-		r = deny(b, "listen on", (struct sockaddr *)&ss, len);
+		r = ocap__broker_deny(b, "listen on", (struct sockaddr *)&ss, len);
 	if (r == 0 && listen(fd, backlog) < 0)
 		r = -errno;
 	return r;

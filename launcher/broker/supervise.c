@@ -117,8 +117,9 @@ const struct sgrant *ocap__super_grant(const struct broker *b,
 
 /* ---- the program's memory and descriptors ------------------------------ */
 
-int ocap__super_read(const struct call *c, uint64_t addr, void *buf,
-		     size_t len)
+/* len bytes between buf and addr in the calling task, either way. */
+static int vm(const struct call *c, uint64_t addr, void *buf, size_t len,
+	      bool write)
 {
 	struct iovec l = { buf, len }, r = { NULL, len };
 	uintptr_t at = (uintptr_t)addr;
@@ -128,10 +129,23 @@ int ocap__super_read(const struct call *c, uint64_t addr, void *buf,
 		return -EFAULT;
 	/* an address in another process: never dereferenced here */
 	memcpy(&r.iov_base, &at, sizeof r.iov_base);
-	n = process_vm_readv(c->tid, &l, 1, &r, 1, 0);
+	n = write ? process_vm_writev(c->tid, &l, 1, &r, 1, 0)
+		  : process_vm_readv(c->tid, &l, 1, &r, 1, 0);
 	if (n < 0)
 		return errno == ESRCH || errno == EPERM ? -errno : -EFAULT;
 	return (size_t)n == len ? 0 : -EFAULT;
+}
+
+int ocap__super_read(const struct call *c, uint64_t addr, void *buf,
+		     size_t len)
+{
+	return vm(c, addr, buf, len, false);
+}
+
+int ocap__super_write(const struct call *c, uint64_t addr, const void *buf,
+		      size_t len)
+{
+	return vm(c, addr, (void *)buf, len, true);
 }
 
 /* A string ends anywhere, perhaps just before a page that is not
@@ -584,6 +598,9 @@ void ocap__super_event(struct broker *b, int i, short revents)
 	memcpy(c.args, s->req->data.args, sizeof c.args);
 	if (c.nr == SYS_connect || c.nr == SYS_bind || c.nr == SYS_listen)
 		serve_socket(b, i, &c);
+	else if (c.nr == SYS_sendto || c.nr == SYS_sendmsg ||
+		 c.nr == SYS_sendmmsg)
+		ocap__super_send(b, i, &c);
 	else
 		ocap__super_answer(b, i, c.id, ocap__super_meta(&c));
 }

@@ -48,6 +48,9 @@ hidden const struct sgrant *ocap__super_grant(const struct broker *b,
 hidden int ocap__super_read(const struct call *c, uint64_t addr, void *buf,
 			    size_t len);
 hidden int ocap__super_path(const struct call *c, uint64_t addr, char *buf);
+/* Write len bytes into the calling task's memory at addr. */
+hidden int ocap__super_write(const struct call *c, uint64_t addr,
+			     const void *buf, size_t len);
 /* Whether the call is still pending: its task neither gone nor its id
  * reused.  Asked after reading, before acting. */
 hidden bool ocap__super_valid(const struct call *c);
@@ -73,5 +76,8 @@ hidden int ocap__super_resolve_fd(const struct call *c, int fd,
 
 /* meta.c: chmod, chown and the utime calls; the value or -errno. */
 hidden int64_t ocap__super_meta(const struct call *c);
+/* send.c: sendto with an address, sendmsg, sendmmsg; answered there
+ * (now, or by a job). */
+hidden void ocap__super_send(struct broker *b, int i, const struct call *c);
 
 #endif

@@ -99,8 +99,9 @@ static int check_native_net(ocap_plan *p)
 }
 
 /* What compat mode cannot limit: Landlock judges TCP by port alone.
- * Supervised, the broker judges connect, bind and listen by host and
- * port, and unix: paths as native mode does. */
+ * Supervised, the broker judges connect, bind, listen and the sends that
+ * name an address by host and port, and unix: paths as native mode
+ * does. */
 static int check_compat_net(ocap_plan *p, bool supervised)
 {
 	for (size_t i = 0; i < p->nnets; i++) {
@@ -108,7 +109,7 @@ static int check_compat_net(ocap_plan *p, bool supervised)
 		const char *why = NULL;
 		char name[300];
 
-		if (supervised && g->kind != OCAP_NET_UDP)
+		if (supervised)
 			continue;
 		if (g->kind == OCAP_NET_CONNECT && strcmp(g->host, "*"))
 			why = "compat mode limits TCP by port only: any host "

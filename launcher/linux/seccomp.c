@@ -657,13 +657,44 @@ static bool wants(const char *const *extra, size_t n, const char *what)
 }
 
 /* Whether a compat allowance replaces rule r. */
-static bool widened(const struct rule *r, const char *const *extra, size_t n)
+static bool widened(const struct rule *r, int mode, const char *const *extra,
+		    size_t n)
 {
 	bool unix_ = wants(extra, n, OCAP_SC_ALLOW_UNIX);
+	bool dgram = unix_ || wants(extra, n, OCAP_SC_ALLOW_UDP);
 
 	if (r->add == add_socket_compat)
-		return unix_ || wants(extra, n, OCAP_SC_ALLOW_UDP);
+		return dgram;
+	if (mode == OCAP_SC_SUPER && dgram &&
+	    (r->add == add_sendto || r->add == add_sendmsg ||
+	     r->add == add_sendmmsg))
+		return true;
 	return !strcmp(r->name, "socketpair") && unix_;
+}
+
+/* Supervised, with datagram sockets about: a send that names an address
+ * (sendto's is a register; sendmsg's and sendmmsg's are in memory) goes
+ * to the broker, which judges the address and sends (broker/send.c). */
+static int add_sends(scmp_filter_ctx ctx)
+{
+	int to = seccomp_syscall_resolve_name("sendto");
+	int err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, to, 2,
+				   ARG_CLEAR(3, MSG_FASTOPEN),
+				   SCMP_A4(SCMP_CMP_EQ, 0));
+
+	if (!err)
+		err = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, to, 2,
+				       ARG_CLEAR(3, MSG_FASTOPEN),
+				       SCMP_A4(SCMP_CMP_NE, 0));
+	if (!err)
+		err = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY,
+				       seccomp_syscall_resolve_name("sendmsg"),
+				       1, ARG_CLEAR(2, MSG_FASTOPEN));
+	if (!err)
+		err = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY,
+				       seccomp_syscall_resolve_name("sendmmsg"),
+				       1, ARG_CLEAR(3, MSG_FASTOPEN));
+	return err;
 }
 
 /* The compat allowances grants ask for. */
@@ -692,6 +723,8 @@ static int add_allowances(scmp_filter_ctx ctx, int mode,
 		err = seccomp_rule_add(ctx, act,
 				       seccomp_syscall_resolve_name("listen"),
 				       0);
+	if (!err && mode == OCAP_SC_SUPER && (udp || unix_))
+		err = add_sends(ctx);
 	return err;
 }
 
@@ -707,7 +740,7 @@ static int add_rules(scmp_filter_ctx ctx, int mode, const char *const *extra,
 		nr = seccomp_syscall_resolve_name(r->name);
 		if (nr < 0 || listed(nr, extra, n))
 			continue; /* not on this architecture, or allowed */
-		if (!ocap__sc_native(mode) && widened(r, extra, n))
+		if (!ocap__sc_native(mode) && widened(r, mode, extra, n))
 			continue; /* add_allowances adds it, wider */
 		err = r->add ? r->add(ctx, nr, mode, r->dirfds)
 			     : add_plain(ctx, nr, mode, r);

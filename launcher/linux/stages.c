@@ -114,28 +114,29 @@ static int stage_landlock(const struct ocap_child *c, char *why, size_t n)
 	return ocap__ll_apply(&c->c->enforce->ll, why, n);
 }
 
-/* The listener goes to the broker, which supervises from then on; the
- * child keeps no copy. */
-static int send_listener(int sock, int fd)
+/* The listener goes to the broker, which supervises from then on.  The
+ * filter is in force already and sendmsg may be supervised, so the
+ * broker takes the descriptor itself (pidfd_getfd) once told its number,
+ * and says when; the child keeps no copy past exec in any case (the
+ * listener is close-on-exec). */
+static int hand_listener(int sock, int fd)
 {
-	union {
-		struct cmsghdr h;
-		char buf[CMSG_SPACE(sizeof(int))];
-	} u = { 0 };
-	char byte = 'L';
-	struct iovec iov = { &byte, 1 };
-	struct msghdr m = { .msg_iov = &iov, .msg_iovlen = 1,
-			    .msg_control = u.buf,
-			    .msg_controllen = sizeof u.buf };
-	struct cmsghdr *h = CMSG_FIRSTHDR(&m);
+	char ack;
+	ssize_t n;
 	int r = 0;
 
-	h->cmsg_level = SOL_SOCKET;
-	h->cmsg_type = SCM_RIGHTS;
-	h->cmsg_len = CMSG_LEN(sizeof(int));
-	memcpy(CMSG_DATA(h), &fd, sizeof fd);
-	if (sock >= 0 && sendmsg(sock, &m, MSG_NOSIGNAL) < 0)
-		r = -errno;
+	if (sock >= 0) {
+		do
+			n = write(sock, &fd, sizeof fd);
+		while (n < 0 && errno == EINTR);
+		if (n != (ssize_t)sizeof fd)
+			r = n < 0 ? -errno : -EPIPE;
+		do
+			n = read(sock, &ack, 1);
+		while (r == 0 && n < 0 && errno == EINTR);
+		if (r == 0 && n != 1)
+			r = n < 0 ? -errno : -EPIPE;
+	}
 	close(fd);
 	return r;
 }
@@ -155,7 +156,7 @@ static int stage_seccomp(const struct ocap_child *c, char *why, size_t n)
 				 "around ocapsh has a listener already");
 	if (r <= 0 || !ocap__sc_supervised(e->sc_mode))
 		return r;
-	return send_listener(c->superfd, r);
+	return hand_listener(c->superfd, r);
 }
 
 /* In this order: seccomp last, once nothing else needs a system call. */

@@ -103,8 +103,6 @@ b nested-fewer-rights-first 'argument 3' "$T/D/sub" \
 ln -s "$T/D" "$T/alias"
 b nested-through-symlink 'argument 5' "$T/alias/sub" \
 	: "$O" --rw "$M" --rw "$T/D" --ro "$T/alias/sub" "${RUN[@]}"
-b udp-host-in-compat 'argument 3' 'udp:127.0.0.1:5353' \
-	: "$O" --rw "$M" --udp 127.0.0.1:5353 "${RUN[@]}"
 
 # ---- grants files: FILE:LINE, FILE as written -------------------------------------
 printf -- '--ro /usr\nthis is not an option\n' >"$G/nonoption.grants"

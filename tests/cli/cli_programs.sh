@@ -244,6 +244,7 @@ put("other", str(other.getsockname()[1]))
 other.close()
 put("conns", "0")
 put("port", str(s.getsockname()[1]))
+put("ready", "")
 n = 0
 while True:
     c, _ = s.accept()
@@ -259,15 +260,8 @@ conns_are() { [ "$(cat "$T/.srv/conns")" = "$1" ]; }
 if [ "$ABI" -lt 4 ]; then
 	skip network "Landlock ABI $ABI has no TCP rules (needs 4)"
 else
-	mkdir "$T/.srv"
-	/usr/bin/python3 -c "$SERVER" "$T/.srv" </dev/null &
-	SRV_PID=$!
-	cleanup_hooks+=('kill "$SRV_PID" 2>/dev/null; wait "$SRV_PID" 2>/dev/null')
-	for _ in $(seq 100); do
-		[ -s "$T/.srv/port" ] && break
-		sleep 0.05
-	done
-	PORT=$(cat "$T/.srv/port" 2>/dev/null) || { echo "FAIL: the test server did not start"; exit 1; }
+	serve_py "$T/.srv" "$SERVER" || exit 1
+	PORT=$(cat "$T/.srv/port")
 	OTHER=$(cat "$T/.srv/other")
 
 	t connect-granted 0 -o "=hello-from-server" \

@@ -108,6 +108,27 @@ cli_start() {
 	fi
 }
 
+# serve_py DIR SCRIPT [ARG]...: run the Python SCRIPT, with DIR and the
+# ARGs as its arguments, in the background and outside any sandbox, as
+# the script's user (not behind $RUNAS); it is killed at cleanup.  Waits
+# (5 s at most) for it to create DIR/ready, which it does once it serves;
+# fails (1) when it does not.  SERVER_PID is its pid.
+serve_py() {
+	local dir=$1 script=$2
+	shift 2
+	mkdir -p "$dir" || return 1
+	/usr/bin/python3 -c "$script" "$dir" "$@" </dev/null &
+	SERVER_PID=$!
+	cleanup_hooks+=("kill $SERVER_PID 2>/dev/null; wait $SERVER_PID 2>/dev/null")
+	for _ in $(seq 100); do
+		[ -e "$dir/ready" ] && return 0
+		kill -0 "$SERVER_PID" 2>/dev/null || break
+		sleep 0.05
+	done
+	echo "FAIL: the test server in $dir did not start"
+	return 1
+}
+
 sum_of() { sha256sum <"$1" | cut -d' ' -f1; }
 
 canary() { # FILE TEXT

@@ -2,14 +2,16 @@
 # SPDX-License-Identifier: MIT
 # run.sh OCAPSH OCAP_CC BUILD_DIR
 #
-# Issue 4: three C programs not written for ocap, from their Debian
-# (bookworm) source packages, built unmodified with ocap-cc and run under
-# ocapsh in native mode with minimal grants:
+# Four C programs not written for ocap, from their Debian (bookworm)
+# source packages, built unmodified with ocap-cc and run under ocapsh in
+# native mode with minimal grants:
 #
 #   dos2unix            (dos2unix)            a file converter, --rw DIR
 #   tree                (tree)                a directory lister, --ro DIR
 #   nc                  (netcat-traditional)  TCP client and server,
 #                                             --connect / --listen
+#   bzip2               (bzip2)               a compressor that keeps its
+#                                             input's mode and times, --rw
 #
 # Each must do its job on what is granted (output checked exactly) and
 # fail cleanly outside: non-zero, a message, the canary untouched.
@@ -35,8 +37,9 @@ done
 [ -x "$cc" ] || fail "no ocap-cc at $cc"
 
 # Source package -> binary package to ask apt-get source for.
-pkgs="dos2unix tree netcat"
-declare -A ask=([dos2unix]=dos2unix [tree]=tree [netcat]=netcat-traditional)
+pkgs="dos2unix tree netcat bzip2"
+declare -A ask=([dos2unix]=dos2unix [tree]=tree [netcat]=netcat-traditional
+	[bzip2]=bzip2)
 
 cache=$bdir/cache
 mkdir -p "$cache" || fail "cannot create $cache"
@@ -158,14 +161,15 @@ build() {
 
 for p in $pkgs; do extract "$p"; done
 
-# dos2unix: its plain Makefile, no gettext.  NO_CHMOD/NO_CHOWN are the
-# source's own switches: dos2unix chmods and chowns its temporary file to
-# the original's mode and owner, which native mode refuses by design
-# (EPERM, README "Semantics"); the converted file keeps mkstemp's 0600.
-build dos2unix make CC="$cc" ENABLE_NLS= \
-	DEFS_USER="-DNO_CHMOD -DNO_CHOWN" dos2unix
+# dos2unix: its plain Makefile, no gettext, as is.  It chmods and chowns
+# its temporary file to the original's mode and owner, which the broker's
+# supervisor performs inside a write grant.
+build dos2unix make CC="$cc" ENABLE_NLS= dos2unix
 # tree: its plain Makefile, as is.
 build tree make CC="$cc" tree
+# bzip2: its plain Makefile, as is; it gives each output its input's
+# mode, owner and times.
+build bzip2 make CC="$cc" libbz2.a bzip2
 # netcat-traditional: Debian's rules, without -e (GAPING_SECURITY_HOLE).
 ncver=$(sed -n 's/^Version: //p' "$cache/netcat"/*.dsc | head -1)
 build netcat make linux CC="$cc -O2" STATIC= \
@@ -174,7 +178,8 @@ build netcat make linux CC="$cc -O2" STATIC= \
 d2u=$work/dos2unix/dos2unix
 tree=$work/tree/tree
 nc=$work/netcat/nc
-for b in "$d2u" "$tree" "$nc"; do
+bz=$work/bzip2/bzip2
+for b in "$d2u" "$tree" "$nc" "$bz"; do
 	[ -x "$b" ] || fail "$b was not built"
 	readelf -n "$b" | grep -Eq '^ +ocap +0x0+4[[:space:]]' ||
 		fail "$b: no ocap note"
@@ -217,9 +222,13 @@ cp "$tmp/outside/canary.txt" "$tmp/canary.orig"
 # --- dos2unix: --rw DIR --------------------------------------------------
 
 printf 'first line\r\nsecond line\r\nno newline' >"$tmp/rw/dos.txt"
+chmod 0644 "$tmp/rw/dos.txt"
 run d2u_inplace --rw "$tmp/rw" -- "$d2u" "$tmp/rw/dos.txt"
 [ "$rc" = 0 ] || fail "dos2unix in place: $rc: $(cat "$tmp/d2u_inplace.err")"
 expect_file "$tmp/rw/dos.txt" 'first line\nsecond line\nno newline'
+# the converted file is a new one, given the original's mode
+[ "$(stat -c %a "$tmp/rw/dos.txt")" = 644 ] ||
+	fail "dos2unix in place: mode $(stat -c %a "$tmp/rw/dos.txt"), not 644"
 grep -q "converting file $tmp/rw/dos.txt to Unix format" "$tmp/d2u_inplace.err" ||
 	fail "dos2unix said: $(cat "$tmp/d2u_inplace.err")"
 [ -z "$(ls "$tmp/rw" | grep -v '^dos.txt$')" ] ||
@@ -242,6 +251,28 @@ failed_cleanly d2u_writeout "problems converting file"
 [ ! -e "$tmp/outside/new.txt" ] || fail "dos2unix wrote outside its grant"
 [ "$(ls "$tmp/outside")" = canary.txt ] || fail "files appeared outside: $(ls "$tmp/outside")"
 ok "dos2unix outside the grant: ENOENT, canary unchanged, nothing written"
+
+# --- bzip2: --rw DIR, the output keeps the input's mode and times ----------
+
+printf 'compress me\n%.0s' $(seq 200) >"$tmp/rw/bz.txt"
+chmod 0640 "$tmp/rw/bz.txt"
+touch -d '2001-02-03 04:05:06' "$tmp/rw/bz.txt"
+cp -p "$tmp/rw/bz.txt" "$tmp/bz.orig"
+run bz_compress --rw "$tmp/rw" -- "$bz" -k "$tmp/rw/bz.txt"
+[ "$rc" = 0 ] || fail "bzip2 -k: $rc: $(cat "$tmp/bz_compress.err")"
+[ "$(stat -c '%a %Y' "$tmp/rw/bz.txt.bz2")" = "$(stat -c '%a %Y' "$tmp/bz.orig")" ] ||
+	fail "bzip2 -k: bz.txt.bz2 is $(stat -c '%a %Y' "$tmp/rw/bz.txt.bz2"), not $(stat -c '%a %Y' "$tmp/bz.orig")"
+rm "$tmp/rw/bz.txt"
+run bz_decompress --rw "$tmp/rw" -- "$bz" -d "$tmp/rw/bz.txt.bz2"
+[ "$rc" = 0 ] || fail "bzip2 -d: $rc: $(cat "$tmp/bz_decompress.err")"
+cmp -s "$tmp/rw/bz.txt" "$tmp/bz.orig" || fail "bzip2 -d: not the original"
+[ "$(stat -c '%a %Y' "$tmp/rw/bz.txt")" = "$(stat -c '%a %Y' "$tmp/bz.orig")" ] ||
+	fail "bzip2 -d: bz.txt is $(stat -c '%a %Y' "$tmp/rw/bz.txt"), not as it was"
+rm "$tmp/rw/bz.txt"
+run bz_outside --rw "$tmp/rw" -- "$bz" -k "$tmp/outside/canary.txt"
+[ "$rc" != 0 ] || fail "bzip2 compressed outside its grant"
+[ "$(ls "$tmp/outside")" = canary.txt ] || fail "files appeared outside: $(ls "$tmp/outside")"
+ok "bzip2 compresses and restores in a --rw dir, keeping mode and times"
 
 # --- tree: --ro DIR ------------------------------------------------------
 

@@ -105,6 +105,11 @@ int mode_err(const struct ctx *c)
 	return c->native ? EPERM : EACCES;
 }
 
+int meta_err(const struct ctx *c, int dirfd)
+{
+	return c->native && dirfd == AT_FDCWD ? EPERM : EACCES;
+}
+
 int leak(int fd, const char *what)
 {
 	char buf[256];

@@ -78,8 +78,20 @@ int expect_err(const char *what, long r, int err, const int *ok);
 	})
 
 /* What an AT_FDCWD path, a non-*at path call or connect(2) gets: Landlock's
- * EACCES in compat, seccomp's EPERM in native (capability mode). */
+ * EACCES in compat, seccomp's EPERM in native (capability mode).  Metadata
+ * calls, which Landlock does not check: meta_err(). */
 int mode_err(const struct ctx *c);
+
+/* What a metadata call (chmod, chown, the utime calls, the xattr calls)
+ * outside every write grant gets, by the descriptor it names: dirfd is
+ * its fd or dirfd argument, AT_FDCWD for the calls by path alone (chmod,
+ * chown, lchown, utime, utimes, setxattr, lsetxattr, removexattr,
+ * lremovexattr).  The supervisor sees every one in compat, and in native
+ * mode those on a real descriptor (an absolute path given to an *at call
+ * too): its EACCES, no write grant.  Native mode's seccomp refuses the
+ * rest before any supervisor sees them: EPERM.  (A new set-ID bit, a
+ * security.* or trusted.* attribute: EPERM either way.) */
+int meta_err(const struct ctx *c, int dirfd);
 
 /* An escape that opened fd: read what it holds, print it (so that the
  * driver sees the canary's secret leak) and return ESCAPED. */

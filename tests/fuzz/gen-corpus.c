@@ -220,7 +220,7 @@ struct seed {
 static const struct seed grants_seeds[] = {
 	SEED("manual-example",
 	     "# report.grants: what report.py may touch.\n\n--ro report.py\n"
-	     "--ro data\n--rw out\n--connect *:3128\n"
+	     "--ro data\n--rw out\n--connect 127.0.0.1:3128\n"
 	     "--env PYTHONDONTWRITEBYTECODE=1\n"
 	     "--env http_proxy=http://127.0.0.1:3128\n--rlimit cpu=3600\n"),
 	SEED("spacing", "  --ro   /usr  \n\t--rw=data\r\n"

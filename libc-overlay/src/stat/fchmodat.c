@@ -40,9 +40,11 @@ OV_API int fchmodat(int fd, const char *path, mode_t mode, int flag)
 
 	if (flag & ~AT_SYMLINK_NOFOLLOW)
 		return (int)ocap__ov_ret(-EINVAL);
-	if (ns && path)
-		return (int)ocap__ov_ret(ocap__ns_refused(
-			ns, fd, path, !(flag & AT_SYMLINK_NOFOLLOW)));
+	if (ns && path) {
+		struct ocap_meta m = { .what = OCAP_META_MODE, .mode = mode };
+		return (int)ocap__ov_ret(ocap__ns_meta(
+			ns, fd, path, !(flag & AT_SYMLINK_NOFOLLOW), &m));
+	}
 	if (!flag)
 		return (int)ocap__ov_ret(ov_sys(SYS_fchmodat, fd, path, mode));
 	return (int)ocap__ov_ret(nofollow(fd, path, mode));

@@ -28,20 +28,22 @@ static long old_kernel(int fd, const char *path, const struct timespec *times)
 }
 
 /*
- * Inside a sandbox a path may be given the current time only, as touch(1)
- * does (the seccomp program allows that on a descriptor): the file is
- * opened beneath its capability, which must hold write, and its time set
- * there.  Times of one's own choosing only an owner may set, and Landlock
- * checks none: refused (EPERM).
+ * Inside a sandbox the file is opened beneath its capability and its
+ * times set on that descriptor: the current time where the capability
+ * holds write, as touch(1) sets it; times of one's own choosing through
+ * the broker's supervisor, which performs them inside a write grant
+ * (where none listens, the seccomp program refuses them: EPERM).
  */
 static int ns_utimensat(ocap_ns *ns, int fd, const char *path,
 			const struct timespec *times, int flags)
 {
+	struct ocap_meta m = { .what = OCAP_META_TIMES, .times = times };
+
 	if (flags & ~AT_SYMLINK_NOFOLLOW)
 		return -EINVAL;
 	if (times)
-		return ocap__ns_refused(ns, fd, path,
-					!(flags & AT_SYMLINK_NOFOLLOW));
+		return ocap__ns_meta(ns, fd, path,
+				     !(flags & AT_SYMLINK_NOFOLLOW), &m);
 	return ocap__ns_touch(ns, fd, path, !(flags & AT_SYMLINK_NOFOLLOW));
 }
 

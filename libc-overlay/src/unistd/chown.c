@@ -7,8 +7,11 @@ OV_API int chown(const char *path, uid_t uid, gid_t gid)
 {
 	ocap_ns *ns = ocap__ov_ns();
 
-	if (ns && path)
-		return (int)ocap__ov_ret(ocap__ns_refused(ns, AT_FDCWD, path,
-							  true));
+	if (ns && path) {
+		struct ocap_meta m = { .what = OCAP_META_OWNER, .uid = uid,
+				       .gid = gid };
+		return (int)ocap__ov_ret(ocap__ns_meta(ns, AT_FDCWD, path, true,
+						       &m));
+	}
 	return (int)ocap__ov_ret(ov_sys(SYS_chown, path, uid, gid));
 }
