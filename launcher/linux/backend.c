@@ -7,6 +7,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
@@ -19,6 +20,27 @@
 #include "json.h"
 #include "netgrant.h"
 
+/* Whether Yama lets the broker read the program's memory and take its
+ * descriptors (ptrace access): scope 1 allows an ancestor, which the
+ * broker is; 2 only a holder of CAP_SYS_PTRACE; 3 nobody. */
+static bool yama_allows(void)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+	FILE *f = fopen("/proc/sys/kernel/yama/ptrace_scope", "re");
+	int scope = 0;
+
+	if (f) {
+		if (fscanf(f, "%d", &scope) != 1)
+			scope = 3;
+		fclose(f);
+	}
+	if (scope < 2)
+		return true;
+	return scope == 2 && syscall(SYS_capget, &h, d) == 0 &&
+	       (d[0].effective & (1u << CAP_SYS_PTRACE));
+}
+
 /* Whether this process's filters, if any, let it install one with a
  * listener: not when one of them has a listener already (EBUSY), as
  * under another supervisor.  A filter that refuses seccomp(2) refuses it
@@ -29,10 +51,13 @@ static bool can_supervise(void)
 	struct sock_fprog prog = { 1, &allow };
 	char line[128];
 	bool filtered = true;
-	FILE *f = fopen("/proc/self/status", "re");
+	FILE *f;
 	pid_t pid;
 	int st;
 
+	if (!yama_allows())
+		return false;
+	f = fopen("/proc/self/status", "re");
 	while (f && fgets(line, sizeof line, f))
 		if (!strncmp(line, "Seccomp:", 8))
 			filtered = strtol(line + 8, NULL, 10) != 0;
@@ -60,9 +85,9 @@ static bool can_supervise(void)
 static int check_unsupervised(ocap_plan *p)
 {
 	static const char why[] =
-		"no supervisor can listen here (a seccomp filter around "
-		"ocapsh has a listener already): chmod, chown and utime "
-		"calls would be refused";
+		"no supervisor can work here (a seccomp filter around "
+		"ocapsh has a listener already, or Yama's ptrace_scope "
+		"forbids it): chmod, chown and utime calls would be refused";
 
 	for (size_t i = 0; i < p->npaths; i++) {
 		const struct ocap_path_grant *g = &p->paths[i];
