@@ -281,6 +281,7 @@ static void stop(struct broker *b)
 			sig = i;
 	}
 	signals_stop(b, sig);
+	ocap__broker_opener_stop(b);
 	ocap__super_stop(b);
 	ocap__broker_loop_free(b);
 	if (b->logfd > STDERR_FILENO)

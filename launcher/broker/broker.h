@@ -74,6 +74,7 @@ struct item {
 struct broker_loop;
 struct task;
 struct super;
+struct opener;
 
 struct broker {
 	ocap_plan *plan;
@@ -85,6 +86,7 @@ struct broker {
 	struct ocap_msg in, out; /* scratch */
 	struct broker_loop *loop;
 	struct super *sup;  /* supervise.c, when the program is supervised */
+	struct opener *opener; /* open.c, from the first OPEN */
 	pid_t child;
 	int status;
 	bool child_done, no_children;
@@ -173,7 +175,8 @@ hidden int ocap__super_bind(struct broker *b, int sock,
 			    const struct sockaddr *a, socklen_t len);
 hidden int ocap__super_listen(struct broker *b, int sock, int backlog);
 
-/* open.c: OPEN, answered with OPENED or a REPLY. */
+/* open.c: OPEN, answered with OPENED or a REPLY; the opener's end. */
 hidden void ocap__broker_serve_open(struct broker *b, int i, struct ocap_msg *m);
+hidden void ocap__broker_opener_stop(struct broker *b);
 
 #endif

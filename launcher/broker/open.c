@@ -19,13 +19,16 @@
 #include <pthread.h>
 #include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
+#include <sys/prctl.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
 #include "broker.h"
 #include "open_rights.h" /* private/: the same check libocap makes */
+#include "sandbox.h"
 
 #ifndef __O_TMPFILE
 #define __O_TMPFILE 020000000
@@ -87,55 +90,154 @@ static int set_blocking(int fd, int flags)
 	return fd;
 }
 
-struct bare {
+/*
+ * The opener: one thread of the broker's, made on the first OPEN, that
+ * sets its effective capabilities aside and confines itself with the
+ * plan's own Landlock path rules, the program's, before it opens anything
+ * (Landlock and capabilities are per thread; the loop's thread keeps its
+ * own).  A reopen is thus checked as the program's own open would be: a
+ * file granted write without truncate comes back without the right to
+ * truncate it, and a root broker's CAP_DAC_OVERRIDE opens nothing the
+ * program's open would be refused.  The loop waits for each open, which
+ * is non-blocking.
+ */
+struct opener {
+	pthread_mutex_t lock;
+	pthread_cond_t cond;
+	bool ready, busy, done, stop;
+	int err;          /* the confinement's, for every request */
 	const char *path;
 	int flags;
-	int fd; /* or -errno */
+	int fd;           /* or -errno */
+	const ocap_plan *plan;
+	pthread_t thread;
 };
 
-/* Capabilities are per thread: this one drops its effective set, then
- * opens, so that only its uid and groups count, as for the program. */
-static void *bare_main(void *arg)
+static int confine(const ocap_plan *p)
 {
-	struct bare *o = arg;
 	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct d[2];
+	struct ocap_ll_path *paths = calloc(p->npaths + 1, sizeof *paths);
+	struct ocap_ll_plan ll = { .paths = paths,
+				   .flags = OCAP_LL_ANY_TCP | OCAP_LL_UNSCOPED };
+	int r;
 
-	if (syscall(SYS_capget, &h, d) < 0) {
-		o->fd = -errno;
-		return NULL;
-	}
+	if (!paths)
+		return -ENOMEM;
+	for (size_t i = 0; i < p->npaths; i++)
+		if (p->paths[i].fd >= 0) /* a grant not opened grants nothing */
+			paths[ll.npaths++] = (struct ocap_ll_path){
+				p->paths[i].fd, p->paths[i].rights };
+	if (p->best_effort)
+		ll.flags |= OCAP_LL_BEST_EFFORT;
+	r = syscall(SYS_capget, &h, d) < 0 ? -errno : 0;
 	d[0].effective = d[1].effective = 0;
-	if (syscall(SYS_capset, &h, d) < 0) {
-		o->fd = -errno;
-		return NULL;
+	if (r == 0 && syscall(SYS_capset, &h, d) < 0)
+		r = -errno;
+	if (r == 0 && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		r = -errno;
+	if (r == 0)
+		r = ocap__ll_apply(&ll, NULL, 0);
+	free(paths);
+	return r < 0 ? r : 0;
+}
+
+static void *opener_main(void *arg)
+{
+	struct opener *o = arg;
+	int err = confine(o->plan);
+
+	pthread_mutex_lock(&o->lock);
+	o->err = err;
+	o->ready = true;
+	pthread_cond_broadcast(&o->cond);
+	for (;;) {
+		while (!o->busy && !o->stop)
+			pthread_cond_wait(&o->cond, &o->lock);
+		if (o->stop)
+			break;
+		pthread_mutex_unlock(&o->lock);
+		int fd = -EACCES;
+		if (!err) {
+			do
+				fd = open(o->path, o->flags);
+			while (fd < 0 && errno == EINTR);
+			if (fd < 0)
+				fd = -errno;
+		}
+		pthread_mutex_lock(&o->lock);
+		o->fd = err ? err : fd;
+		o->busy = false;
+		o->done = true;
+		pthread_cond_broadcast(&o->cond);
 	}
-	do
-		o->fd = open(o->path, o->flags);
-	while (o->fd < 0 && errno == EINTR);
-	if (o->fd < 0)
-		o->fd = -errno;
+	pthread_mutex_unlock(&o->lock);
 	return NULL;
 }
 
-/* open(2) with no effective capability: a root broker's CAP_DAC_OVERRIDE,
- * CAP_DAC_READ_SEARCH and CAP_FOWNER must not open for the program what
- * its own open would be refused.  The main thread's credentials stay. */
-static int open_bare(const char *path, int flags)
+static int opener_start(struct broker *b)
 {
-	struct bare o = { path, flags, -EAGAIN };
+	struct opener *o = calloc(1, sizeof *o);
 	sigset_t all, old;
 	pthread_t th;
 	int e;
 
+	if (!o)
+		return -ENOMEM;
+	pthread_mutex_init(&o->lock, NULL);
+	pthread_cond_init(&o->cond, NULL);
+	o->plan = b->plan;
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
-	e = pthread_create(&th, NULL, bare_main, &o);
+	e = pthread_create(&th, NULL, opener_main, o);
 	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	if (e)
+	if (e) {
+		free(o);
 		return -e;
-	pthread_join(th, NULL);
-	return o.fd;
+	}
+	o->thread = th;
+	b->opener = o;
+	return 0;
+}
+
+/* open(2) by the opener: as the program's own open would be judged. */
+static int open_confined(struct broker *b, const char *path, int flags)
+{
+	struct opener *o;
+	int r;
+
+	if (!b->opener && (r = opener_start(b)) < 0)
+		return r;
+	if (!(o = b->opener))
+		return -ENOMEM;
+	pthread_mutex_lock(&o->lock);
+	o->path = path;
+	o->flags = flags;
+	o->done = false;
+	o->busy = true;
+	pthread_cond_broadcast(&o->cond);
+	while (!o->done)
+		pthread_cond_wait(&o->cond, &o->lock);
+	r = o->fd;
+	pthread_mutex_unlock(&o->lock);
+	return r;
+}
+
+void ocap__broker_opener_stop(struct broker *b)
+{
+	struct opener *o = b->opener;
+
+	if (!o)
+		return;
+	pthread_mutex_lock(&o->lock);
+	o->stop = true;
+	pthread_cond_broadcast(&o->cond);
+	pthread_mutex_unlock(&o->lock);
+	pthread_join(o->thread, NULL);
+	pthread_mutex_destroy(&o->lock);
+	pthread_cond_destroy(&o->cond);
+	free(o);
+	b->opener = NULL;
 }
 
 /* The descriptor to send, or -errno. */
@@ -163,7 +265,7 @@ static int open_file(struct broker *b, const char *name, int flags)
 	f &= ~(O_CREAT | O_EXCL | O_NOFOLLOW);
 	f |= O_NONBLOCK | O_NOCTTY | O_CLOEXEC;
 	snprintf(proc, sizeof proc, "/proc/self/fd/%d", it->fd);
-	fd = open_bare(proc, f);
+	fd = open_confined(b, proc, f);
 	return fd < 0 ? fd : set_blocking(fd, flags);
 }
 

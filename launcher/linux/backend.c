@@ -28,11 +28,11 @@ static bool yama_allows(void)
 	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct d[2];
 	FILE *f = fopen("/proc/sys/kernel/yama/ptrace_scope", "re");
-	int scope = 0;
+	char line[16] = "";
+	long scope = 0;
 
 	if (f) {
-		if (fscanf(f, "%d", &scope) != 1)
-			scope = 3;
+		scope = fgets(line, sizeof line, f) ? strtol(line, NULL, 10) : 3;
 		fclose(f);
 	}
 	if (scope < 2)

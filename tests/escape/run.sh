@@ -16,7 +16,7 @@
 # copy of EUID; "tcp-grant" ones --connect *:GPORT, the port next to the
 # canary's; "listen-grant" ones --listen on a privileged port;
 # "notrunc-grant" ones RODIR with write but not truncate, where RODIR/big
-# (8 KiB) must keep its size.
+# (8 KiB) must keep its size; "notrunc-file" ones RODIR/big alone so.
 # After every run the secret must not appear in the output, the canary
 # files must be as they were, the grant must hold no copy, the listeners
 # must have heard nothing, the process canary must be alive with no
@@ -254,6 +254,8 @@ run_one() {
 	[[ $flags == *,ro-grant,* ]] && grants+=(--ro "$rodir")
 	[[ $flags == *,notrunc-grant,* ]] &&
 		grants+=(--grant "$rodir=read,write,list")
+	[[ $flags == *,notrunc-file,* ]] &&
+		grants+=(--grant "$rodir/big=read,write")
 	[[ $flags == *,suid-grant,* ]] && grants+=(--rx "$suid")
 	[[ $flags == *,tcp-grant,* ]] && grants+=(--connect "*:$gport")
 	if [[ $flags == *,listen-grant,* ]] && [ "$lport" != 0 ]; then

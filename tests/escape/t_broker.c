@@ -8,12 +8,14 @@
 #include <fcntl.h>
 #include <poll.h>
 #include <signal.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include <ocap/ocap.h>
@@ -107,6 +109,45 @@ int t_broker_open_accmode3(const struct ctx *c)
 	errno = -r;
 	return EXPECT("OPEN of a file granted alone, access mode 3", -1,
 		      EINVAL);
+}
+
+/* OPEN(O_WRONLY) of RODIR/big, granted alone with read and write but not
+ * truncate: the broker reopens it for the program, and the description
+ * it sends must be as the program's own open would make it, with no
+ * truncate right for Landlock to find (issue 11: the reopen ran outside
+ * any Landlock domain, and ftruncate shrank the file). */
+int t_broker_reopen_truncate(const struct ctx *c)
+{
+	struct ocap_msg *m = calloc(1, sizeof *m);
+	char name[OCAP_NAME_MAX + 1];
+	struct stat st;
+	int r, fd;
+
+	if (!m)
+		return say(SETUP, "calloc: ENOMEM");
+	snprintf(name, sizeof name, "%s/big", c->rodir);
+	m->type = OCAP_MSG_OPEN;
+	m->seq = 1;
+	m->fields = OCAP_F_NAME | OCAP_F_COUNT;
+	m->name_len = (uint16_t)strlen(name);
+	memcpy(m->name, name, m->name_len + 1u);
+	m->count = O_WRONLY;
+	if ((r = ask(m, 2000)) < 0 || m->type != OCAP_MSG_OPENED ||
+	    !m->nfds) {
+		int st_ = r < 0 ? r : m->status;
+		ocap_msg_close_fds(m);
+		free(m);
+		return say(SETUP, "OPEN %s, O_WRONLY: %s", name,
+			   st_ < 0 ? ename(-st_) : "no descriptor");
+	}
+	fd = m->fds[0];
+	m->nfds = 0;
+	free(m);
+	r = ftruncate(fd, 0);
+	if (r == 0 && fstat(fd, &st) == 0)
+		return say(ESCAPED, "ftruncate(big reopened by the broker, 0): "
+			   "big is now %lld bytes", (long long)st.st_size);
+	return EXPECT("ftruncate(big reopened by the broker, 0)", r, EACCES);
 }
 
 static int raw_child(void)
