@@ -39,6 +39,7 @@ static const char usage_text[] =
 	"  --no-runtime            no runtime files for dynamic programs\n"
 	"  --no-tmpdir             no private temporary directory\n"
 	"  --keep-tmpdir           keep the private temporary directory\n"
+	"  --hide-metadata         stat and the like: ENOENT outside the grants\n"
 	"  --allow-syscall NAME    allow a system call (chmod: all that chmod)\n"
 	"  --rlimit NAME=VALUE     core, nofile, nproc, as, cpu, fsize\n"
 	"  --best-effort           run even when a grant cannot be enforced\n"

@@ -301,6 +301,8 @@ static int add_flag(ocap_plan *p, const struct opt *o, const char *v,
 		p->keep_tmpdir = true;
 	else if (!strcmp(o->name, "--best-effort"))
 		p->best_effort = true;
+	else if (!strcmp(o->name, "--hide-metadata"))
+		p->hide_metadata = true;
 	else
 		p->verbose++;
 	return 0;
@@ -382,6 +384,7 @@ static const struct opt opts[] = {
 	{ "--no-runtime", add_flag, 0, false },
 	{ "--no-tmpdir", add_flag, 0, false },
 	{ "--keep-tmpdir", add_flag, 0, false },
+	{ "--hide-metadata", add_flag, 0, false },
 	{ "--best-effort", add_flag, 0, false },
 	{ "--verbose", add_flag, 0, false },
 	{ "-v", add_flag, 0, false },

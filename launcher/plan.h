@@ -62,6 +62,7 @@ struct ocap_plan {
 	size_t nallow;
 	bool inherit_env, no_runtime, best_effort;
 	bool no_tmpdir, keep_tmpdir;
+	bool hide_metadata; /* ENOENT for metadata outside the grants */
 	size_t tmpdir_grant; /* the private temporary directory's index + 1 */
 	const char *tmpdir;  /* its name once made (the grant's) */
 	int verbose;

@@ -115,6 +115,21 @@ const struct sgrant *ocap__super_grant(const struct broker *b,
 	return best;
 }
 
+bool ocap__super_above(const struct broker *b, const char *path)
+{
+	const struct super *s = b->sup;
+	size_t n = strlen(path);
+
+	for (size_t i = 0; i < s->ngrants; i++) {
+		const struct sgrant *g = &s->grants[i];
+
+		if (g->len > n && !strncmp(g->path, path, n) &&
+		    (g->path[n] == '/' || n == 1))
+			return true;
+	}
+	return false;
+}
+
 /* ---- the program's memory and descriptors ------------------------------ */
 
 /* len bytes between buf and addr in the calling task, either way. */
@@ -491,18 +506,12 @@ void ocap__super_answer(struct broker *b, int i, uint64_t id, int64_t r)
 	(void)ioctl(b->slots[i].fd, SECCOMP_IOCTL_NOTIF_SEND, resp);
 }
 
-/* The task's process, as a pidfd: a thread's id names it only through
- * its thread group's leader (pidfd_open refuses other threads before
- * Linux 6.9). */
-static int task_pidfd(const struct call *c)
+pid_t ocap__super_tgid(const struct call *c)
 {
 	char proc[64], buf[512], *t;
 	ssize_t n;
-	long fd = syscall(SYS_pidfd_open, c->tid, 0);
 	int f;
 
-	if (fd >= 0 || errno != EINVAL)
-		return fd < 0 ? -errno : (int)fd;
 	snprintf(proc, sizeof proc, "/proc/%d/status", (int)c->tid);
 	if ((f = open(proc, O_RDONLY | O_CLOEXEC)) < 0)
 		return -ESRCH;
@@ -513,7 +522,22 @@ static int task_pidfd(const struct call *c)
 	buf[n] = '\0';
 	if (!(t = strstr(buf, "\nTgid:")))
 		return -ESRCH;
-	fd = syscall(SYS_pidfd_open, (pid_t)strtol(t + 6, NULL, 10), 0);
+	return (pid_t)strtol(t + 6, NULL, 10);
+}
+
+/* The task's process, as a pidfd: a thread's id names it only through
+ * its thread group's leader (pidfd_open refuses other threads before
+ * Linux 6.9). */
+static int task_pidfd(const struct call *c)
+{
+	long fd = syscall(SYS_pidfd_open, c->tid, 0);
+	pid_t tgid;
+
+	if (fd >= 0 || errno != EINVAL)
+		return fd < 0 ? -errno : (int)fd;
+	if ((tgid = ocap__super_tgid(c)) < 0)
+		return tgid;
+	fd = syscall(SYS_pidfd_open, tgid, 0);
 	return fd < 0 ? -errno : (int)fd;
 }
 
@@ -601,6 +625,8 @@ void ocap__super_event(struct broker *b, int i, short revents)
 	else if (c.nr == SYS_sendto || c.nr == SYS_sendmsg ||
 		 c.nr == SYS_sendmmsg)
 		ocap__super_send(b, i, &c);
+	else if (ocap__super_hidden_call(c.nr))
+		ocap__super_answer(b, i, c.id, ocap__super_hide(&c));
 	else
 		ocap__super_answer(b, i, c.id, ocap__super_meta(&c));
 }

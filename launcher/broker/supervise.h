@@ -43,6 +43,10 @@ struct target {
 hidden const struct sgrant *ocap__super_grant(const struct broker *b,
 					      const char *path,
 					      ocap_rights_t need);
+/* Whether some directory grant lies beneath path. */
+hidden bool ocap__super_above(const struct broker *b, const char *path);
+/* The calling task's process id (its thread group's), or -errno. */
+hidden pid_t ocap__super_tgid(const struct call *c);
 /* Read len bytes, or a NUL-terminated path of at most PATH_MAX bytes,
  * from the calling task's memory at addr. */
 hidden int ocap__super_read(const struct call *c, uint64_t addr, void *buf,
@@ -76,6 +80,10 @@ hidden int ocap__super_resolve_fd(const struct call *c, int fd,
 
 /* meta.c: chmod, chown and the utime calls; the value or -errno. */
 hidden int64_t ocap__super_meta(const struct call *c);
+/* hide.c: the metadata lookups --hide-metadata hands over; the value or
+ * -errno. */
+hidden bool ocap__super_hidden_call(int nr);
+hidden int64_t ocap__super_hide(const struct call *c);
 /* send.c: sendto with an address, sendmsg, sendmmsg; answered there
  * (now, or by a job). */
 hidden void ocap__super_send(struct broker *b, int i, const struct call *c);

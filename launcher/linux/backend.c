@@ -174,7 +174,7 @@ static bool listed(const char *const *v, size_t n, const char *name)
  * network grants need. */
 static int sc_extras(const ocap_plan *p, bool compat, struct ocap__enforce *e)
 {
-	const char **v = calloc(p->nallow * FAMILY_MAX + 4, sizeof *v);
+	const char **v = calloc(p->nallow * FAMILY_MAX + 5, sizeof *v);
 	bool udp = false, unix_ = false, listen_ = false;
 	size_t n = 0;
 
@@ -200,6 +200,8 @@ static int sc_extras(const ocap_plan *p, bool compat, struct ocap__enforce *e)
 		v[n++] = OCAP_SC_ALLOW_UNIX;
 	if (listen_)
 		v[n++] = OCAP_SC_ALLOW_LISTEN;
+	if (compat && p->hide_metadata)
+		v[n++] = OCAP_SC_HIDE;
 	e->sc_extra = v;
 	e->nsc_extra = n;
 	return 0;
@@ -276,6 +278,16 @@ int ocap__be_compile(const struct ocap_compiled *c, struct ocap__enforce **out)
 		       : check_native_net(p);
 	if (r == 0 && !p->checked && !ocap__sc_supervised(e->sc_mode))
 		r = check_unsupervised(p);
+	if (r == 0 && !p->checked && compat && p->hide_metadata &&
+	    !ocap__sc_supervised(e->sc_mode)) {
+		if (!p->best_effort)
+			r = ocap__plan_fail(p, -EOPNOTSUPP, "--hide-metadata: no "
+					    "supervisor can work here");
+		else
+			r = ocap__plan_warn(p, "--hide-metadata: no supervisor "
+					       "can work here: metadata outside "
+					       "the grants stays visible");
+	}
 	if (r == 0 && (r = ll_plan(p, compat, e)) == 0 &&
 	    (r = sc_extras(p, compat, e)) == 0 && !p->checked)
 		r = check_landlock(p, e);
@@ -302,6 +314,11 @@ static void ports(FILE *f, const uint16_t *v, size_t n, bool json)
 		fputs("none", f);
 	for (size_t i = 0; i < n; i++)
 		fprintf(f, "%s%u", i ? (json ? "," : " ") : "", v[i]);
+}
+
+static bool hides(const struct ocap__enforce *e)
+{
+	return listed(e->sc_extra, e->nsc_extra, OCAP_SC_HIDE);
 }
 
 void ocap__be_describe(const struct ocap__enforce *e, FILE *f, bool json)
@@ -337,6 +354,10 @@ void ocap__be_describe(const struct ocap__enforce *e, FILE *f, bool json)
 	for (size_t i = 0; i < e->nsc_extra; i++)
 		fprintf(f, "%s%s", i ? " " : "; also allowed: ", e->sc_extra[i]);
 	fputc('\n', f);
+	if (e->sc_mode == OCAP_SC_SUPER && hides(e))
+		fputs("hidden:       stat, access, readlink, getxattr and statfs "
+		      "of paths outside the grants answer ENOENT "
+		      "(--hide-metadata)\n", f);
 	if (e->sc_mode == OCAP_SC_SUPER)
 		fputs("supervisor:   the broker performs chmod, chown, utime and "
 		      "setxattr calls inside write grants (or on a file open "

@@ -128,6 +128,9 @@ int ocap__seccomp_load(int mode);
 #define OCAP_SC_ALLOW_UNIX   "@unix"
 #define OCAP_SC_ALLOW_UDP    "@udp"
 #define OCAP_SC_ALLOW_LISTEN "@listen"
+/* Supervised compat: stat, access, readlink, getxattr, statfs go to the
+ * broker too (--hide-metadata). */
+#define OCAP_SC_HIDE         "@hide"
 
 /* Compile mode's program at run time with the n syscalls in extra (names,
  * or decimal numbers) allowed unconditionally, and load it, returning as

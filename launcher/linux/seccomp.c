@@ -656,6 +656,21 @@ static bool wants(const char *const *extra, size_t n, const char *what)
 	return false;
 }
 
+/* The lookups --hide-metadata hands to the broker (broker/hide.c). */
+static const char *const hidden_calls[] = {
+	"stat", "lstat", "newfstatat", "statx", "access", "faccessat",
+	"faccessat2", "readlink", "readlinkat", "getxattr", "lgetxattr",
+	"listxattr", "llistxattr", "statfs",
+};
+
+static bool hidden_row(const struct rule *r)
+{
+	for (size_t i = 0; i < sizeof hidden_calls / sizeof *hidden_calls; i++)
+		if (!strcmp(r->name, hidden_calls[i]))
+			return true;
+	return false;
+}
+
 /* Whether a compat allowance replaces rule r. */
 static bool widened(const struct rule *r, int mode, const char *const *extra,
 		    size_t n)
@@ -668,6 +683,9 @@ static bool widened(const struct rule *r, int mode, const char *const *extra,
 	if (mode == OCAP_SC_SUPER && dgram &&
 	    (r->add == add_sendto || r->add == add_sendmsg ||
 	     r->add == add_sendmmsg))
+		return true;
+	if (mode == OCAP_SC_SUPER && wants(extra, n, OCAP_SC_HIDE) &&
+	    hidden_row(r))
 		return true;
 	return !strcmp(r->name, "socketpair") && unix_;
 }
@@ -725,6 +743,14 @@ static int add_allowances(scmp_filter_ctx ctx, int mode,
 				       0);
 	if (!err && mode == OCAP_SC_SUPER && (udp || unix_))
 		err = add_sends(ctx);
+	for (size_t i = 0; !err && mode == OCAP_SC_SUPER &&
+			   wants(extra, n, OCAP_SC_HIDE) &&
+			   i < sizeof hidden_calls / sizeof *hidden_calls;
+	     i++) {
+		int h = seccomp_syscall_resolve_name(hidden_calls[i]);
+		if (h >= 0 && !listed(h, extra, n))
+			err = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, h, 0);
+	}
 	return err;
 }
 

@@ -489,6 +489,28 @@ t make-link 0 -o "=cc -o noop noop.c" \
 post "mk/noop is 755" mode_is "$W/mk/noop" 755
 post "mk/noop runs" "${RUNAS[@]}" "$W/mk/noop"
 
+# ---- --hide-metadata: lookups outside the grants answer ENOENT -------------------------
+t stat-outside-visible 0 -o "=$CANARY" \
+	: "$O" "${GRANTS[@]}" -- stat -c %n "$CANARY"
+t hide-stat-outside 1 -e "~No such file or directory" \
+	: "$O" --hide-metadata "${GRANTS[@]}" -- stat -c %n "$CANARY"
+t hide-test-e-outside 1 \
+	: "$O" --hide-metadata "${GRANTS[@]}" -- test -e "$CANARY"
+t hide-stat-inside 0 -o "=$(stat -c '%a %s %Y' "$W/noop.c")" \
+	: "$O" --hide-metadata "${GRANTS[@]}" -- stat -c '%a %s %Y' "$W/noop.c"
+t hide-above-a-grant 0 -o "=directory" \
+	: "$O" --hide-metadata "${GRANTS[@]}" -- stat -c %F "$T"
+t hide-realpath 0 -o "=$W" \
+	: "$O" --hide-metadata "${GRANTS[@]}" -- sh -c "cd '$W' && realpath ."
+t hide-link-out 1 -e "~No such file or directory" \
+	: "$O" --hide-metadata "${GRANTS[@]}" -- stat -L -c %n "$W/tocanary"
+t hide-link-itself 0 -o "=symbolic link" \
+	: "$O" --hide-metadata "${GRANTS[@]}" -- stat -c %F "$W/tocanary"
+t hide-proc-self 0 -o "=/usr/bin/readlink" \
+	: "$O" --hide-metadata "${GRANTS[@]}" -- readlink /proc/self/exe
+t hide-shadow 1 -e "~No such file or directory" \
+	: "$O" --hide-metadata "${GRANTS[@]}" -- stat -c %n /etc/shadow
+
 post "the canary is intact" file_is "$CANARY" "$CANARY_TEXT"
 if [ ${#notes[@]} -gt 0 ]; then
 	printf 'NOT RUN (the others decide): %s\n' "${notes[@]}"
