@@ -53,6 +53,14 @@ static size_t rows_of(const ocap_plan *p, struct row *rows)
 	return n;
 }
 
+static bool udp_granted(const ocap_plan *p)
+{
+	for (size_t i = 0; i < p->nnets; i++)
+		if (p->nets[i].kind == OCAP_NET_UDP)
+			return true;
+	return false;
+}
+
 static void explain_text(const struct ocap_compiled *c, FILE *f,
 			 const struct row *rows, size_t nrows)
 {
@@ -69,6 +77,11 @@ static void explain_text(const struct ocap_compiled *c, FILE *f,
 		fprintf(f, "  %-9s %-40s %-30s %s\n", rows[i].kind,
 			rows[i].name, rows[i].rights, rows[i].where);
 	ocap__be_describe(c->enforce, f, false);
+	if (p->shim)
+		fprintf(f, "names:        resolved by the broker, to the "
+			   "addresses it checks connects against (%s); the "
+			   "program sends no DNS question of its own%s\n",
+			p->shim, udp_granted(p) ? " but through --udp" : "");
 	fprintf(f, "environment:\n");
 	for (char **e = c->envp; *e; e++)
 		fprintf(f, "  %s\n", *e);
@@ -106,6 +119,9 @@ static void explain_json(const struct ocap_compiled *c, FILE *f,
 	}
 	fputs("],", f);
 	ocap__be_describe(c->enforce, f, true);
+	fprintf(f, "\"names\":\"%s\",", !p->shim ? "libc"
+				       : udp_granted(p) ? "broker, and DNS over --udp"
+							: "broker");
 	fputs("\"environment\":", f);
 	ocap__json_strv(f, (const char *const *)c->envp, count(c->envp));
 	fputs(",\"not_enforced\":", f);

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <sys/un.h>
 #include <unistd.h>
 
@@ -178,8 +179,10 @@ int ocap__net_resolve(ocap_plan *p)
 					       g->host, strerror(-r));
 		if (g->kind == OCAP_NET_UNIX || !strcmp(g->host, "*"))
 			continue;
-		if ((r = resolve_one(g)) == 0)
+		if ((r = resolve_one(g)) == 0) {
+			g->resolved = ocap__net_now();
 			continue;
+		}
 		if (r == -ENOMEM)
 			return ocap__plan_fail(p, r, "%s: out of memory",
 					       g->where);
@@ -187,6 +190,35 @@ int ocap__net_resolve(ocap_plan *p)
 		return ocap__plan_fail(p, -ENOENT, "%s: %s %s: cannot resolve",
 				       g->where, options[g->kind], what);
 	}
+	return 0;
+}
+
+long ocap__net_now(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long)ts.tv_sec;
+}
+
+int ocap__net_merge(struct ocap_net_grant *g,
+		    const struct sockaddr_storage *addrs, size_t n, size_t max)
+{
+	struct sockaddr_storage *v;
+
+	if (!(v = realloc(g->addrs, max * sizeof *v)))
+		return -ENOMEM;
+	g->addrs = v;
+	for (size_t i = 0; i < n && g->naddrs < max; i++) {
+		struct sockaddr_storage ss = addrs[i];
+
+		if (ss.ss_family != AF_INET && ss.ss_family != AF_INET6)
+			continue;
+		set_port(&ss, g->port);
+		if (!have(g, &ss))
+			g->addrs[g->naddrs++] = ss;
+	}
+	g->resolved = ocap__net_now();
 	return 0;
 }
 

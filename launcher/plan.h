@@ -33,8 +33,10 @@ struct ocap_net_grant {
 	char *host;   /* name, address literal, "*"; the path for UNIX */
 	uint16_t port;/* 0 only for UNIX */
 	char *where;
-	struct sockaddr_storage *addrs; /* host resolved at launch */
+	struct sockaddr_storage *addrs; /* host resolved at launch, and
+					   again by the broker (net.c) */
 	size_t naddrs;
+	long resolved;  /* when, in CLOCK_MONOTONIC seconds */
 	/* UNIX: the socket's directory, opened at launch, and its name
 	 * there; the broker connects through these, never the path. */
 	int dirfd;

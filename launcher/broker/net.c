@@ -316,10 +316,42 @@ void ocap__broker_job_cancel(struct broker *b, int j)
 	task_put(job_end(b, j));
 }
 
+static bool from_grants(const ocap_plan *p, const char *name, uint16_t port,
+			struct out *o);
+static bool is_peer_grant(const struct ocap_net_grant *g);
+
+/* A lookup of a granted name: what it found is added to the grants of that
+ * name, and the answer is theirs (so what the program is told is what its
+ * connects are checked against).  Failed, the addresses known stand. */
+static void refresh(struct broker *b, struct task *t)
+{
+	bool named = false;
+
+	for (size_t k = 0; k < b->plan->nnets; k++) {
+		struct ocap_net_grant *g = &b->plan->nets[k];
+
+		if (!is_peer_grant(g) || strcasecmp(g->host, t->name))
+			continue;
+		named = true;
+		if (t->result == 0)
+			ocap__net_merge(g, t->out.addrs, t->out.naddrs,
+					BROKER_MAX_ADDRS);
+		else
+			g->resolved = ocap__net_now(); /* not again at once */
+	}
+	if (!named || !t->out.addrs)
+		return;
+	t->out.naddrs = 0;
+	if (from_grants(b->plan, t->name, t->port, &t->out))
+		t->result = 0;
+}
+
 static void task_done(struct broker *b, int o, uint32_t seq, struct task *t)
 {
 	struct out *out = &b->slots[o].out;
 
+	if (t->lookup)
+		refresh(b, t);
 	if (!t->lookup || t->result < 0) {
 		ocap__broker_chan_reply(b, o, seq, t->result);
 		return;
@@ -558,6 +590,11 @@ int ocap__super_listen(struct broker *b, int sock, int backlog)
 
 /* ---- resolve ---------------------------------------------------------- */
 
+/* A granted name the program resolves again this long after the last
+ * lookup is looked up anew (DNS answers change; most live a minute or
+ * more). */
+#define REFRESH_S 60
+
 static bool is_peer_grant(const struct ocap_net_grant *g)
 {
 	return g->kind == OCAP_NET_CONNECT || g->kind == OCAP_NET_UDP;
@@ -657,6 +694,21 @@ static int lookup_task(struct broker *b, int i, const struct ocap_msg *m,
 }
 
 /* 0 when o holds the answer, 1 when a task looks the name up, or -errno. */
+/* Whether a granted name was last looked up long enough ago that the
+ * program asking for it again should get a fresh answer. */
+static bool stale(const ocap_plan *p, const char *name)
+{
+	for (size_t k = 0; k < p->nnets; k++) {
+		const struct ocap_net_grant *g = &p->nets[k];
+
+		if (is_peer_grant(g) && !strcasecmp(g->host, name) &&
+		    strcmp(g->host, "*") && g->resolved &&
+		    ocap__net_now() - g->resolved >= REFRESH_S)
+			return true;
+	}
+	return false;
+}
+
 static int resolve(struct broker *b, int i, const struct ocap_msg *m,
 		   struct out *o)
 {
@@ -664,6 +716,11 @@ static int resolve(struct broker *b, int i, const struct ocap_msg *m,
 
 	if (!(o->addrs = calloc(BROKER_MAX_ADDRS, sizeof *o->addrs)))
 		return -ENOMEM;
+	if (stale(b->plan, m->name)) {
+		int r = lookup_task(b, i, m, port);
+		if (r == 0)
+			return 1;
+	}
 	if (from_grants(b->plan, m->name, port, o))
 		return 0;
 	if (any_host(b->plan)) {

@@ -1049,6 +1049,9 @@ static void test_bind(void **state)
 static void test_resolve(void **state)
 {
 	run_expect(state, 0, sc_resolve, 0);
+	/* a granted name resolved long ago is looked up again: the same
+	 * answers, the grant's addresses kept */
+	run_expect(state, W_STALE, sc_resolve, 0);
 }
 
 static void test_star(void **state)

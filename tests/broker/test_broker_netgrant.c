@@ -115,6 +115,40 @@ static void test_resolve(void **state)
 	ocap_plan_free(p);
 }
 
+/* A fresh lookup adds its addresses, with the grant's port, once each,
+ * up to the bound, and notes when; the address known stays allowed. */
+static void test_merge(void **state)
+{
+	static const struct ocap_net_grant gs[] = {
+		{ .kind = OCAP_NET_CONNECT, .host = "127.0.0.1", .port = 80 },
+	};
+	ocap_plan *p = plan_with(gs, 1);
+	struct sockaddr_storage fresh[3] = { 0 };
+	struct sockaddr_in a = { .sin_family = AF_INET, .sin_port = htons(9) };
+
+	(void)state;
+	assert_non_null(p);
+	assert_ret(ocap__net_resolve(p), 0);
+	assert_true(p->nets[0].resolved > 0);
+	p->nets[0].resolved = 1;
+	inet_pton(AF_INET, "127.0.0.2", &a.sin_addr);
+	memcpy(&fresh[0], &a, sizeof a);
+	memcpy(&fresh[1], &a, sizeof a); /* twice: once */
+	fresh[2].ss_family = AF_UNIX;    /* not an address to add */
+	assert_ret(ocap__net_merge(&p->nets[0], fresh, 3, 8), 0);
+	assert_int_equal(p->nets[0].naddrs, 2);
+	assert_true(p->nets[0].resolved > 1);
+	a.sin_port = htons(80);
+	assert_true(ocap__net_allows(p, OCAP_NET_CONNECT,
+				     (struct sockaddr *)&a, sizeof a));
+	inet_pton(AF_INET, "127.0.0.1", &a.sin_addr);
+	assert_true(ocap__net_allows(p, OCAP_NET_CONNECT,
+				     (struct sockaddr *)&a, sizeof a));
+	assert_ret(ocap__net_merge(&p->nets[0], fresh, 1, 2), 0);
+	assert_int_equal(p->nets[0].naddrs, 2);
+	ocap_plan_free(p);
+}
+
 static void test_resolve_fails(void **state)
 {
 	static const struct ocap_net_grant gs[] = {
@@ -277,6 +311,7 @@ int main(void)
 		cmocka_unit_test(test_name),
 		cmocka_unit_test(test_name_errors),
 		cmocka_unit_test(test_resolve),
+		cmocka_unit_test(test_merge),
 		cmocka_unit_test(test_resolve_fails),
 		cmocka_unit_test(test_allows),
 		cmocka_unit_test(test_allows_unix),

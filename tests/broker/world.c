@@ -192,6 +192,9 @@ static ocap_plan *plan_build(struct world *w)
 	    add_path(p, "/not-opened", OCAP_RIGHTS_RO, -1, 0) < 0 ||
 	    plan_nets(p, w) < 0 || ocap__net_resolve(p) < 0)
 		return NULL;
+	for (size_t i = 0; (w->flags & W_STALE) && i < p->nnets; i++)
+		if (p->nets[i].resolved)
+			p->nets[i].resolved = 1;
 	w->nnets = p->nnets;
 	return p;
 }

@@ -24,6 +24,8 @@ enum { LOOP_URING, LOOP_POLL };
 #define W_STAR          (1 << 0) /* add "--connect *:OTHER_PORT" */
 #define W_NO_URING      (1 << 1) /* seccomp: io_uring_setup fails */
 #define W_NO_URING_WAIT (1 << 2) /* seccomp: io_uring_enter fails */
+#define W_STALE         (1 << 3) /* names looked up long ago: the broker
+				    looks them up again */
 
 /* Exit codes of the broker process for its own failures. */
 enum { B_SETUP = 201, B_RUN = 202 };

@@ -407,6 +407,53 @@ t unix-link-refused-verbose 1 -o "$REFUSED" \
 	-- "$PY" -c "$CLIENT" block "unix:$SOCK/link.sock"
 nothing_new
 
+# ---- --udp 127.0.0.1:U: datagrams to that host and port only ------------------------
+# The server logs each datagram's payload; the program sends with sendto,
+# sendmsg, sendmmsg and on a connected socket, then tries elsewhere.
+UDP_SERVER='import os, socket, sys
+d = sys.argv[1]
+s = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+s.bind(("0.0.0.0", 0))
+with open(d + "/port", "w") as f:
+    f.write(str(s.getsockname()[1]))
+open(d + "/ready", "w").close()
+while True:
+    data, peer = s.recvfrom(2048)
+    with open(d + "/log", "a") as f:
+        f.write(data.decode() + "\n")'
+UDP_CLIENT='import errno, socket, sys
+host, port = sys.argv[1], int(sys.argv[2])
+u = socket.socket(socket.AF_INET, socket.SOCK_DGRAM)
+def tell(what, f):
+    try:
+        f()
+        print(what, "sent")
+    except OSError as e:
+        print(what, errno.errorcode[e.errno])
+tell("sendto", lambda: u.sendto(b"via-sendto", (host, port)))
+tell("sendmsg", lambda: u.sendmsg([b"via-", b"sendmsg"], [], 0, (host, port)))
+tell("connect", lambda: u.connect((host, port)))
+tell("send", lambda: u.send(b"via-send"))'
+if serve_py "$T/udp" "$UDP_SERVER"; then
+	U=$(cat "$T/udp/port")
+	udp_log() { [ "$(sort "$T/udp/log" 2>/dev/null | tr '\n' ' ')" = "$1" ]; }
+	t udp-granted 0 -o $'=sendto sent\nsendmsg sent\nconnect sent\nsend sent' \
+		: "$O" --udp "127.0.0.1:$U" -- "$PY" -c "$UDP_CLIENT" 127.0.0.1 "$U"
+	post "the server got the three datagrams" udp_log "via-send via-sendmsg via-sendto "
+	t udp-other-host 0 \
+		-o $'=sendto EACCES\nsendmsg EACCES\nconnect EACCES\nsend EDESTADDRREQ' \
+		: "$O" --udp "127.0.0.1:$U" -- "$PY" -c "$UDP_CLIENT" 127.0.0.2 "$U"
+	post "the server got nothing more" udp_log "via-send via-sendmsg via-sendto "
+	t udp-other-host-verbose 0 -o '*' \
+		-e "~ocapsh: denied send to 127.0.0.2:$U" \
+		: "$O" -v --udp "127.0.0.1:$U" -- "$PY" -c "$UDP_CLIENT" 127.0.0.2 "$U"
+	t udp-no-grant 1 -e "~PermissionError" \
+		: "$O" -- "$PY" -c "$UDP_CLIENT" 127.0.0.1 "$U"
+	post "the server got nothing more" udp_log "via-send via-sendmsg via-sendto "
+else
+	exit 1
+fi
+
 # ---- DNS: a name server of the test's, in a private mount namespace ------------------
 # It answers A questions for granted.test and other.test (127.0.0.1),
 # nothing else, and logs every question's name.  resolv.conf names it for
