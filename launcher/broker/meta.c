@@ -104,7 +104,7 @@ static int perform(const struct meta *m, int t)
 
 static int64_t serve(const struct call *c, const struct meta *m)
 {
-	struct target t;
+	struct target t = { .fd = -1 };
 	char path[PATH_MAX];
 	int r;
 
@@ -123,7 +123,11 @@ static int64_t serve(const struct call *c, const struct meta *m)
 		close(t.fd);
 	if (ocap__super_bare(c->b, false) < 0 && r == 0)
 		r = -EPERM; /* cannot happen: the set was ours a moment ago */
-	if (r == -EACCES)
+	if (r == -EACCES && t.path[0] == '/')
+		ocap__broker_log(c->b, "ocapsh: denied %s of %s: not in a "
+				       "write grant (--grant %s=write grants "
+				       "it)\n", m->name, t.path, t.path);
+	else if (r == -EACCES)
 		ocap__broker_log(c->b, "ocapsh: denied %s of %s: not in a "
 				       "write grant\n", m->name,
 				 m->path ? path : "a descriptor");

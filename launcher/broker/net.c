@@ -90,16 +90,30 @@ static void format_addr(const struct sockaddr *a, socklen_t len, char *buf,
 	}
 }
 
-/* The one line the broker prints, and only when asked to. */
+/* The one line the broker prints, and only when asked to: what it
+ * refused, and the option that would grant it (none for a symlink). */
 int ocap__broker_deny(struct broker *b, const char *what,
 		      const struct sockaddr *a, socklen_t len)
 {
+	static const struct { const char *what, *option; } grant[] = {
+		{ "connect to", "--connect" }, { "bind to", "--listen" },
+		{ "listen on", "--listen" }, { "send to", "--udp" },
+		{ "connect a datagram socket to", "--udp" },
+	};
+	const char *option = NULL;
 	char where[160];
 
-	if (b->plan->verbose) {
-		format_addr(a, len, where, sizeof where);
+	if (!b->plan->verbose)
+		return -EACCES;
+	format_addr(a, len, where, sizeof where);
+	for (size_t i = 0; i < sizeof grant / sizeof grant[0]; i++)
+		if (!strcmp(what, grant[i].what))
+			option = grant[i].option;
+	if (option && strchr(where, ':'))
+		ocap__broker_log(b, "ocapsh: denied %s %s (%s %s grants it)\n",
+				 what, where, option, where);
+	else
 		ocap__broker_log(b, "ocapsh: denied %s %s\n", what, where);
-	}
 	return -EACCES;
 }
 
@@ -457,7 +471,9 @@ static int do_connect(struct broker *b, int i, uint64_t seq, int *sock,
 		return kind;
 	if (kind != OCAP_NET_UNIX) {
 		if (!ocap__net_allows(b->plan, kind, a, len))
-			return ocap__broker_deny(b, "connect to", a, len);
+			return ocap__broker_deny(b, kind == OCAP_NET_UDP
+					? "connect a datagram socket to"
+					: "connect to", a, len);
 		return connect_task(b, i, seq, sock, a, len, -1);
 	}
 	/* A full backlog makes even a Unix connect wait. */
@@ -727,7 +743,8 @@ static int resolve(struct broker *b, int i, const struct ocap_msg *m,
 		int r = lookup_task(b, i, m, port);
 		return r < 0 ? r : 1;
 	}
-	ocap__broker_log(b, "ocapsh: denied resolve of %s\n", m->name);
+	ocap__broker_log(b, "ocapsh: denied resolve of %s (--connect %s:PORT "
+			    "grants it)\n", m->name, m->name);
 	return -EACCES;
 }
 

@@ -205,12 +205,15 @@ static int sc_connect(struct world *w)
 	connect_udp_unix(w);
 	connect_bad_args(w);
 	child_check(broker_fds_settle(w, base), 1);
-	snprintf(line, sizeof line, "ocapsh: denied connect to 127.0.0.1:%u\n",
+	/* each refusal names the option that would grant it */
+	snprintf(line, sizeof line, "ocapsh: denied connect to 127.0.0.1:%u "
+		 "(--connect 127.0.0.1:%u grants it)\n", w->other_port,
 		 w->other_port);
 	child_check(logged(w, line), 1);
 	snprintf(line, sizeof line, "ocapsh: denied connect to unix:%.100s",
 		 w->unix_path);
-	strcpy(line + strlen(line) - 1, "x\n"); /* as connect_udp_unix() */
+	strcpy(line + strlen(line) - 1, "x (--connect unix:"); /* as
+							       connect_udp_unix() */
 	child_check(logged(w, line), 1);
 	return 0;
 }

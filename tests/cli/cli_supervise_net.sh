@@ -302,11 +302,11 @@ v6 refused_v6 refused-::1
 t refused-other-port 1 -o "$REFUSED" \
 	: "$O" "${G[@]}" -- "$PY" -c "$CLIENT" block 127.0.0.1 "$OTHER"
 nothing_new
-t refused-verbose 1 -o "$REFUSED" -e "=ocapsh: denied connect to 127.0.0.2:$P" \
+t refused-verbose 1 -o "$REFUSED" -e "=ocapsh: denied connect to 127.0.0.2:$P (--connect 127.0.0.2:$P grants it)" \
 	: "$O" -v "${G[@]}" -- "$PY" -c "$CLIENT" block 127.0.0.2 "$P"
 nothing_new
 t refused-verbose-port 1 -o "$REFUSED" \
-	-e "=ocapsh: denied connect to 127.0.0.1:$OTHER" \
+	-e "=ocapsh: denied connect to 127.0.0.1:$OTHER (--connect 127.0.0.1:$OTHER grants it)" \
 	: "$O" -v "${G[@]}" -- "$PY" -c "$CLIENT" block 127.0.0.1 "$OTHER"
 nothing_new
 
@@ -343,7 +343,7 @@ t name-ungranted 0 \
 	: "$O" "${L[@]}" -- "$PY" -c "$PY_NAMES" "$P" ocap-test.invalid example.invalid
 nothing_new
 t name-ungranted-verbose 0 -o "=ocap-test.invalid: Name or service not known (quick)" \
-	-e "=ocapsh: denied resolve of ocap-test.invalid" \
+	-e "=ocapsh: denied resolve of ocap-test.invalid (--connect ocap-test.invalid:PORT grants it)" \
 	: "$O" -v "${L[@]}" -- "$PY" -c "$PY_NAMES" "$P" ocap-test.invalid
 if [ -x /usr/bin/curl ]; then
 	t name-curl 0 -o "$HELLO" \
@@ -376,7 +376,7 @@ t listen-any-address-refused 1 -o "=bind: EACCES, port 0" \
 t listen-unbound-refused 1 -o "=listen: EACCES, port 0" \
 	: "$O" --listen "127.0.0.1:$Q" -- "$PY" -c "$PY_LISTEN" - 0
 t listen-refused-verbose 1 -o "=bind: EACCES, port 0" \
-	-e "=ocapsh: denied bind to 0.0.0.0:$Q" \
+	-e "=ocapsh: denied bind to 0.0.0.0:$Q (--listen 0.0.0.0:$Q grants it)" \
 	: "$O" -v --listen "127.0.0.1:$Q" -- "$PY" -c "$PY_LISTEN" 0.0.0.0 "$Q"
 
 # ---- --connect unix:PATH: that socket, looked up with no symlink followed ---------------
@@ -393,7 +393,7 @@ t unix-other-refused 1 -o "$REFUSED" \
 	-- "$PY" -c "$CLIENT" block "unix:$SOCK/other.sock"
 nothing_new
 t unix-other-refused-verbose 1 -o "$REFUSED" \
-	-e "=ocapsh: denied connect to unix:$SOCK/other.sock" \
+	-e "=ocapsh: denied connect to unix:$SOCK/other.sock (--connect unix:$SOCK/other.sock grants it)" \
 	: "$O" -v --connect "unix:$SOCK/granted.sock" \
 	-- "$PY" -c "$CLIENT" block "unix:$SOCK/other.sock"
 nothing_new
@@ -445,7 +445,7 @@ if serve_py "$T/udp" "$UDP_SERVER"; then
 		: "$O" --udp "127.0.0.1:$U" -- "$PY" -c "$UDP_CLIENT" 127.0.0.2 "$U"
 	post "the server got nothing more" udp_log "via-send via-sendmsg via-sendto "
 	t udp-other-host-verbose 0 -o '*' \
-		-e "~ocapsh: denied send to 127.0.0.2:$U" \
+		-e "~ocapsh: denied send to 127.0.0.2:$U (--udp 127.0.0.2:$U grants it)" \
 		: "$O" -v --udp "127.0.0.1:$U" -- "$PY" -c "$UDP_CLIENT" 127.0.0.2 "$U"
 	t udp-no-grant 1 -e "~PermissionError" \
 		: "$O" -- "$PY" -c "$UDP_CLIENT" 127.0.0.1 "$U"
