@@ -34,6 +34,7 @@ static const char usage_text[] =
 	"  --env NAME[=VALUE]      pass NAME (the caller's value) or set it\n"
 	"  --inherit-env           keep the whole environment\n"
 	"  --grants FILE           read options from FILE, one per line\n"
+	"  --preset NAME           read the preset NAME: cc, python, node, git, net\n"
 	"Sandbox:\n"
 	"  --mode auto|native|compat  how to run the program (default auto)\n"
 	"  --no-runtime            no runtime files for dynamic programs\n"

@@ -50,6 +50,18 @@ hidden void ocap__be_describe(const struct ocap__enforce *e, FILE *f,
 
 hidden void ocap__be_free(struct ocap__enforce *e);
 
+/* The broker, a process of its own serving p's program, confines itself
+ * in two steps, each irreversible and inherited by the threads made
+ * afterwards.  Before it forks the program: its Landlock domain, the file
+ * system beneath the grants and what serving them reads, the granted TCP
+ * ports; the program's domain is then nested in it, which lets the broker
+ * read the program's memory and take its descriptors.  Once it serves:
+ * no capability it does not use, and a seccomp allowlist of the system
+ * calls it makes (after the fork, so that the program does not inherit
+ * it). */
+hidden int ocap__be_confine_broker_fs(const ocap_plan *p);
+hidden int ocap__be_confine_broker(const ocap_plan *p);
+
 /* What the forked child needs, all prepared before fork so that a stage
  * allocates nothing and reports a failure as (stage, errno). */
 struct ocap_child {

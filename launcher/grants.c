@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 #include <arpa/inet.h>
 #include <ctype.h>
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
@@ -11,6 +12,7 @@
 
 #include "backend.h"
 #include "exe.h"
+#include "runtime.h"
 
 #define GRANTS_DEPTH_MAX 8
 #define GRANTS_LINE_MAX 8192
@@ -370,6 +372,8 @@ static int add_rlimit(ocap_plan *p, const struct opt *o, const char *v,
 
 static int add_grants(ocap_plan *p, const struct opt *o, const char *v,
 		      const char *where, const char *base);
+static int add_preset(ocap_plan *p, const struct opt *o, const char *v,
+		      const char *where, const char *base);
 
 static const struct opt opts[] = {
 	{ "--ro", add_path, OCAP_RIGHTS_RO, true },
@@ -392,6 +396,7 @@ static const struct opt opts[] = {
 	{ "--allow-syscall", add_syscall, 0, true },
 	{ "--rlimit", add_rlimit, 0, true },
 	{ "--grants", add_grants, 0, true },
+	{ "--preset", add_preset, 0, true },
 };
 
 static const struct opt *find_opt(const char *name)
@@ -563,6 +568,94 @@ static int add_grants(ocap_plan *p, const struct opt *o, const char *v,
 		      const char *where, const char *base)
 {
 	return read_grants(p, v, where, base);
+}
+
+/* ---- presets --------------------------------------------------------------- */
+
+const char *ocap__installed(const char *rel, const char *build,
+			    const char *install, char *buf, size_t size)
+{
+	static const char tree[] = OCAP_BUILD_DIR "/";
+	char exe[PATH_MAX], *slash = NULL;
+	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
+	bool in_tree;
+
+	if (n > 0) {
+		exe[n] = '\0';
+		in_tree = !strncmp(exe, tree, sizeof tree - 1);
+		/* The prefix: the folder above the executable's. */
+		for (int up = 0; up < 2 && (slash = strrchr(exe, '/')); up++)
+			*slash = '\0';
+		if (slash &&
+		    snprintf(buf, size, "%s%s", exe, rel) < (int)size &&
+		    access(buf, R_OK) == 0)
+			return buf;
+		if (in_tree && access(build, R_OK) == 0)
+			return build;
+	}
+	if (access(install, R_OK) == 0)
+		return install;
+	return NULL;
+}
+
+static int is_preset(const struct dirent *d)
+{
+	size_t n = strlen(d->d_name);
+
+	return n > 7 && d->d_name[0] != '.' &&
+	       !strcmp(d->d_name + n - 7, ".grants");
+}
+
+/* "cc, git, net": the presets in dir, for the error that names none. */
+static void preset_names(const char *dir, char *buf, size_t size)
+{
+	struct dirent **d;
+	size_t len = 0;
+	int n = scandir(dir, &d, is_preset, alphasort);
+
+	buf[0] = '\0';
+	for (int i = 0; i < n; i++) {
+		if (len < size)
+			len += (size_t)snprintf(buf + len, size - len, "%s%.*s",
+						i ? ", " : "",
+						(int)strlen(d[i]->d_name) - 7,
+						d[i]->d_name);
+		free(d[i]);
+	}
+	if (n > 0)
+		free(d);
+}
+
+/* --preset NAME: NAME.grants in the presets folder ocap installs, read as
+ * any grants file, so that its lines are the source of what it grants. */
+static int add_preset(ocap_plan *p, const struct opt *o, const char *v,
+		      const char *where, const char *base)
+{
+	char buf[PATH_MAX], file[PATH_MAX], names[512], why[600];
+	const char *dir;
+
+	if (!*v || strspn(v, "abcdefghijklmnopqrstuvwxyz"
+			     "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_") !=
+			   strlen(v))
+		return fail_opt(p, -EINVAL, where, o, v,
+				"a preset is named with letters, digits, "
+				"'-' and '_'");
+	if (!(dir = ocap__installed("/share/ocap/presets",
+				    OCAP_PRESETS_BUILD, OCAP_PRESETS_INSTALL,
+				    buf, sizeof buf)))
+		return fail_opt(p, -ENOENT, where, o, v,
+				"no presets installed in " OCAP_PRESETS_INSTALL);
+	if (snprintf(file, sizeof file, "%s/%s.grants", dir, v) >=
+	    (int)sizeof file)
+		return fail_opt(p, -ENAMETOOLONG, where, o, v,
+				strerror(ENAMETOOLONG));
+	if (access(file, R_OK) < 0) {
+		preset_names(dir, names, sizeof names);
+		snprintf(why, sizeof why, "unknown preset; known: %s",
+			 names[0] ? names : "none");
+		return fail_opt(p, -ENOENT, where, o, v, why);
+	}
+	return read_grants(p, file, where, NULL);
 }
 
 int ocap_plan_grants_file(ocap_plan *p, const char *path)

@@ -15,6 +15,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "backend.h"
 #include "compile.h"
 #include "tmpdir.h"
 #include "netgrant.h"
@@ -123,6 +124,7 @@ static int await_exec(ocap_plan *p, int errfd, pid_t pid, int *status)
 			       e.why[0] ? e.why : strerror(e.err));
 }
 
+/* The broker process: fork the program, see it exec, serve it. */
 static int start(ocap_plan *p, struct ocap_child *c, int sv[2], int ep[2],
 		 int su[2], int *status)
 {
@@ -151,17 +153,7 @@ static int start(ocap_plan *p, struct ocap_child *c, int sv[2], int ep[2],
 		return ocap__plan_fail(p, -errno, "pipe: %s", strerror(errno));
 	c->errfd = ep[1];
 	c->broker = getpid();
-	/* From fork until the broker's signalfd, a SIGTERM would kill us
-	 * and orphan the child: hold the signals the broker takes.  The
-	 * child clears its mask before exec. */
-	sigset_t set, old;
-	sigemptyset(&set);
-	sigaddset(&set, SIGCHLD);
-	sigaddset(&set, SIGTERM);
-	sigaddset(&set, SIGINT);
-	sigaddset(&set, SIGHUP);
-	sigaddset(&set, SIGQUIT);
-	sigprocmask(SIG_BLOCK, &set, &old);
+	p->confine_broker = true;
 	pid = fork();
 	if (pid < 0) {
 		r = ocap__plan_fail(p, -errno, "fork: %s", strerror(errno));
@@ -190,6 +182,119 @@ static int start(ocap_plan *p, struct ocap_child *c, int sv[2], int ep[2],
 		else if (lfd >= 0)
 			close(lfd);
 	}
+	return r;
+}
+
+/* What the broker process tells its caller at the end. */
+struct outcome {
+	int r;
+	int status;
+	int exit_hint;
+	char err[sizeof ((ocap_plan *)0)->err];
+};
+
+static _Noreturn void broker_main(ocap_plan *p, pid_t caller, int out,
+				  struct ocap_child *c, int sv[2], int ep[2],
+				  int su[2])
+{
+	struct outcome o = { 0 };
+	ssize_t n;
+
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != caller)
+		_exit(125);
+	ocap__broker_log_open(p);
+	if ((o.r = ocap__be_confine_broker_fs(p)) < 0)
+		o.r = ocap__plan_fail(p, o.r, "broker: cannot confine itself: "
+				      "%s", strerror(-o.r));
+	else
+		o.r = start(p, c, sv, ep, su, &o.status);
+	o.exit_hint = p->exit_hint;
+	memcpy(o.err, p->err, sizeof o.err);
+	do
+		n = write(out, &o, sizeof o);
+	while (n < 0 && errno == EINTR);
+	_exit(0);
+}
+
+/* The caller waits for the broker, passing on the signals it is sent
+ * (those the kernel sent the foreground went to the broker too). */
+static int await_broker(ocap_plan *p, pid_t b, int in, const sigset_t *set,
+			int *status)
+{
+	struct outcome o;
+	siginfo_t si;
+	ssize_t n;
+	int st = 0;
+
+	while (waitpid(b, &st, WNOHANG) != b) {
+		if (sigwaitinfo(set, &si) > 0 && si.si_signo != SIGCHLD &&
+		    si.si_code != SI_KERNEL)
+			kill(b, si.si_signo);
+	}
+	do
+		n = read(in, &o, sizeof o);
+	while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)sizeof o) {
+		ocap__broker_orphans(); /* the program's descendants */
+		return ocap__plan_fail(p, -EPIPE, "the broker died (%s %d)",
+				       WIFSIGNALED(st) ? "signal" : "status",
+				       WIFSIGNALED(st) ? WTERMSIG(st)
+						       : WEXITSTATUS(st));
+	}
+	*status = o.status;
+	p->exit_hint = o.exit_hint;
+	memcpy(p->err, o.err, sizeof p->err);
+	p->err[sizeof p->err - 1] = '\0';
+	return o.r;
+}
+
+/* The broker runs as a process of its own, so that it can confine
+ * itself without confining the caller. */
+static int run(ocap_plan *p, struct ocap_child *c, int sv[2], int ep[2],
+	       int su[2], int *status)
+{
+	struct sigaction dfl = { .sa_handler = SIG_DFL }, oldchld;
+	struct sigaction ign = { .sa_handler = SIG_IGN }, oldttou, oldttin;
+	int out[2], r;
+	sigset_t set, old;
+	pid_t b, caller = getpid();
+
+	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
+		return ocap__plan_fail(p, -errno, "subreaper: %s",
+				       strerror(errno));
+	if (pipe2(out, O_CLOEXEC) < 0)
+		return ocap__plan_fail(p, -errno, "pipe: %s", strerror(errno));
+	/* From fork until the broker's signalfd, a SIGTERM would kill it
+	 * and orphan the program: hold the signals the broker takes.  The
+	 * program's stage clears its mask before exec. */
+	sigemptyset(&set);
+	sigaddset(&set, SIGCHLD);
+	sigaddset(&set, SIGTERM);
+	sigaddset(&set, SIGINT);
+	sigaddset(&set, SIGHUP);
+	sigaddset(&set, SIGQUIT);
+	sigprocmask(SIG_BLOCK, &set, &old);
+	/* An ignored SIGCHLD would reap the broker and lose its word. */
+	sigaction(SIGCHLD, &dfl, &oldchld);
+	if ((b = fork()) == 0) {
+		close(out[0]);
+		broker_main(p, caller, out[1], c, sv, ep, su);
+	}
+	/* The program may take the terminal's foreground and set TOSTOP: a
+	 * write by a process left in our process group would then stop us
+	 * (and the broker, which ignores them too) with SIGTTOU.  Set after
+	 * the fork, so that the program does not inherit it. */
+	sigaction(SIGTTOU, &ign, &oldttou);
+	sigaction(SIGTTIN, &ign, &oldttin);
+	close(out[1]);
+	if (b < 0)
+		r = ocap__plan_fail(p, -errno, "fork: %s", strerror(errno));
+	else
+		r = await_broker(p, b, out[0], &set, status);
+	close(out[0]);
+	sigaction(SIGCHLD, &oldchld, NULL);
+	sigaction(SIGTTOU, &oldttou, NULL);
+	sigaction(SIGTTIN, &oldttin, NULL);
 	sigprocmask(SIG_SETMASK, &old, NULL);
 	return r;
 }
@@ -222,7 +327,7 @@ int ocap_launch(ocap_plan *p, int *status)
 	if (r == 0)
 		r = ocap__be_bind(cp.enforce, p);
 	if (r == 0)
-		r = start(p, &c, sv, ep, su, status);
+		r = run(p, &c, sv, ep, su, status);
 	ocap__compiled_free(&cp);
 	/* Nothing of the program's is left to use it now. */
 	if ((e = ocap__tmpdir_remove(p)) < 0)

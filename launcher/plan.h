@@ -77,6 +77,10 @@ struct ocap_plan {
 	char **warnings; /* best-effort gaps, one line each */
 	size_t nwarnings;
 	bool launched;
+	bool confine_broker; /* the broker is a process of its own */
+	bool log_open;       /* logfd opened for the broker's -v lines */
+	bool logsock;
+	int logfd;
 	bool checked;    /* ocap_plan_check done */
 	int depth;       /* grants files being read */
 	int exit_hint;   /* 126 or 127 when the program was what failed */
@@ -102,5 +106,11 @@ hidden int ocap__net_name(const struct ocap_net_grant *g, char *buf,
  * child's wait status. */
 hidden int ocap__broker_run(ocap_plan *p, int rootfd, int listener,
 			    pid_t child, int *status);
+/* Kill and reap every child the caller has left: what a broker that
+ * died left behind, reparented to the caller (a subreaper). */
+hidden void ocap__broker_orphans(void);
+/* Open where the broker's -v lines go, for a broker about to confine
+ * itself. */
+hidden void ocap__broker_log_open(ocap_plan *p);
 
 #endif

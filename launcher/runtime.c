@@ -130,33 +130,6 @@ int ocap__runtime_exe(ocap_plan *p, const struct ocap_exe *x)
 	return add_exe(p, x, p->prog);
 }
 
-/* The shim in ../lib/ocap beside the running executable (a build tree's
- * ocapsh, or an install whose libdir is lib); the build tree's for its
- * other programs (tests); else where it is installed.  An installed
- * program never loads a build tree's code. */
-static const char *shim_path(char *buf, size_t size)
-{
-	static const char rel[] = "/../lib/ocap/libocap-resolve.so";
-	static const char tree[] = OCAP_BUILD_DIR "/";
-	char exe[PATH_MAX], *slash;
-	ssize_t n = readlink("/proc/self/exe", exe, sizeof exe - 1);
-
-	if (n > 0) {
-		exe[n] = '\0';
-		if ((slash = strrchr(exe, '/')) &&
-		    snprintf(buf, size, "%.*s%s", (int)(slash - exe), exe,
-			     rel) < (int)size &&
-		    access(buf, R_OK) == 0)
-			return buf;
-		if (!strncmp(exe, tree, sizeof tree - 1) &&
-		    access(OCAP_SHIM_BUILD, R_OK) == 0)
-			return OCAP_SHIM_BUILD;
-	}
-	if (access(OCAP_SHIM_INSTALL, R_OK) == 0)
-		return OCAP_SHIM_INSTALL;
-	return NULL;
-}
-
 /* A name only the broker can resolve: not an address literal. */
 static bool named(const struct ocap_net_grant *g)
 {
@@ -179,7 +152,9 @@ int ocap__runtime_shim(ocap_plan *p)
 		names |= named(&p->nets[i]);
 	if (!names || p->mode_eff != OCAP_MODE_COMPAT || p->shim)
 		return 0;
-	if (!(path = shim_path(buf, sizeof buf)))
+	if (!(path = ocap__installed("/lib/ocap/libocap-resolve.so",
+				     OCAP_SHIM_BUILD, OCAP_SHIM_INSTALL, buf,
+				     sizeof buf)))
 		return ocap__plan_warn(p, "libocap-resolve.so is not installed: "
 					  "granted host names do not resolve");
 	if (!(p->shim = strdup(path)))

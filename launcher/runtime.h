@@ -13,5 +13,14 @@ hidden int ocap__runtime_exe(ocap_plan *p, const struct ocap_exe *x);
  * preloaded (p->shim, granted read and exec): their names are resolved
  * by the broker. */
 hidden int ocap__runtime_shim(ocap_plan *p);
+/* A file or folder ocap installs: rel under the running executable's
+ * prefix, the folder above its own (an install's bin/.., or a build tree
+ * whose ocapsh is in capsh/), else build for the build tree's other
+ * programs (tests), else install; NULL when none is readable.  An
+ * installed program never reads a build tree's files.  In grants.c,
+ * which finds the presets with it. */
+hidden const char *ocap__installed(const char *rel, const char *build,
+				   const char *install, char *buf,
+				   size_t size);
 
 #endif

@@ -7,8 +7,9 @@
  *
  * A plan collects grants (the same options ocapsh takes, one call each or
  * from a grants file), the program and its arguments.  ocap_launch() opens
- * the grants, starts the program in its sandbox and serves as its broker
- * until it and its descendants are gone.  Every function returns 0 or a
+ * the grants, forks a broker that confines itself, starts the program in
+ * its sandbox and serves it, and waits until the program and its
+ * descendants are gone.  Every function returns 0 or a
  * negative errno; ocap_plan_error() then says what and where, in one line.
  */
 

@@ -23,9 +23,11 @@
 #include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "backend.h"
 #include "broker.h"
 
 static const int caught[] = { SIGCHLD, SIGTERM, SIGHUP, SIGINT, SIGQUIT };
@@ -86,6 +88,18 @@ static void reap(struct broker *b)
 	}
 }
 
+/* A signal to one process, through a pidfd: the confined broker has no
+ * kill(2), whose pid can name a group or every process. */
+static void signal_pid(pid_t pid, int sig)
+{
+	long fd = syscall(SYS_pidfd_open, pid, 0);
+
+	if (fd < 0)
+		return;
+	(void)syscall(SYS_pidfd_send_signal, (int)fd, sig, NULL, 0);
+	close((int)fd);
+}
+
 /* Kill the broker's children: once the program is gone, the descendants
  * it left behind (reparented here, the broker being their subreaper). */
 static void kill_children(void)
@@ -108,7 +122,7 @@ static void kill_children(void)
 		if (end == p)
 			break;
 		if (pid > 0)
-			kill((pid_t)pid, SIGKILL);
+			signal_pid((pid_t)pid, SIGKILL);
 	}
 }
 
@@ -122,7 +136,7 @@ static void forward(struct broker *b, int sig, int code)
 		return;
 	reap(b); /* a program that has exited is not signalled */
 	if (!b->child_done)
-		kill(b->child, sig);
+		signal_pid(b->child, sig);
 }
 
 static void signal_event(struct broker *b, int i)
@@ -216,19 +230,40 @@ static void signals_stop(struct broker *b, int i)
  * description of the broker's own, reopened non-blocking; a socket takes
  * MSG_DONTWAIT, and a regular file does not block.  When stderr cannot be
  * reopened (a terminal or pipe of another user's), nothing is logged. */
-static void log_open(struct broker *b)
+static int log_fd(const ocap_plan *p, bool *sock)
 {
 	struct stat st;
 
-	if (!b->plan->verbose || fstat(STDERR_FILENO, &st) < 0)
-		return;
+	*sock = false;
+	if (!p->verbose || fstat(STDERR_FILENO, &st) < 0)
+		return -1;
 	if (S_ISREG(st.st_mode) || S_ISSOCK(st.st_mode)) {
-		b->logfd = STDERR_FILENO;
-		b->logsock = S_ISSOCK(st.st_mode);
+		*sock = S_ISSOCK(st.st_mode);
+		return STDERR_FILENO;
+	}
+	return open("/proc/self/fd/2",
+		    O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+}
+
+/* Before the broker confines itself, which leaves it no way to reopen
+ * a terminal. */
+void ocap__broker_log_open(ocap_plan *p)
+{
+	p->logfd = log_fd(p, &p->logsock);
+	p->log_open = true;
+}
+
+static void log_open(struct broker *b)
+{
+	ocap_plan *p = b->plan;
+
+	if (p->log_open) {
+		b->logfd = p->logfd;
+		b->logsock = p->logsock;
+		p->log_open = false;
 		return;
 	}
-	b->logfd = open("/proc/self/fd/2",
-			O_WRONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	b->logfd = log_fd(p, &b->logsock);
 }
 
 void ocap__broker_log(struct broker *b, const char *fmt, ...)
@@ -303,6 +338,14 @@ static void end_session(struct broker *b)
 	}
 }
 
+void ocap__broker_orphans(void)
+{
+	struct broker b = { .child = -1 };
+
+	reap(&b);
+	end_session(&b);
+}
+
 static int serve(struct broker *b)
 {
 	int r;
@@ -339,7 +382,12 @@ int ocap__broker_run(ocap_plan *p, int rootfd, int listener, pid_t child,
 	b->logfd = -1;
 	for (int i = 0; i < BROKER_NSLOTS; i++)
 		b->slots[i].fd = -1;
-	if ((r = start(b, rootfd, listener)) == 0)
+	if ((r = start(b, rootfd, listener)) == 0 && p->confine_broker &&
+	    ((r = ocap__be_confine_broker(p)) < 0 ||
+	     (r = ocap__super_recap(b)) < 0))
+		r = ocap__plan_fail(p, r, "broker: cannot confine itself: %s",
+				    strerror(-r));
+	if (r == 0)
 		r = serve(b);
 	stop(b);
 	if (r == 0)

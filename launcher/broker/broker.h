@@ -144,6 +144,9 @@ hidden void ocap__broker_job_cancel(struct broker *b, int i);
 hidden int ocap__super_start(struct broker *b, int listener);
 hidden void ocap__super_event(struct broker *b, int i, short revents);
 hidden void ocap__super_stop(struct broker *b);
+/* Take note of the capabilities the broker holds, once it has dropped
+ * what it does not use. */
+hidden int ocap__super_recap(struct broker *b);
 /* Answer notification id of listener slot i: r is the value or -errno. */
 hidden void ocap__super_answer(struct broker *b, int i, uint64_t id,
 			       int64_t r);

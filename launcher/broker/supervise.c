@@ -226,6 +226,19 @@ int ocap__super_bare(const struct broker *b, bool bare)
 	return syscall(SYS_capset, &h, d) < 0 ? -errno : 0;
 }
 
+int ocap__super_recap(struct broker *b)
+{
+	struct super *s = b->sup;
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+
+	if (!s)
+		return 0;
+	if (syscall(SYS_capget, &h, s->held) < 0)
+		return -errno;
+	s->caps = s->held[0].effective || s->held[1].effective;
+	return 0;
+}
+
 /* ---- the resolver ------------------------------------------------------- */
 
 static int split(const char *path, char *dir, char *last, bool *slash)
@@ -634,7 +647,6 @@ void ocap__super_event(struct broker *b, int i, short revents)
 int ocap__super_start(struct broker *b, int listener)
 {
 	struct seccomp_notif_sizes sz;
-	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct super *s;
 	uint64_t fl = SECCOMP_USER_NOTIF_FD_SYNC_WAKE_UP;
 	int r;
@@ -662,11 +674,10 @@ int ocap__super_start(struct broker *b, int listener)
 		close(listener);
 		return -ENOMEM;
 	}
-	if (syscall(SYS_capget, &h, s->held) < 0) {
+	if ((r = ocap__super_recap(b)) < 0) {
 		close(listener);
-		return -errno;
+		return r;
 	}
-	s->caps = s->held[0].effective || s->held[1].effective;
 	(void)ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, fl);
 	if ((r = ocap__broker_slot_new(b, SLOT_NOTIF, listener)) < 0) {
 		close(listener);

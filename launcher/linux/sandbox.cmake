@@ -10,7 +10,7 @@ target_include_directories(ocap-gen-seccomp PRIVATE
   ${CMAKE_CURRENT_SOURCE_DIR}/linux ${PROJECT_SOURCE_DIR}/include)
 target_link_libraries(ocap-gen-seccomp PRIVATE PkgConfig::SECCOMP)
 # libseccomp's SCMP_A* macros leave fields to their defaults.
-set_source_files_properties(linux/seccomp.c PROPERTIES
+set_source_files_properties(linux/seccomp.c linux/broker_sc.c PROPERTIES
   COMPILE_OPTIONS -Wno-missing-field-initializers)
 
 set(OCAP_SECCOMP_BPF ${CMAKE_CURRENT_BINARY_DIR}/seccomp-bpf.c)
@@ -22,7 +22,7 @@ add_custom_command(OUTPUT ${OCAP_SECCOMP_BPF}
 
 # Objects, so that the installed libocap-launch.a carries them too.
 add_library(ocap_sandbox_objects OBJECT linux/landlock.c linux/seccomp.c
-  linux/seccomp_load.c ${OCAP_SECCOMP_BPF})
+  linux/seccomp_load.c linux/broker_sc.c ${OCAP_SECCOMP_BPF})
 target_compile_definitions(ocap_sandbox_objects PRIVATE _GNU_SOURCE)
 target_include_directories(ocap_sandbox_objects
   PUBLIC $<BUILD_INTERFACE:${CMAKE_CURRENT_SOURCE_DIR}/linux>

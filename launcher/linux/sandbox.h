@@ -156,6 +156,10 @@ const char *ocap__seccomp_name(int mode, size_t i, const char **note);
 int ocap__seccomp_compile(int mode, const char *const *extra, size_t n,
 			 struct sock_filter **prog, size_t *len);
 
+/* The broker's own allowlist (broker_sc.c), loaded on the calling thread
+ * and those it makes afterwards.  The caller has set no_new_privs. */
+int ocap__seccomp_load_broker(void);
+
 /* mode's prebuilt program, from the source gen-seccomp writes at build
  * time; -EINVAL for a bad mode. */
 int ocap__seccomp_prebuilt(int mode, const struct sock_filter **prog,

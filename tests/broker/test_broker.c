@@ -575,7 +575,7 @@ static void bind_granted(struct world *w)
 	int s = tcp_socket(AF_INET, 0), c, a;
 
 	child_check(bind_to(s, "127.0.0.1", w->listen_port), 0);
-	child_check(port_of(s), w->listen_port);
+	child_check(sa_port_of(s), w->listen_port);
 	child_check(ocap_listen(s, 16), 0);
 	c = tcp_socket(AF_INET, 0);
 	child_check(connect(c, SA(&ss), len), 0);

@@ -30,36 +30,6 @@
 
 /* ---- the broker process -------------------------------------------------- */
 
-socklen_t sa_ip(struct sockaddr_storage *ss, const char *ip, uint16_t port)
-{
-	memset(ss, 0, sizeof *ss);
-	if (strchr(ip, ':')) {
-		struct sockaddr_in6 *s = (struct sockaddr_in6 *)ss;
-		s->sin6_family = AF_INET6;
-		s->sin6_port = htons(port);
-		inet_pton(AF_INET6, ip, &s->sin6_addr);
-		return sizeof *s;
-	}
-	struct sockaddr_in *s = (struct sockaddr_in *)ss;
-	s->sin_family = AF_INET;
-	s->sin_port = htons(port);
-	inet_pton(AF_INET, ip, &s->sin_addr);
-	return sizeof *s;
-}
-
-uint16_t port_of(int fd)
-{
-	struct sockaddr_storage ss;
-	socklen_t len = sizeof ss;
-
-	memset(&ss, 0, sizeof ss);
-	if (getsockname(fd, SA(&ss), &len) < 0)
-		return 0;
-	return ntohs(ss.ss_family == AF_INET
-			     ? ((struct sockaddr_in *)&ss)->sin_port
-			     : ((struct sockaddr_in6 *)&ss)->sin6_port);
-}
-
 /* A socket bound to ip on an ephemeral port, listening with backlog
  * (or not, when backlog < 0). */
 int bound(const char *ip, int type, int backlog, uint16_t *port)
@@ -74,7 +44,7 @@ int bound(const char *ip, int type, int backlog, uint16_t *port)
 			close(fd);
 		return -1;
 	}
-	*port = port_of(fd);
+	*port = sa_port_of(fd);
 	return fd;
 }
 

@@ -76,8 +76,6 @@ void run_expect(void **state, int flags, scenario fn, int want);
 
 #define SA(ss) ((struct sockaddr *)(ss))
 
-socklen_t sa_ip(struct sockaddr_storage *ss, const char *ip, uint16_t port);
-uint16_t port_of(int fd);
 /* A socket bound to ip on an ephemeral port, listening with backlog
  * unless backlog < 0. */
 int bound(const char *ip, int type, int backlog, uint16_t *port);

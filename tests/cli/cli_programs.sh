@@ -312,9 +312,11 @@ ext_sigterm() {
 	timeout -k 2 "$CASE_TIMEOUT" "${RUNAS[@]}" "$O" -- /usr/bin/sleep 30 \
 		</dev/null >"$OUT" 2>"$ERR" &
 	tpid=$!
+	# timeout -> ocapsh -> its broker -> sleep
 	for _ in $(seq 200); do
 		opid=$(pgrep -P "$tpid" | head -n1)
-		[ -n "$opid" ] && cpid=$(pgrep -P "$opid" -x sleep) && break
+		bpid=${opid:+$(pgrep -P "$opid" | head -n1)}
+		[ -n "$bpid" ] && cpid=$(pgrep -P "$bpid" -x sleep) && break
 		sleep 0.05
 	done
 	if [ -n "$cpid" ]; then

@@ -156,6 +156,8 @@ touch -d @1000000200 "$T/stage/pkg/data"
 touch -d @1000000300 "$T/stage/pkg"
 tar -C "$T/stage" --numeric-owner --owner="${ME%:*}" --group="${ME#*:}" \
 	-cf "$RO/pkg.tar" pkg
+# The same tree, readable in the grant, for rsync -a.
+cp -a "$T/stage/pkg" "$RO/pkg"
 TAR_TREE="./pkg d 751 1000000300.0000000000
 ./pkg/data f 640 1000000200.0000000000
 ./pkg/run.sh f 755 1000000100.0000000000"
@@ -266,9 +268,9 @@ post "the tree matches the reference" same_tree tarx
 post "the script runs" eval '[ "$("$W/tarx/pkg/run.sh")" = from-tar ]'
 post "the data is intact" file_is "$W/tarx/pkg/data" "tar data"
 if [ -x /usr/bin/rsync ]; then
-	twin rsync-a 0 : rsync -a "$T/stage/pkg/" @D/rsynced/
+	twin rsync-a 0 : rsync -a "$RO/pkg/" @D/rsynced/
 	post "modes and mtimes as the source" \
-		eval '[ "$(tree_sig "$W/rsynced")" = "$(tree_sig "$T/stage/pkg")" ]'
+		eval '[ "$(tree_sig "$W/rsynced")" = "$(tree_sig "$RO/pkg")" ]'
 	post "the tree matches the reference" same_tree rsynced
 else
 	leave_out rsync-a "/usr/bin/rsync is not installed"

@@ -10,6 +10,7 @@
  *
  * Every run prints one verdict line; the exit status is in probe.h.
  */
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
@@ -18,12 +19,16 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/prctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/un.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <ocap/ocap.h>
 
+#include "errname.h"
 #include "probe.h"
 
 static const struct technique {
@@ -41,31 +46,7 @@ static const struct technique {
 
 const char *ename(int e)
 {
-	static const struct {
-		int e;
-		const char *name;
-	} names[] = {
-#define E(x) { x, #x }
-		E(EPERM), E(ENOENT), E(ESRCH), E(EINTR), E(EIO), E(EBADF),
-		E(EAGAIN), E(ENOMEM), E(EACCES), E(EFAULT), E(EBUSY),
-		E(EEXIST), E(EXDEV), E(ENODEV), E(ENOTDIR), E(EISDIR),
-		E(EINVAL), E(EMFILE), E(ENOTTY), E(ENOSPC), E(EROFS),
-		E(EPIPE), E(ENOSYS), E(ELOOP), E(ENOTSOCK), E(EMSGSIZE),
-		E(EPROTOTYPE), E(ENOPROTOOPT), E(EPROTONOSUPPORT),
-		E(ESOCKTNOSUPPORT), E(EOPNOTSUPP), E(EAFNOSUPPORT),
-		E(EADDRINUSE), E(EADDRNOTAVAIL), E(ENETUNREACH),
-		E(ECONNRESET), E(EISCONN), E(ENOTCONN), E(ETIMEDOUT),
-		E(ECONNREFUSED), E(EALREADY), E(EINPROGRESS), E(ENOKEY),
-		E(ENODATA),
-#undef E
-	};
-	static char buf[32];
-
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (names[i].e == e)
-			return names[i].name;
-	snprintf(buf, sizeof buf, "errno %d", e);
-	return buf;
+	return errname(e);
 }
 
 int say(int code, const char *fmt, ...)
@@ -219,6 +200,7 @@ static int parse(struct ctx *c, int argc, char **argv)
 		KEY("handle", handle);
 		KEY("rodir", rodir);
 		KEY("suid", suid);
+		KEY("peer", peer);
 		else
 			return say(SETUP, "unknown key '%s'", k);
 #undef KEY
@@ -275,6 +257,71 @@ static int hold(void)
 		pause();
 }
 
+/* The union of the effective capabilities of pid's threads, or -1. */
+static long long caps_of(int pid)
+{
+	char path[320], line[256];
+	long long all = 0;
+	struct dirent *d;
+	DIR *dir;
+
+	snprintf(path, sizeof path, "/proc/%d/task", pid);
+	if (!(dir = opendir(path)))
+		return -1;
+	while ((d = readdir(dir))) {
+		FILE *f;
+		unsigned long long v;
+		if (d->d_name[0] == '.')
+			continue;
+		snprintf(path, sizeof path, "/proc/%d/task/%s/status", pid,
+			 d->d_name);
+		if (!(f = fopen(path, "r")))
+			continue;
+		while (fgets(line, sizeof line, f))
+			if (sscanf(line, "CapEff: %llx", &v) == 1)
+				all |= (long long)v;
+		fclose(f);
+	}
+	closedir(dir);
+	return all;
+}
+
+/* The peer server ("peer-grant"): outside the sandbox, it tells each
+ * client what authority the process it sees as its peer (SO_PEERCRED)
+ * holds, as "uid=U caps=HEX", HEX the union over the peer's threads. */
+static int peer_server(const char *path)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	int s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0), c;
+
+	snprintf(a.sun_path, sizeof a.sun_path, "%s", path);
+	unlink(path);
+	if (s < 0 || bind(s, (struct sockaddr *)&a, sizeof a) < 0 ||
+	    chmod(path, 0666) < 0 || listen(s, 16) < 0 ||
+	    prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() == 1)
+		return SETUP;
+	printf("ready\n");
+	fflush(stdout);
+	while ((c = accept4(s, NULL, NULL, SOCK_CLOEXEC)) >= 0 ||
+	       errno == EINTR) {
+		struct ucred cr;
+		socklen_t len = sizeof cr;
+		char line[64];
+		int n;
+		if (c < 0)
+			continue;
+		if (getsockopt(c, SOL_SOCKET, SO_PEERCRED, &cr, &len) == 0) {
+			n = snprintf(line, sizeof line, "uid=%u caps=%llx\n",
+				     (unsigned)cr.uid,
+				     (unsigned long long)caps_of(cr.pid));
+			if (write(c, line, (size_t)n) < 0)
+				(void)0;
+		}
+		close(c);
+	}
+	return SETUP;
+}
+
 int main(int argc, char **argv)
 {
 	struct ctx c = { 0 };
@@ -290,11 +337,14 @@ int main(int argc, char **argv)
 		return print_handle(argv[2]);
 	if (argc == 2 && !strcmp(argv[1], "--hold"))
 		return hold();
+	if (argc == 3 && !strcmp(argv[1], "--peer"))
+		return peer_server(argv[2]);
 	if (argc < 2) {
 		fprintf(stderr, "usage: escape-probe NAME KEY=VALUE...\n"
 				"       escape-probe --list\n"
 				"       escape-probe --handle PATH\n"
-				"       escape-probe --hold\n");
+				"       escape-probe --hold\n"
+				"       escape-probe --peer PATH\n");
 		return SETUP;
 	}
 	if ((r = parse(&c, argc - 2, argv + 2)) != 0)

@@ -48,6 +48,8 @@ struct ctx {
 	int lport;              /* lport=: a privileged TCP port granted
 				 * with --listen ("listen-grant"); 0: none */
 	int v6port;             /* v6port=: TCP listener on ::1; 0: none */
+	const char *peer;       /* peer=: the peer server's socket, granted
+				 * with --connect unix: ("peer-grant") */
 	/* Derived: the canary, its directory and csub relative to granted. */
 	char reldir[256], rel[768], relsub[768];
 };

@@ -16,7 +16,9 @@
 # copy of EUID; "tcp-grant" ones --connect *:GPORT, the port next to the
 # canary's; "listen-grant" ones --listen on a privileged port;
 # "notrunc-grant" ones RODIR with write but not truncate, where RODIR/big
-# (8 KiB) must keep its size; "notrunc-file" ones RODIR/big alone so.
+# (8 KiB) must keep its size; "notrunc-file" ones RODIR/big alone so;
+# "peer-grant" ones --connect unix: to a server that reports the
+# capabilities of the peer it sees.
 # After every run the secret must not appear in the output, the canary
 # files must be as they were, the grant must hold no copy, the listeners
 # must have heard nothing, the process canary must be alive with no
@@ -51,10 +53,11 @@ probe=$(realpath "$probe")
 [ -n "$static" ] && static=$(realpath "$static")
 
 tmp=$(mktemp -d "${TMPDIR:-/tmp}/ocap-escape.XXXXXX") || exit 2
-lpid= spid= huser=
+lpid= spid= ppid_= huser=
 cleanup() {
 	[ -n "$lpid" ] && kill "$lpid" 2>/dev/null
 	[ -n "$spid" ] && kill -KILL "$spid" 2>/dev/null
+	[ -n "$ppid_" ] && kill "$ppid_" 2>/dev/null
 	rm -rf "$tmp"
 }
 trap cleanup EXIT
@@ -96,6 +99,20 @@ abstract=${l_abs#abstract=} adgram=${l_adgram#adgram=} v6port=${l_v6#v6port=}
 gport=$((port < 65535 ? port + 1 : port - 1))
 lport=$(cat /proc/sys/net/ipv4/ip_unprivileged_port_start 2>/dev/null) || lport=1024
 lport=$((lport > 1 ? lport - 1 : 0))
+
+# "peer-grant": a server that reports the capabilities of its peer.
+peer=$tmp/peer/sock
+mkdir -p "$tmp/peer" && chmod 755 "$tmp/peer"
+"$tmp/bin/escape-probe" --peer "$peer" >"$tmp/peer.info" 2>&1 &
+ppid_=$!
+for _ in $(seq 100); do
+	[ -s "$tmp/peer.info" ] && break
+	sleep 0.05
+done
+grep -q '^ready' "$tmp/peer.info" || {
+	echo "escape: the peer server did not start: $(cat "$tmp/peer.info")" >&2
+	exit 2
+}
 
 sync_hits() { "$listener" --sync "$ctl"; }
 
@@ -231,7 +248,8 @@ probe_args() {
 	       csub="$csub" unix="$cdir/sock" dgram="$cdir/dgram"
 	       abstract="$abstract" adgram="$adgram" port="$port"
 	       uport="$uport" handle="$handle" rodir="$rodir" suid="$suid"
-	       pid="$spid" gport="$gport" lport="$lport" v6port="$v6port")
+	       pid="$spid" gport="$gport" lport="$lport" v6port="$v6port"
+	       peer="$peer")
 }
 
 # The probe's verdict line in $out (the last), in line.
@@ -258,6 +276,7 @@ run_one() {
 		grants+=(--grant "$rodir/big=read,write")
 	[[ $flags == *,suid-grant,* ]] && grants+=(--rx "$suid")
 	[[ $flags == *,tcp-grant,* ]] && grants+=(--connect "*:$gport")
+	[[ $flags == *,peer-grant,* ]] && grants+=(--connect "unix:$peer")
 	if [[ $flags == *,listen-grant,* ]] && [ "$lport" != 0 ]; then
 		# Compat mode cannot limit the address: --best-effort.
 		grants+=(--listen "127.0.0.1:$lport")

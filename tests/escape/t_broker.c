@@ -11,11 +11,13 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <termios.h>
 #include <time.h>
 #include <sys/stat.h>
+#include <sys/un.h>
 #include <unistd.h>
 
 #include <ocap/ocap.h>
@@ -222,4 +224,41 @@ int t_broker_ttou(const struct ctx *c)
 			   "group under TOSTOP stopped the broker (SIGTTOU)");
 	return say(BLOCKED, "foreground taken, TOSTOP, a write from the "
 		   "broker's group: the broker still answers");
+}
+
+/* Whoever connects a granted Unix socket for the program (the broker in
+ * native mode, the supervisor in compat) is the peer the server sees
+ * (SO_PEERCRED): it must hold no capability the program lacks, which is
+ * every one. */
+int t_broker_peer_caps(const struct ctx *c)
+{
+	struct sockaddr_un a = { .sun_family = AF_UNIX };
+	unsigned long long caps;
+	char line[128] = "";
+	unsigned uid;
+	ssize_t n;
+	int s, r;
+
+	if (!c->peer)
+		return say(SETUP, "peer= is needed");
+	if ((s = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0)) < 0)
+		return say(SETUP, "socket(AF_UNIX): %s", ename(errno));
+	snprintf(a.sun_path, sizeof a.sun_path, "%s", c->peer);
+	r = connect(s, (struct sockaddr *)&a, sizeof a) < 0 ? -errno : 0;
+	if (r == -EPERM) /* native: no connect of its own */
+		r = ocap_connect(s, (struct sockaddr *)&a, sizeof a);
+	if (r < 0)
+		return say(SETUP, "connect(granted peer socket): %s",
+			   ename(-r));
+	do
+		n = read(s, line, sizeof line - 1);
+	while (n < 0 && errno == EINTR);
+	if (n <= 0 || sscanf(line, "uid=%u caps=%llx", &uid, &caps) != 2)
+		return say(SETUP, "the peer server said '%s'", line);
+	if (caps)
+		return say(ESCAPED, "the server's peer (uid %u) holds "
+			   "capabilities %llx that the program lacks", uid,
+			   caps);
+	return say(BLOCKED, "the server's peer (uid %u) holds no capability",
+		   uid);
 }

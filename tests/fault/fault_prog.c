@@ -42,29 +42,11 @@
 
 #include <ocap/ocap.h>
 
+#include "errname.h"
+#include "sockaddr.h"
+
 #define KiB 1024
 #define MiB (1024L * 1024)
-
-static const char *errname(int e)
-{
-	static const struct { int e; const char *name; } names[] = {
-		{ EACCES, "EACCES" },   { EAGAIN, "EAGAIN" },
-		{ EBADF, "EBADF" },     { ECONNREFUSED, "ECONNREFUSED" },
-		{ ECONNRESET, "ECONNRESET" }, { EFBIG, "EFBIG" },
-		{ EMFILE, "EMFILE" },   { ENFILE, "ENFILE" },
-		{ ENOENT, "ENOENT" },   { ENOMEM, "ENOMEM" },
-		{ ENOSPC, "ENOSPC" },   { ENOTCONN, "ENOTCONN" },
-		{ EPERM, "EPERM" },     { EPIPE, "EPIPE" },
-		{ EPROTO, "EPROTO" },   { ETIMEDOUT, "ETIMEDOUT" },
-	};
-	static char buf[24];
-
-	for (size_t i = 0; i < sizeof names / sizeof names[0]; i++)
-		if (names[i].e == e)
-			return names[i].name;
-	snprintf(buf, sizeof buf, "errno %d", e);
-	return buf;
-}
 
 /* One line, in one write: parent and child share standard output. */
 static void say(const char *fmt, ...)
@@ -95,13 +77,14 @@ static double now(void)
 
 static struct sockaddr_in addr_of(const char *ip, const char *port)
 {
-	struct sockaddr_in a = { .sin_family = AF_INET };
+	struct sockaddr_storage ss;
+	struct sockaddr_in a;
 
-	a.sin_port = htons((uint16_t)atoi(port));
-	if (inet_pton(AF_INET, ip, &a.sin_addr) != 1) {
+	if (sa_ip(&ss, ip, (uint16_t)atoi(port)) != sizeof a) {
 		fprintf(stderr, "fault_prog: %s: not an IPv4 address\n", ip);
 		exit(2);
 	}
+	memcpy(&a, &ss, sizeof a);
 	return a;
 }
 

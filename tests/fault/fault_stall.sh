@@ -69,7 +69,7 @@ users=(root)
 # one USER KIND EVENT: one run; EVENT is TERM, INT, HUP or exit.
 one() {
 	local user=$1 kind=$2 ev=$3 as=() grants=() args=() cmd broker
-	local pids tree t0 st
+	local pids tree t0 st osh
 	[ "$user" = nobody ] &&
 		as=(setpriv --reuid 65534 --regid 65534 --clear-groups)
 	case $kind in
@@ -113,15 +113,17 @@ one() {
 		return
 	fi
 	pids=$(sed -n 's/^pids \([0-9 ]*\).*$/\1/p' "$OUT")
+	# The program's parent is the broker, whose parent is ocapsh.
 	broker=${pids%% *}
-	tree=$(tree_of "$broker")
+	osh=$(awk '{ print $4 }' "/proc/$broker/stat" 2>/dev/null)
+	tree=$(tree_of "${osh:-$broker}")
 	if [ "$ev" = exit ]; then
 		set -- $pids
 		check "the program exited" within 5 gone "$2"
 		t0=$(ms)
 	else
 		t0=$(ms)
-		kill -"$ev" "$broker"
+		kill -"$ev" "${osh:-$broker}"
 	fi
 	if within_ms 1000 all_gone $tree; then
 		echo "    all of [$tree] gone in $(($(ms) - t0)) ms"

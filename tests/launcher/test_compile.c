@@ -18,18 +18,7 @@
 
 #include "compile.h"
 #include "enforce.h"
-
-static ocap_plan *plan_of(const char *const *opts, char *const *argv)
-{
-	ocap_plan *p;
-
-	assert_int_equal(ocap_plan_new(&p), 0);
-	for (size_t i = 0; opts[i]; i += 2)
-		assert_int_equal(ocap_plan_option(p, opts[i], opts[i + 1],
-						  "test", NULL), 0);
-	assert_int_equal(ocap_plan_program(p, argv), 0);
-	return p;
-}
+#include "plans.h"
 
 static bool env_has(char **envp, const char *kv)
 {
@@ -184,31 +173,6 @@ static void test_bad_program(void **state)
 	unlink(junk);
 }
 
-/* One exit-status policy, as env(1): the program's own once it ran. */
-static void test_exit_status(void **state)
-{
-	char *const missing[] = { "ocap-no-such-program", NULL };
-	char *const noexec[] = { "/etc/passwd", NULL };
-	ocap_plan *p;
-
-	assert_int_equal(ocap_exit_status(NULL, 0, 3 << 8), 3);
-	assert_int_equal(ocap_exit_status(NULL, 0, SIGTERM), 128 + SIGTERM);
-	/* an exec that failed in the child */
-	assert_int_equal(ocap_exit_status(NULL, -ENOENT, 127 << 8), 127);
-	assert_int_equal(ocap_exit_status(NULL, -ENOMEM, 0),
-			 OCAP_EXIT_LAUNCHER);
-	assert_int_equal(ocap_plan_new(&p), 0);
-	assert_int_equal(ocap_plan_program(p, missing), -ENOENT);
-	assert_int_equal(ocap_exit_status(p, -ENOENT, 0), OCAP_EXIT_NOT_FOUND);
-	ocap_plan_free(p);
-	/* no execute bit at all: EACCES even for root */
-	assert_int_equal(ocap_plan_new(&p), 0);
-	assert_int_equal(ocap_plan_program(p, noexec), -EACCES);
-	assert_int_equal(ocap_exit_status(p, -EACCES, 0),
-			 OCAP_EXIT_CANNOT_EXEC);
-	ocap_plan_free(p);
-}
-
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -217,7 +181,6 @@ int main(void)
 		cmocka_unit_test(test_compat_net),
 		cmocka_unit_test(test_explain),
 		cmocka_unit_test(test_bad_program),
-		cmocka_unit_test(test_exit_status),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

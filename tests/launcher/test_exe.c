@@ -1,8 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/*
- * exe.c and runtime.c: what the kernel needs to run a program, and the
- * grants that follow from it.
- */
+/* exe.c: what the kernel needs to run a program, and where it is. */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -16,7 +13,6 @@
 #include <cmocka.h>
 
 #include "exe.h"
-#include "runtime.h"
 
 static char dir[] = "/tmp/ocap-exe-XXXXXX";
 
@@ -32,15 +28,6 @@ static const char *file_of(const char *name, const char *text, mode_t mode)
 	fclose(f);
 	assert_int_equal(chmod(path, mode), 0);
 	return path;
-}
-
-static bool granted(const ocap_plan *p, const char *name, ocap_rights_t r)
-{
-	for (size_t i = 0; i < p->npaths; i++)
-		if (!strcmp(p->paths[i].name, name))
-			return p->paths[i].runtime &&
-			       (p->paths[i].rights & r) == r;
-	return false;
 }
 
 /* A dynamic ELF binary names its loader. */
@@ -74,51 +61,31 @@ static void test_script(void **state)
 	assert_int_equal(ocap__exe_inspect("/nonexistent/ocap", &x), -ENOENT);
 }
 
-/* The program, its loader, and for a script its interpreter and that
- * one's loader: read and exec, marked as runtime grants. */
-static void test_runtime_exe(void **state)
+/* As execvp(3) searches: the first executable in PATH order, -EACCES when
+ * only files that may not be run were found. */
+static void test_find(void **state)
 {
-	char *argv[] = { NULL, NULL };
-	struct ocap_exe x, sh;
-	ocap_plan *p;
+	char bin[sizeof dir + 8], path[sizeof dir + 32], out[PATH_MAX];
 
-	argv[0] = (char *)file_of("run.sh", "#!/bin/sh\ntrue\n", 0755);
-	assert_int_equal(ocap_plan_new(&p), 0);
-	assert_int_equal(ocap_plan_program(p, argv), 0);
-	assert_int_equal(ocap__exe_inspect(p->prog, &x), 0);
-	assert_int_equal(ocap__exe_inspect("/bin/sh", &sh), 0);
-	assert_int_equal(ocap__runtime_exe(p, &x), 0);
-	assert_true(granted(p, p->prog, OCAP_RIGHT_READ | OCAP_RIGHT_EXEC));
-	assert_true(granted(p, "/bin/sh", OCAP_RIGHT_READ | OCAP_RIGHT_EXEC));
-	assert_true(granted(p, sh.interp, OCAP_RIGHT_READ | OCAP_RIGHT_EXEC));
-	assert_false(granted(p, "/etc/ld.so.cache", OCAP_RIGHT_READ));
-	ocap_plan_free(p);
-}
-
-/* The runtime set: what is present on this host, read-only, never the
- * caller's own files. */
-static void test_runtime_set(void **state)
-{
-	ocap_plan *p;
-
-	assert_int_equal(ocap_plan_new(&p), 0);
-	assert_int_equal(ocap__runtime_add(p), 0);
-	assert_true(granted(p, "/usr/lib", OCAP_RIGHT_READ | OCAP_RIGHT_LIST));
-	assert_true(granted(p, "/dev/null", OCAP_RIGHT_WRITE));
-	assert_false(granted(p, "/usr/lib", OCAP_RIGHT_WRITE));
-	assert_true(granted(p, "/etc/passwd", OCAP_RIGHT_READ));
-	assert_true(granted(p, "/usr/lib/gcc", OCAP_RIGHT_EXEC) ||
-		    access("/usr/lib/gcc", F_OK) < 0);
-	/* never a secret, nor a directory that holds one */
-	assert_false(granted(p, "/etc", OCAP_RIGHT_READ));
-	assert_false(granted(p, "/etc/shadow", OCAP_RIGHT_READ));
-	assert_false(granted(p, "/etc/ssl", OCAP_RIGHT_READ));
-	assert_false(granted(p, "/etc/ssh", OCAP_RIGHT_READ));
-	assert_false(granted(p, "/root", OCAP_RIGHT_READ));
-	assert_false(granted(p, "/tmp", OCAP_RIGHT_READ));
-	for (size_t i = 0; i < p->npaths; i++)
-		assert_int_equal(access(p->paths[i].name, F_OK), 0);
-	ocap_plan_free(p);
+	assert_int_equal(ocap__exe_find("/nonexistent:/bin", "true", out,
+					sizeof out), 0);
+	assert_string_equal(out, "/bin/true");
+	assert_int_equal(ocap__exe_find("/nonexistent", "true", out,
+					sizeof out), -ENOENT);
+	assert_int_equal(ocap__exe_find("/bin", "ocap-no-such-program", out,
+					sizeof out), -ENOENT);
+	snprintf(bin, sizeof bin, "%s/bin", dir);
+	assert_int_equal(mkdir(bin, 0755), 0);
+	file_of("bin/n", "#!/bin/sh\n", 0644);
+	snprintf(path, sizeof path, "%s:/bin", bin);
+	assert_int_equal(ocap__exe_find(bin, "n", out, sizeof out), -EACCES);
+	file_of("bin/x", "#!/bin/sh\n", 0755);
+	assert_int_equal(ocap__exe_find(path, "x", out, sizeof out), 0);
+	snprintf(path, sizeof path, "%s/bin/x", dir);
+	assert_string_equal(out, path);
+	/* the default PATH finds what is in /usr/bin */
+	assert_int_equal(ocap__exe_find(NULL, "env", out, sizeof out), 0);
+	assert_int_equal(access(out, X_OK), 0);
 }
 
 static int setup(void **state)
@@ -128,13 +95,16 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	static const char *const names[] = { "s", "r", "j", "e", "run.sh" };
+	static const char *const names[] = { "s", "r", "j", "e", "bin/x",
+					     "bin/n" };
 	char path[sizeof dir + 16];
 
 	for (size_t i = 0; i < sizeof names / sizeof *names; i++) {
 		snprintf(path, sizeof path, "%s/%s", dir, names[i]);
 		unlink(path);
 	}
+	snprintf(path, sizeof path, "%s/bin", dir);
+	rmdir(path);
 	return rmdir(dir);
 }
 
@@ -143,8 +113,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_elf),
 		cmocka_unit_test(test_script),
-		cmocka_unit_test(test_runtime_exe),
-		cmocka_unit_test(test_runtime_set),
+		cmocka_unit_test(test_find),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

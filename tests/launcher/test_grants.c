@@ -1,11 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * grants.c: options into a plan, and what part of an option's value is a
- * path (the capability shell keeps options and makes those absolute).
+ * path (the capability shell keeps options and makes those absolute);
+ * presets, read from this build tree.
  */
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
+#include <stdbool.h>
 #include <stddef.h>
 #include <string.h>
 
@@ -78,11 +80,83 @@ static void test_rights_add_up(void **state)
 	ocap_plan_free(p);
 }
 
+static const struct ocap_path_grant *find_path(ocap_plan *p, const char *n)
+{
+	for (size_t i = 0; i < p->npaths; i++)
+		if (!strcmp(p->paths[i].name, n))
+			return &p->paths[i];
+	return NULL;
+}
+
+/* --preset cc reads the build tree's presets/cc.grants: each grant's
+ * source is that file and line; presets and flags add up. */
+static void test_preset(void **state)
+{
+	const struct ocap_path_grant *g;
+	ocap_plan *p;
+
+	assert_int_equal(ocap_plan_new(&p), 0);
+	assert_int_equal(ocap_plan_option(p, "--preset", "cc", "argument 1",
+					  NULL), 0);
+	assert_int_equal(ocap_plan_option(p, "--preset", "python",
+					  "argument 3", NULL), 0);
+	assert_int_equal(ocap_plan_option(p, "--ro", "/usr/bin", "argument 5",
+					  NULL), 0);
+	assert_non_null(g = find_path(p, "/usr/bin"));
+	assert_int_equal(g->rights, OCAP_RIGHTS_RX);
+	assert_non_null(strstr(g->where, "/share/ocap/presets/cc.grants:"));
+	assert_non_null(g = find_path(p, "/usr/bin/python3"));
+	assert_non_null(strstr(g->where, "presets/python.grants:"));
+	ocap_plan_free(p);
+}
+
+/* A preset may read another one; a grants file may read a preset. */
+static void test_preset_nested(void **state)
+{
+	ocap_plan *p;
+	bool net = false;
+
+	assert_int_equal(ocap_plan_new(&p), 0);
+	assert_int_equal(ocap_plan_option(p, "--preset", "node", "g:1", NULL),
+			 0);
+	assert_non_null(find_path(p, "/usr/bin/node"));
+	for (size_t i = 0; i < p->nenv; i++)
+		net |= !strcmp(p->env[i], "SSL_CERT_FILE");
+	assert_true(net);
+	ocap_plan_free(p);
+}
+
+static void test_preset_unknown(void **state)
+{
+	static const char *const bad[] = { "../cc", "cc.grants", "", "c c",
+					   "/etc/passwd" };
+	ocap_plan *p;
+
+	assert_int_equal(ocap_plan_new(&p), 0);
+	assert_int_equal(ocap_plan_option(p, "--preset", "nosuch", "g.txt:2",
+					  NULL), -ENOENT);
+	assert_string_equal(ocap_plan_error(p),
+			    "g.txt:2: --preset nosuch: unknown preset; known: "
+			    "cc, git, net, node, python");
+	for (size_t i = 0; i < sizeof bad / sizeof *bad; i++) {
+		print_message("%s\n", bad[i]);
+		assert_int_equal(ocap_plan_option(p, "--preset", bad[i], "a",
+						  NULL), -EINVAL);
+	}
+	assert_int_equal(ocap_plan_option(p, "--preset", NULL, "a", NULL),
+			 -EINVAL);
+	assert_int_equal(p->npaths, 0);
+	ocap_plan_free(p);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_option_path),
 		cmocka_unit_test(test_rights_add_up),
+		cmocka_unit_test(test_preset),
+		cmocka_unit_test(test_preset_nested),
+		cmocka_unit_test(test_preset_unknown),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);

@@ -14,26 +14,32 @@ set(net_werror)
 if(OCAP_WERROR)
   set(net_werror -Werror)
 endif()
-set(net_flags -std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -Wextra ${net_werror})
-set(net_src ${CMAKE_CURRENT_LIST_DIR}/test_net_probe.c)
+set(net_support ${PROJECT_SOURCE_DIR}/tests/support)
+set(net_flags -std=gnu11 -D_GNU_SOURCE -O2 -g -Wall -Wextra ${net_werror}
+    -I${net_support})
+set(net_src ${CMAKE_CURRENT_LIST_DIR}/test_net_probe.c
+    ${net_support}/errname.c ${net_support}/sockaddr.c)
+set(net_deps ${net_src} ${net_support}/errname.h ${net_support}/sockaddr.h)
 set(net_probe ${CMAKE_CURRENT_BINARY_DIR}/test_net_probe)
 set(net_plain ${CMAKE_CURRENT_BINARY_DIR}/test_net_probe_plain)
 
 add_custom_command(OUTPUT ${net_probe}
   COMMAND ${OCAP_CC} ${net_flags} -o ${net_probe} ${net_src}
-  DEPENDS ${net_src} ${OCAP_CC} ${OCAP_OVERLAY_LIB} ${OCAP_MUSL_LIB}
+  DEPENDS ${net_deps} ${OCAP_CC} ${OCAP_OVERLAY_LIB} ${OCAP_MUSL_LIB}
           ocap_overlay
   COMMENT "Linking test_net_probe with ocap-cc"
   VERBATIM)
 add_custom_command(OUTPUT ${net_plain}
   COMMAND ${MUSL_GCC} -static ${net_flags} -o ${net_plain} ${net_src}
-  DEPENDS ${net_src}
+  DEPENDS ${net_deps}
   COMMENT "Linking test_net_probe_plain with musl-gcc"
   VERBATIM)
 add_custom_target(overlay_net_probes ALL DEPENDS ${net_probe} ${net_plain})
 
-add_executable(test_net_peer ${CMAKE_CURRENT_LIST_DIR}/test_net_peer.c)
+add_executable(test_net_peer ${CMAKE_CURRENT_LIST_DIR}/test_net_peer.c
+  ${net_support}/sockaddr.c)
 target_compile_definitions(test_net_peer PRIVATE _GNU_SOURCE)
+target_include_directories(test_net_peer PRIVATE ${net_support})
 
 # overlay-net-CASE, one per case of test_net.sh; "examples" also runs
 # examples/tcp-server and tcp-client when they are built.

@@ -20,6 +20,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "errname.h"
+
 static int ovt_inside, ovt_failed, ovt_n;
 static const char *ovt_root;
 static size_t ovt_rootlen;
@@ -42,32 +44,6 @@ static const char *shown(const char *s)
 	    (s[ovt_rootlen] == '/' || !s[ovt_rootlen]))
 		return s[ovt_rootlen] ? s + ovt_rootlen : "/";
 	return s ? s : "(null)";
-}
-
-static const char *errname(int e)
-{
-	static char buf[16];
-	switch (e) {
-	case 0: return "0";
-	case ENOENT: return "ENOENT";
-	case EACCES: return "EACCES";
-	case EPERM: return "EPERM";
-	case EEXIST: return "EEXIST";
-	case ENOTDIR: return "ENOTDIR";
-	case EISDIR: return "EISDIR";
-	case EINVAL: return "EINVAL";
-	case EBUSY: return "EBUSY";
-	case EXDEV: return "EXDEV";
-	case ELOOP: return "ELOOP";
-	case ENOTEMPTY: return "ENOTEMPTY";
-	case EBADF: return "EBADF";
-	case ERANGE: return "ERANGE";
-	case ENAMETOOLONG: return "ENAMETOOLONG";
-	case EROFS: return "EROFS";
-	case ENOEXEC: return "ENOEXEC";
-	}
-	snprintf(buf, sizeof buf, "errno%d", e);
-	return buf;
 }
 
 /* A call returned r (negative: failed with errno e).  Inside, want is 0

@@ -24,38 +24,26 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "sockaddr.h"
+
 #define SKIP 77
 
 static socklen_t addr(const char *host, int port, struct sockaddr_storage *a)
 {
-	struct sockaddr_in *s4 = (struct sockaddr_in *)a;
-	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)a;
+	socklen_t len = sa_ip(a, host, (uint16_t)port);
 
-	memset(a, 0, sizeof *a);
-	if (inet_pton(AF_INET, host, &s4->sin_addr) == 1) {
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons((uint16_t)port);
-		return sizeof *s4;
-	}
-	if (inet_pton(AF_INET6, host, &s6->sin6_addr) == 1) {
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons((uint16_t)port);
-		return sizeof *s6;
-	}
-	errx(2, "%s: not an address", host);
+	if (!len)
+		errx(2, "%s: not an address", host);
+	return len;
 }
 
 static int port_of(int s)
 {
-	struct sockaddr_storage a;
-	socklen_t len = sizeof a;
+	uint16_t port = sa_port_of(s);
 
-	memset(&a, 0, sizeof a);
-	if (getsockname(s, (struct sockaddr *)&a, &len) < 0)
+	if (!port)
 		err(1, "getsockname");
-	return ntohs(a.ss_family == AF_INET
-			     ? ((struct sockaddr_in *)&a)->sin_port
-			     : ((struct sockaddr_in6 *)&a)->sin6_port);
+	return port;
 }
 
 static int bound(const char *host)

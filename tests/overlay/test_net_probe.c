@@ -31,28 +31,10 @@
 #include <sys/un.h>
 #include <unistd.h>
 
+#include "errname.h"
+#include "sockaddr.h"
+
 #define TIMEOUT_MS 10000
-
-static const char *errname(int e)
-{
-	static char buf[32];
-
-	switch (e) {
-	case EACCES: return "EACCES";
-	case EPERM: return "EPERM";
-	case ENOENT: return "ENOENT";
-	case EINPROGRESS: return "EINPROGRESS";
-	case ECONNREFUSED: return "ECONNREFUSED";
-	case EADDRINUSE: return "EADDRINUSE";
-	case EADDRNOTAVAIL: return "EADDRNOTAVAIL";
-	case EAFNOSUPPORT: return "EAFNOSUPPORT";
-	case EINVAL: return "EINVAL";
-	case ETIMEDOUT: return "ETIMEDOUT";
-	case ENETUNREACH: return "ENETUNREACH";
-	}
-	snprintf(buf, sizeof buf, "errno %d", e);
-	return buf;
-}
 
 static const char *eainame(int r)
 {
@@ -82,22 +64,13 @@ static int fail(const char *what, int e)
 static socklen_t addr(const char *host, const char *port,
 		      struct sockaddr_storage *a)
 {
-	struct sockaddr_in *s4 = (struct sockaddr_in *)a;
-	struct sockaddr_in6 *s6 = (struct sockaddr_in6 *)a;
+	socklen_t len = sa_ip(a, host, (uint16_t)atoi(port));
 
-	memset(a, 0, sizeof *a);
-	if (inet_pton(AF_INET, host, &s4->sin_addr) == 1) {
-		s4->sin_family = AF_INET;
-		s4->sin_port = htons((uint16_t)atoi(port));
-		return sizeof *s4;
+	if (!len) {
+		fprintf(stderr, "test_net_probe: %s: not an address\n", host);
+		exit(2);
 	}
-	if (inet_pton(AF_INET6, host, &s6->sin6_addr) == 1) {
-		s6->sin6_family = AF_INET6;
-		s6->sin6_port = htons((uint16_t)atoi(port));
-		return sizeof *s6;
-	}
-	fprintf(stderr, "test_net_probe: %s: not an address\n", host);
-	exit(2);
+	return len;
 }
 
 static int wait_for(int fd, short ev)

@@ -15,12 +15,7 @@
 
 const char *ret_name(long ret)
 {
-	const char *name;
-
-	if (ret >= 0)
-		return "ok";
-	name = strerrorname_np((int)-ret);
-	return name ? name : "unknown errno";
+	return ret >= 0 ? "ok" : errname((int)-ret);
 }
 
 /* ---- temp directories ------------------------------------------------ */

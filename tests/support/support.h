@@ -18,6 +18,9 @@
 
 #include <ocap/ocap.h>
 
+#include "errname.h"
+#include "sockaddr.h"
+
 /* Compare two return values as signed longs and name the errno on failure
  * (cmocka 1.1 prints integers in hex, which hides -ENOENT). */
 #define assert_ret(got, want)                                               \

@@ -1,4 +1,5 @@
 /* SPDX-License-Identifier: MIT */
+/* ns.c: namespaces of capabilities, and paths resolved in them. */
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>

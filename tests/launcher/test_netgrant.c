@@ -169,23 +169,15 @@ static void test_resolve_fails(void **state)
 
 /* ---- ocap__net_allows ------------------------------------------------- */
 
+/* ip and port, and scope for an IPv6 address. */
 static socklen_t sa_in(struct sockaddr_storage *ss, const char *ip,
 		       uint16_t port, uint32_t scope)
 {
-	memset(ss, 0, sizeof *ss);
-	if (strchr(ip, ':')) {
-		struct sockaddr_in6 *s = (struct sockaddr_in6 *)ss;
-		s->sin6_family = AF_INET6;
-		s->sin6_port = htons(port);
-		s->sin6_scope_id = scope;
-		inet_pton(AF_INET6, ip, &s->sin6_addr);
-		return sizeof *s;
-	}
-	struct sockaddr_in *s = (struct sockaddr_in *)ss;
-	s->sin_family = AF_INET;
-	s->sin_port = htons(port);
-	inet_pton(AF_INET, ip, &s->sin_addr);
-	return sizeof *s;
+	socklen_t len = sa_ip(ss, ip, port);
+
+	if (ss->ss_family == AF_INET6)
+		((struct sockaddr_in6 *)ss)->sin6_scope_id = scope;
+	return len;
 }
 
 static const struct ocap_net_grant allow_grants[] = {

@@ -1,0 +1,138 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The broker confines itself once the program runs: a process of its own
+ * (launch.c forks it), it keeps no capability it does not use, reaches the
+ * file system only beneath the grants plus what serving them takes, makes
+ * TCP connections and binds only to the granted ports, and reaches only the
+ * system calls below.  A broker confused by the program can then do no
+ * more than the grants say; a peer it connects for the program sees a
+ * process with no more authority than the program's.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <linux/capability.h>
+#include <stdlib.h>
+#include <sys/prctl.h>
+#include <sys/syscall.h>
+#include <unistd.h>
+
+#include "backend.h"
+#include "sandbox.h"
+
+/* What serving the grants reads beyond them: the program's /proc entries
+ * (descendants to kill, the supervisor's view of its tasks) and what
+ * resolving a granted name reads (NSS and its modules). */
+static const char *const readable[] = {
+	"/dev/null", /* read and written, for the program's closed stdio */
+	"/proc",
+	"/etc/hosts",
+	"/etc/resolv.conf",
+	"/etc/nsswitch.conf",
+	"/etc/host.conf",
+	"/etc/gai.conf",
+	"/etc/services",
+	"/etc/protocols",
+	"/etc/ld.so.cache",
+	"/usr/lib",
+	"/lib",
+};
+#define NREADABLE (sizeof readable / sizeof readable[0])
+
+/* DNS answers too long for UDP come over TCP. */
+#define DNS_PORT 53
+
+/* The port below which binding takes CAP_NET_BIND_SERVICE. */
+#define LOW_PORTS 1024
+
+static bool binds_low(const ocap_plan *p)
+{
+	for (size_t i = 0; i < p->nnets; i++)
+		if (p->nets[i].kind == OCAP_NET_LISTEN &&
+		    p->nets[i].port > 0 && p->nets[i].port < LOW_PORTS)
+			return true;
+	return false;
+}
+
+static int landlock(const ocap_plan *p)
+{
+	struct ocap_ll_path *paths = calloc(p->npaths + NREADABLE,
+					    sizeof *paths);
+	uint16_t *conn = calloc(p->nnets + 1, sizeof *conn);
+	uint16_t *bind = calloc(p->nnets + 1, sizeof *bind);
+	struct ocap_ll_plan ll = { .paths = paths,
+				   .connect_ports = conn,
+				   .bind_ports = bind,
+				   .flags = OCAP_LL_UNSCOPED };
+	size_t first = 0;
+	int r = -ENOMEM;
+
+	if (!paths || !conn || !bind)
+		goto out;
+	for (size_t i = 0; i < p->npaths; i++)
+		if (p->paths[i].fd >= 0)
+			paths[ll.npaths++] = (struct ocap_ll_path){
+				p->paths[i].fd, p->paths[i].rights };
+	first = ll.npaths;
+	for (size_t i = 0; i < NREADABLE; i++) {
+		int fd = open(readable[i], O_PATH | O_CLOEXEC);
+		if (fd >= 0)
+			paths[ll.npaths++] = (struct ocap_ll_path){
+				fd, OCAP_RIGHT_READ | OCAP_RIGHT_LIST |
+					    (i == 0 ? OCAP_RIGHT_WRITE : 0) };
+	}
+	conn[ll.nconnect++] = DNS_PORT;
+	for (size_t i = 0; i < p->nnets; i++) {
+		if (p->nets[i].kind == OCAP_NET_CONNECT)
+			conn[ll.nconnect++] = p->nets[i].port;
+		else if (p->nets[i].kind == OCAP_NET_LISTEN)
+			bind[ll.nbind++] = p->nets[i].port;
+	}
+	/* A second wall behind the broker's checks: what this kernel
+	 * cannot enforce of it is left out, not refused. */
+	ll.flags |= OCAP_LL_BEST_EFFORT;
+	r = ocap__ll_apply(&ll, NULL, 0);
+out:
+	for (size_t i = first; paths && i < ll.npaths; i++)
+		close(paths[i].fd);
+	free(paths);
+	free(conn);
+	free(bind);
+	return r < 0 ? r : 0;
+}
+
+/* Every capability goes, from every set, but CAP_NET_BIND_SERVICE when
+ * a --listen grant names a port below 1024: the broker binds it. */
+static int drop_caps(const ocap_plan *p)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2] = { { 0, 0, 0 }, { 0, 0, 0 } };
+	bool keep = binds_low(p);
+
+	for (int cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++)
+		if (!(keep && cap == CAP_NET_BIND_SERVICE))
+			(void)prctl(PR_CAPBSET_DROP, cap, 0, 0, 0); /* EPERM:
+			   none to drop without CAP_SETPCAP */
+	(void)prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
+	if (keep && syscall(SYS_capget, &h, d) == 0) {
+		uint32_t bit = CAP_TO_MASK(CAP_NET_BIND_SERVICE);
+		bool has = d[0].permitted & bit;
+		d[0] = (struct __user_cap_data_struct){ has ? bit : 0,
+							has ? bit : 0, 0 };
+		d[1] = (struct __user_cap_data_struct){ 0, 0, 0 };
+	}
+	return syscall(SYS_capset, &h, d) < 0 ? -errno : 0;
+}
+
+int ocap__be_confine_broker_fs(const ocap_plan *p)
+{
+	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		return -errno;
+	return landlock(p);
+}
+
+int ocap__be_confine_broker(const ocap_plan *p)
+{
+	int r = drop_caps(p);
+
+	return r < 0 ? r : ocap__seccomp_load_broker();
+}

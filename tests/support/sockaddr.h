@@ -1,0 +1,20 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef OCAP_TEST_SOCKADDR_H
+#define OCAP_TEST_SOCKADDR_H
+
+/*
+ * The one socket-address builder of the tests.  Plain C without cmocka,
+ * like errname.h, for the programs built with musl-gcc or ocap-cc too.
+ */
+
+#include <stdint.h>
+#include <sys/socket.h>
+
+/* ip, an IPv4 or IPv6 literal, with port into *ss (zeroed first): its
+ * length, or 0 when ip is not an address literal. */
+socklen_t sa_ip(struct sockaddr_storage *ss, const char *ip, uint16_t port);
+
+/* The port socket fd is bound to, in host order; 0 when it has none. */
+uint16_t sa_port_of(int fd);
+
+#endif
