@@ -127,11 +127,32 @@ static rule_fn add_enosys, add_notify, add_clone, add_personality, add_prlimit,
 	"supervised: as chmod; user.* and POSIX ACLs only (never "           \
 	"security.*, trusted.*)"
 #define RENAME_NOTE "flags NOREPLACE, EXCHANGE only (no RENAME_WHITEOUT)"
+#define MEMLOCK_NOTE "bounded by RLIMIT_MEMLOCK (no CAP_IPC_LOCK)"
+#define PKEY_NOTE "own pages only, as mprotect"
 
 static const struct rule rules[] = {
 	/* memory */
 	BOTH("brk"), BOTH("mmap"), BOTH("munmap"), BOTH("mprotect"),
 	BOTH("mremap"), BOTH("madvise"), BOTH("msync"),
+	/* mincore reports only the process's own mappings, and of a file
+	 * mapping the real residency only where it could write the file
+	 * (Linux 5.0): gnulib's stack-overflow handler (grep) falls back on
+	 * it when /proc is not granted, and fincore(1) counts with it. */
+	RULE("mincore", B, NULL, "own mappings; page cache only of files "
+	     "it could write"),
+	/* Locked pages count against RLIMIT_MEMLOCK, which no process here
+	 * can raise past its hard limit: CAP_IPC_LOCK and CAP_SYS_RESOURCE
+	 * are dropped.  gpg locks the memory that holds its keys. */
+	RULE("mlock", B, NULL, MEMLOCK_NOTE),
+	RULE("mlock2", B, NULL, MEMLOCK_NOTE),
+	RULE("munlock", B, NULL, MEMLOCK_NOTE),
+	RULE("mlockall", B, NULL, MEMLOCK_NOTE),
+	RULE("munlockall", B, NULL, MEMLOCK_NOTE),
+	/* Protection keys only take access away from the process's own
+	 * pages, as mprotect does: V8 (node) guards its JIT code with them. */
+	RULE("pkey_alloc", B, NULL, PKEY_NOTE),
+	RULE("pkey_mprotect", B, NULL, PKEY_NOTE),
+	RULE("pkey_free", B, NULL, PKEY_NOTE),
 	/* descriptors */
 	BOTH("read"), BOTH("write"), BOTH("readv"), BOTH("writev"),
 	BOTH("pread64"), BOTH("pwrite64"), BOTH("lseek"), BOTH("close"),
@@ -215,11 +236,19 @@ static const struct rule rules[] = {
 	BOTH("rseq"),
 	RULE("personality", B, add_personality, "query or PER_LINUX only"),
 	RULE("prlimit64", B, add_prlimit, "own process (pid 0)"),
+	/* The older forms of prlimit64(0, ...), which the Go runtime calls
+	 * to raise its descriptor limit to the hard one: the process's own
+	 * limits, and a hard limit only ever lowered (no CAP_SYS_RESOURCE). */
+	RULE("getrlimit", B, NULL, "own process, as prlimit64 pid 0"),
+	RULE("setrlimit", B, NULL, "own process; hard limit only lowered"),
 	BOTH("getrusage"), BOTH("sched_yield"), BOTH("sched_getaffinity"),
 	RULE("clone", B, add_clone, "no CLONE_NEW* flags"),
 	RULE("clone3", B, add_enosys, "ENOSYS: libc falls back to clone"),
 	BOTH("fork"), BOTH("vfork"), BOTH("exit"), BOTH("exit_group"),
 	BOTH("wait4"),
+	/* Like wait4, only the caller's own children (or a pidfd it holds):
+	 * Go's exec.Cmd.Wait and Python's os.waitid wait with it. */
+	RULE("waitid", B, NULL, "own children only, as wait4"),
 	/* signals (Landlock scopes kill and tgkill to the sandbox) */
 	BOTH("rt_sigaction"), BOTH("rt_sigprocmask"), BOTH("rt_sigreturn"),
 	BOTH("rt_sigsuspend"), BOTH("sigaltstack"), BOTH("kill"),
@@ -228,6 +257,9 @@ static const struct rule rules[] = {
 	/* time */
 	BOTH("clock_gettime"), BOTH("clock_nanosleep"), BOTH("nanosleep"),
 	BOTH("gettimeofday"), BOTH("timer_create"),
+	/* A clock's resolution, nothing else: the JVM checks the per-thread
+	 * CPU clocks with it and reads /proc when it fails. */
+	RULE("clock_getres", B, NULL, "a clock's resolution; no state"),
 	BOTH("timer_settime"), BOTH("timer_delete"),
 	/* waiting */
 	/* glibc's select() is pselect6 */

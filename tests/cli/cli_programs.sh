@@ -227,6 +227,98 @@ t select-stdin 0 -o "=line-on-stdin" \
 	: sh -c 'echo line-on-stdin | "$@"' sh "$O" \
 	-- /usr/bin/python3 -c "$PY_SELECT"
 
+# ---- calls the corpus in launcher/linux/ALLOWLIST.md needed, each judged
+# by what the program produced.  A program this machine lacks is skipped.
+have() { # PROGRAM CASE
+	command -v "$1" >/dev/null && return 0
+	skip "$2" "$1 is not installed"
+	return 1
+}
+
+# waitid: Python's os.waitid (and Go's exec.Cmd.Wait) wait with it.
+PY_WAITID='import os
+pid = os.fork()
+if pid == 0:
+    os._exit(7)
+print(os.waitid(os.P_PID, pid, os.WEXITED).si_status)'
+t python-waitid 0 -o "=7" : "$O" -- /usr/bin/python3 -c "$PY_WAITID"
+
+# mincore: fincore(1) counts a file's pages in the page cache.
+if have fincore fincore-mincore; then
+	t fincore-mincore 0 -o "/^[0-9]+ $T/ro/a.txt$" \
+		: "$O" --ro "$T/ro" \
+		-- fincore --raw --noheadings -o PAGES,FILE "$T/ro/a.txt"
+fi
+
+# mlock: gpg locks the memory that holds its keys, and warns when it
+# cannot.
+if have gpg gpg-secure-memory; then
+	mkdir -m 0700 "$T/gnupg"
+	[ "$AS" = --as-nobody ] && chown 65534:65534 "$T/gnupg"
+	t gpg-secure-memory 0 -o "%$T/ro/a.txt: " -e "!insecure memory" \
+		: env GNUPGHOME="$T/gnupg" "$O" --env GNUPGHOME --rw "$T/gnupg" \
+		--ro "$T/ro" -- gpg --batch --print-md SHA256 "$T/ro/a.txt"
+fi
+
+# getrlimit, setrlimit: the Go runtime raises its soft descriptor limit to
+# the hard one, so the plugin that age (Go) starts inherits the hard one.
+# The plugin, found in PATH by the recipient's name, writes the limit it
+# got and answers age's plugin protocol with one stanza.
+AGE_PLUGIN='#!/bin/sh
+ulimit -Sn >"$NOFILE_OUT"
+while read -r l; do [ "$l" = "-> done" ] && break; done
+read -r l
+printf -- "-> recipient-stanza 0 ocap\neA\n"
+read -r l && read -r l
+printf -- "-> done\n\n"'
+HARD=$(ulimit -Hn)
+if ! have age go-rlimit; then
+	:
+elif [ "$HARD" = unlimited ] || [ "$HARD" -le 1024 ]; then
+	skip go-rlimit "the hard descriptor limit is $HARD: nothing to raise"
+else
+	mkdir -p "$T/plug" "$T/plugout"
+	printf '%s\n' "$AGE_PLUGIN" >"$T/plug/age-plugin-ocap"
+	chmod 0755 "$T/plug/age-plugin-ocap"
+	[ "$AS" = --as-nobody ] && chown 65534:65534 "$T/plugout"
+	t go-rlimit 0 : sh -c 'ulimit -Sn 1024 && exec "$@"' sh \
+		env PATH="$T/plug:/usr/bin:/bin" NOFILE_OUT="$T/plugout/n" \
+		"$O" --env PATH --env NOFILE_OUT --rx "$T/plug" --rx /usr/bin \
+		--rw "$T/plugout" --ro "$T/ro" \
+		-- age -r age1ocap1qqqqqqqqmh9pj0 -o "$T/plugout/a.age" "$T/ro/a.txt"
+	post "the plugin inherited the hard limit" \
+		file_is "$T/plugout/n" "$HARD"
+	post "age wrote the plugin's stanza" \
+		grep -qx -- '-> ocap' "$T/plugout/a.age"
+fi
+
+# clock_getres: the JVM checks a thread's CPU clock by its resolution and
+# reads /proc, which is not granted, when it cannot.
+JAVA=$(readlink -f "$(command -v java)" 2>/dev/null)
+if [ -z "$JAVA" ] || ! "$JAVA" -version >/dev/null 2>&1; then
+	skip java-thread-cputime "no Java runtime that starts"
+else
+	JHOME=${JAVA%/bin/java}
+	# Debian keeps the configuration in /etc, linked from conf/.
+	JCONF=$(readlink -f "$JHOME/conf/security/java.security")
+	JCONF=${JCONF%/security/java.security}
+	JGRANTS=(--rx "$JHOME")
+	case $JCONF in "$JHOME"/*) ;; *) JGRANTS+=(--ro "$JCONF") ;; esac
+	mkdir -p "$T/java"
+	cat >"$T/java/Cpu.java" <<'EOF'
+public class Cpu {
+    public static void main(String[] a) {
+        long t = java.lang.management.ManagementFactory.getThreadMXBean()
+            .getCurrentThreadCpuTime();
+        System.out.println(t > 0 ? "thread-cpu-time" : "none " + t);
+    }
+}
+EOF
+	t java-thread-cputime 0 -o "=thread-cpu-time" \
+		: "$O" "${JGRANTS[@]}" \
+		--ro "$T/java" -- "$JAVA" -XX:-UsePerfData "$T/java/Cpu.java"
+fi
+
 # ---- network: a server on 127.0.0.1 started here, outside any sandbox ------------
 SERVER='import os, socket, sys
 d = sys.argv[1]

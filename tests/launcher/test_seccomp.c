@@ -894,6 +894,73 @@ static int c_getrlimit(void)
 	return errno_of(getrlimit(RLIMIT_NOFILE, &r));
 }
 
+/* the calls the corpus in launcher/linux/ALLOWLIST.md needed */
+static int c_getrlimit_old(void)
+{
+	struct rlimit r;
+
+	return errno_of(syscall(__NR_getrlimit, RLIMIT_NOFILE, &r));
+}
+
+/* the soft limit set to what it is: changes nothing */
+static int c_setrlimit_old(void)
+{
+	struct rlimit r;
+
+	if (getrlimit(RLIMIT_NOFILE, &r) < 0)
+		return errno;
+	return errno_of(syscall(__NR_setrlimit, RLIMIT_NOFILE, &r));
+}
+
+static int c_waitid(void)
+{
+	siginfo_t si;
+	pid_t pid = fork();
+
+	if (pid < 0)
+		return errno;
+	if (pid == 0)
+		_exit(0);
+	return errno_of(waitid(P_PID, (id_t)pid, &si, WEXITED));
+}
+
+static int c_clock_getres(void)
+{
+	struct timespec ts;
+
+	return errno_of(syscall(__NR_clock_getres, CLOCK_THREAD_CPUTIME_ID,
+				&ts));
+}
+
+static int c_mlock(void)
+{
+	static char page[4096] __attribute__((aligned(4096)));
+
+	if (syscall(__NR_mlock, page, sizeof(page)) < 0)
+		return errno;
+	return errno_of(syscall(__NR_munlock, page, sizeof(page)));
+}
+
+static int c_mincore(void)
+{
+	static char page[4096] __attribute__((aligned(4096)));
+	unsigned char vec;
+
+	page[0] = 1;
+	return errno_of(syscall(__NR_mincore, page, sizeof(page), &vec));
+}
+
+/* Without protection keys in the CPU the kernel says EINVAL or ENOSPC;
+ * either way it, not the filter, answered. */
+static int c_pkey_alloc(void)
+{
+	long k = syscall(__NR_pkey_alloc, 0, 0);
+
+	if (k >= 0)
+		return errno_of(syscall(__NR_pkey_free, k));
+	return errno == EINVAL || errno == ENOSPC ? 0 : errno;
+}
+
 static int c_fchmod(void)
 {
 	char name[32];
@@ -1155,6 +1222,9 @@ static const struct sc_case cases[] = {
 	DENY(c_fchmod), DENY(c_fchown), DENY(c_fsetxattr),
 	DENY(c_futimens_epoch), DENY(c_futimens),
 	ALLOW(c_getrlimit), ALLOW(c_fork),
+	ALLOW(c_getrlimit_old), ALLOW(c_setrlimit_old),
+	ALLOW(c_waitid), ALLOW(c_clock_getres), ALLOW(c_mlock),
+	ALLOW(c_mincore), ALLOW(c_pkey_alloc),
 	ALLOW(c_nodelay), ALLOW(c_tcp), ALLOW(c_tcp6),
 	/* compat: no socket(AF_UNIX), UDP or listen without a grant */
 	CASE(c_unix_stream, EPERM, 0, false), DENY(c_udp), DENY(c_unix_dgram),
