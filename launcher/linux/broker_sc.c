@@ -1,8 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The broker's own seccomp allowlist (confine.c applies it once the
- * broker serves): the calls it makes, and libc makes for it, and nothing
- * else.  What is denied gets EPERM: a broker call refused fails the one
+ * broker serves), compiled at build time by gen-seccomp: the calls it
+ * makes, and libc makes for it, and nothing else.  What is denied gets EPERM: a broker call refused fails the one
  * request it was for.
  */
 #include <errno.h>
@@ -130,7 +130,7 @@ static int add_checked(scmp_filter_ctx ctx)
 	return r;
 }
 
-int ocap__seccomp_load_broker(void)
+int ocap__seccomp_broker_compile(struct sock_filter **prog, size_t *len)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ERRNO(EPERM));
 	int r = ctx ? 0 : -ENOMEM;
@@ -143,7 +143,7 @@ int ocap__seccomp_load_broker(void)
 	if (r == 0)
 		r = add_checked(ctx);
 	if (r == 0)
-		r = seccomp_load(ctx);
+		r = ocap__seccomp_export(ctx, 0, prog, len);
 	seccomp_release(ctx);
 	return r;
 }

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * gen-seccomp: compile each mode's default seccomp program with libseccomp
- * at build time and write it as C, so that a launch loads ready BPF.
+ * gen-seccomp: compile each mode's default seccomp program, and the
+ * broker's own, with libseccomp at build time and write them as C, so
+ * that a launch loads ready BPF.
  *
  *	gen-seccomp OUTPUT.c
  */
@@ -33,6 +34,28 @@ static void write_prog(FILE *out, int mode)
 	free(f);
 }
 
+static void write_broker(FILE *out)
+{
+	struct sock_filter *f;
+	size_t len;
+	int err = ocap__seccomp_broker_compile(&f, &len);
+
+	if (err)
+		errx(1, "broker program: %s", strerror(-err));
+	fprintf(out, "\n/* The broker's own allowlist. */\n"
+		     "static const struct sock_filter prog_broker[%zu] = {\n",
+		len);
+	for (size_t i = 0; i < len; i++)
+		fprintf(out, "\t{ 0x%04x, %3u, %3u, 0x%08x },\n", f[i].code,
+			f[i].jt, f[i].jf, f[i].k);
+	fprintf(out, "};\n\nvoid ocap__seccomp_broker_prebuilt("
+		     "const struct sock_filter **prog,\n\t\t\t\t   "
+		     "size_t *len)\n{\n\t*prog = prog_broker;\n"
+		     "\t*len = sizeof(prog_broker) / sizeof(prog_broker[0]);"
+		     "\n}\n");
+	free(f);
+}
+
 static void write_source(FILE *out)
 {
 	fprintf(out, "/* SPDX-License-Identifier: MIT */\n"
@@ -51,6 +74,7 @@ static void write_source(FILE *out)
 			     "\n\t\treturn 0;\n", m, name, name, name);
 	}
 	fprintf(out, "\tdefault:\n\t\treturn -EINVAL;\n\t}\n}\n");
+	write_broker(out);
 }
 
 int main(int argc, char **argv)

@@ -4,7 +4,8 @@
 # at build time, by ocap-gen-seccomp (which must run on the build machine).
 pkg_check_modules(SECCOMP REQUIRED IMPORTED_TARGET libseccomp)
 
-add_executable(ocap-gen-seccomp linux/gen-seccomp.c linux/seccomp.c)
+add_executable(ocap-gen-seccomp linux/gen-seccomp.c linux/seccomp.c
+  linux/broker_sc.c)
 target_compile_definitions(ocap-gen-seccomp PRIVATE _GNU_SOURCE)
 target_include_directories(ocap-gen-seccomp PRIVATE
   ${CMAKE_CURRENT_SOURCE_DIR}/linux ${PROJECT_SOURCE_DIR}/include)

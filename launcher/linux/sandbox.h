@@ -156,9 +156,19 @@ const char *ocap__seccomp_name(int mode, size_t i, const char **note);
 int ocap__seccomp_compile(int mode, const char *const *extra, size_t n,
 			 struct sock_filter **prog, size_t *len);
 
-/* The broker's own allowlist (broker_sc.c), loaded on the calling thread
- * and those it makes afterwards.  The caller has set no_new_privs. */
+/* The broker's own allowlist (broker_sc.c), compiled at build time by
+ * gen-seccomp, loaded on the calling thread and those it makes
+ * afterwards.  The caller has set no_new_privs. */
 int ocap__seccomp_load_broker(void);
+/* Compile the broker's allowlist with libseccomp (gen-seccomp). */
+int ocap__seccomp_broker_compile(struct sock_filter **prog, size_t *len);
+/* The broker's prebuilt program. */
+void ocap__seccomp_broker_prebuilt(const struct sock_filter **prog,
+				   size_t *len);
+/* Export libseccomp's ctx as BPF into a malloc'ed program with room
+ * instructions free before it: *len counts the exported ones. */
+int ocap__seccomp_export(void *ctx, size_t room, struct sock_filter **prog,
+			 size_t *len);
 
 /* mode's prebuilt program, from the source gen-seccomp writes at build
  * time; -EINVAL for a bad mode. */

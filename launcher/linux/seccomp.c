@@ -950,8 +950,8 @@ static int read_all(int fd, void *buf, size_t len)
 }
 
 /* libseccomp 2.5 exports only to a descriptor. */
-static int export_bpf(scmp_filter_ctx ctx, struct sock_filter **prog,
-		      size_t *len)
+int ocap__seccomp_export(void *ctx, size_t room, struct sock_filter **prog,
+			 size_t *len)
 {
 	int fd = memfd_create("ocap-seccomp", MFD_CLOEXEC);
 	struct sock_filter *f;
@@ -965,11 +965,11 @@ static int export_bpf(scmp_filter_ctx ctx, struct sock_filter **prog,
 		err = -errno;
 	if (!err && (st.st_size == 0 || st.st_size % sizeof(*f)))
 		err = -EIO;
-	f = err ? NULL : malloc(PREFIX_MAX * sizeof(*f) + (size_t)st.st_size);
+	f = err ? NULL : malloc(room * sizeof(*f) + (size_t)st.st_size);
 	if (!err && !f)
 		err = -ENOMEM;
 	if (!err)
-		err = read_all(fd, f + PREFIX_MAX, (size_t)st.st_size);
+		err = read_all(fd, f + room, (size_t)st.st_size);
 	close(fd);
 	if (err) {
 		free(f);
@@ -993,7 +993,7 @@ int ocap__seccomp_compile(int mode, const char *const *extra, size_t n,
 	err = build(mode, extra, n, &ctx);
 	if (err)
 		return err;
-	err = export_bpf(ctx, &f, &body);
+	err = ocap__seccomp_export(ctx, PREFIX_MAX, &f, &body);
 	seccomp_release(ctx);
 	if (err)
 		return err;

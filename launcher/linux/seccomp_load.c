@@ -64,3 +64,17 @@ int ocap__seccomp_load_extra(int mode, const char *const *extra, size_t n)
 	free(f);
 	return err;
 }
+
+int ocap__seccomp_load_broker(void)
+{
+	struct sock_fprog prog;
+	const struct sock_filter *f;
+	size_t len;
+
+	ocap__seccomp_broker_prebuilt(&f, &len);
+	prog = (struct sock_fprog){ .len = (unsigned short)len,
+				    .filter = (struct sock_filter *)f };
+	return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0
+		       ? -errno
+		       : 0;
+}
