@@ -12,6 +12,7 @@
 #include <sched.h>
 #include <setjmp.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -133,6 +134,17 @@ static int err_of(long r)
 	return r < 0 ? errno : 0;
 }
 
+/* Whether a call that makes a descriptor failed with err (one that
+ * worked is closed). */
+static bool refused(int fd, int err)
+{
+	if (fd >= 0) {
+		close(fd);
+		return false;
+	}
+	return errno == err;
+}
+
 static int tcp_to(int port)
 {
 	struct sockaddr_in a = { .sin_family = AF_INET,
@@ -159,11 +171,9 @@ static int files(struct world *w)
 	if (chmod(path, 0600) < 0) /* the supervisor's metadata calls */
 		return 2;
 	snprintf(path, sizeof path, "%s/made", w->outside);
-	if (open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0644) >= 0 ||
-	    errno != EACCES)
+	if (!refused(open(path, O_CREAT | O_WRONLY | O_CLOEXEC, 0644), EACCES))
 		return 3;
-	if (open("/etc/hostname", O_RDONLY | O_CLOEXEC) >= 0 ||
-	    errno != EACCES)
+	if (!refused(open("/etc/hostname", O_RDONLY | O_CLOEXEC), EACCES))
 		return 4;
 	if ((fd = open("/etc/hosts", O_RDONLY | O_CLOEXEC)) < 0)
 		return 5; /* what a name lookup reads */
@@ -171,7 +181,7 @@ static int files(struct world *w)
 	if ((fd = open("/proc/self/status", O_RDONLY | O_CLOEXEC)) < 0)
 		return 6;
 	close(fd);
-	if (open("/etc/hosts", O_WRONLY | O_CLOEXEC) >= 0 || errno != EACCES)
+	if (!refused(open("/etc/hosts", O_WRONLY | O_CLOEXEC), EACCES))
 		return 7;
 	return 0;
 }
@@ -189,8 +199,7 @@ static int network(struct world *w)
 		return 1;
 	if (tcp_to(w->other_port) != EACCES)
 		return 2;
-	if (socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0) >= 0 ||
-	    errno != EPERM)
+	if (!refused(socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, 0), EPERM))
 		return 3;
 	return 0;
 }
