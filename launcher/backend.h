@@ -96,4 +96,18 @@ hidden int ocap__be_nstages(void);
 hidden int ocap__be_child_stage(const struct ocap_child *c, int stage,
 				char *why, size_t n);
 
+/* Entering capability mode (ocap_enter(3)), in two steps: prepare probes
+ * the kernel, fills the report with what would be enforced and builds
+ * everything needed, changing nothing; apply confines the calling
+ * process for good, in the launcher's order (capabilities, no_new_privs,
+ * Landlock, the classes' seccomp filter, the native program last). */
+struct ocap_enter_report;
+struct ocap__entry;
+hidden int ocap__be_enter_prepare(const ocap_ns *ns, unsigned flags,
+				  struct ocap_enter_report *r,
+				  struct ocap__entry **out);
+hidden int ocap__be_enter_apply(struct ocap__entry *e,
+				struct ocap_enter_report *r);
+hidden void ocap__be_enter_free(struct ocap__entry *e);
+
 #endif
