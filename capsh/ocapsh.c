@@ -41,10 +41,11 @@ static const char usage_text[] =
 	"  --no-tmpdir             no private temporary directory\n"
 	"  --keep-tmpdir           keep the private temporary directory\n"
 	"  --hide-metadata         stat and the like: ENOENT outside the grants\n"
+	"  --suggest               at exit, the grants refused paths and ports need\n"
 	"  --allow-syscall NAME    allow a system call (chmod: all that chmod)\n"
 	"  --rlimit NAME=VALUE     core, nofile, nproc, as, cpu, fsize\n"
 	"  --best-effort           run even when a grant cannot be enforced\n"
-	"  -v, --verbose           log each denial the broker makes\n"
+	"  -v, --verbose           log each denial and the grant it needs\n"
 	"Shell (no program: interactive, or a script on standard input):\n"
 	"  -c STRING               run the commands in STRING\n"
 	"  -f SCRIPT               run the commands in the file SCRIPT\n"
@@ -123,6 +124,8 @@ int main(int argc, char **argv)
 		warnx("%s", ocap_plan_warning(p, i));
 	if (r == 0 && ocap_plan_tmpdir(p))
 		warnx("kept %s", ocap_plan_tmpdir(p));
+	for (size_t i = 0; ocap_plan_suggestion(p, i); i++)
+		warnx("suggest: %s", ocap_plan_suggestion(p, i));
 	status = ocap_exit_status(p, r, status);
 	ocap_plan_free(p);
 	return status;

@@ -305,6 +305,8 @@ static int add_flag(ocap_plan *p, const struct opt *o, const char *v,
 		p->best_effort = true;
 	else if (!strcmp(o->name, "--hide-metadata"))
 		p->hide_metadata = true;
+	else if (!strcmp(o->name, "--suggest"))
+		p->suggest = true;
 	else
 		p->verbose++;
 	return 0;
@@ -389,6 +391,7 @@ static const struct opt opts[] = {
 	{ "--no-tmpdir", add_flag, 0, false },
 	{ "--keep-tmpdir", add_flag, 0, false },
 	{ "--hide-metadata", add_flag, 0, false },
+	{ "--suggest", add_flag, 0, false },
 	{ "--best-effort", add_flag, 0, false },
 	{ "--verbose", add_flag, 0, false },
 	{ "-v", add_flag, 0, false },

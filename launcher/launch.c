@@ -5,9 +5,12 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/seccomp.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
@@ -101,6 +104,38 @@ static int take_listener(pid_t pid, int sock, int *fd)
 	return r;
 }
 
+/* With --suggest the child's own execve of the program comes to
+ * the listener before the broker serves it: the launch's exec, let go on
+ * as the seccomp row it replaced allows (broker/suggest.c).  Returns
+ * when errfd has something to say. */
+static void pass_exec(int errfd, int lfd)
+{
+	struct pollfd f[2] = { { errfd, POLLIN, 0 }, { lfd, POLLIN, 0 } };
+	struct seccomp_notif req;
+	struct seccomp_notif_resp resp;
+
+	while (lfd >= 0) {
+		if (poll(f, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return;
+		}
+		if (f[0].revents)
+			return;
+		if (!(f[1].revents & POLLIN))
+			return; /* the listener is gone: the read says why */
+		memset(&req, 0, sizeof req);
+		if (ioctl(lfd, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
+			continue;
+		resp = (struct seccomp_notif_resp){ .id = req.id };
+		if (req.data.nr == SYS_execve || req.data.nr == SYS_execveat)
+			resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+		else
+			resp.error = -EPERM; /* nothing else is the launch's */
+		(void)ioctl(lfd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+	}
+}
+
 /* Wait for the child's exec; a failure comes back through the pipe. */
 static int await_exec(ocap_plan *p, int errfd, pid_t pid, int *status)
 {
@@ -172,6 +207,8 @@ static int start(ocap_plan *p, struct ocap_child *c, int sv[2], int ep[2],
 			r = ocap__plan_fail(p, r, "supervisor: cannot take the "
 						  "listener: %s", strerror(-r));
 		}
+		if (r == 0 && lfd >= 0 && p->suggest)
+			pass_exec(ep[0], lfd);
 		if (r == 0)
 			r = await_exec(p, ep[0], pid, status);
 		else
@@ -193,6 +230,54 @@ struct outcome {
 	char err[sizeof ((ocap_plan *)0)->err];
 };
 
+/* After the outcome, --suggest's lines, each ending in a newline.  The
+ * caller reads them once the broker has exited, so they must fit in the
+ * pipe: the broker hands back at most 100 lines of a few hundred bytes,
+ * and stops short of OUT_MAX. */
+#define OUT_MAX 60000
+
+static void send_suggestions(const ocap_plan *p, int out)
+{
+	size_t sent = sizeof(struct outcome);
+
+	for (size_t i = 0; i < p->nsuggestions; i++) {
+		const char *line = p->suggestions[i];
+		size_t len = strlen(line);
+		ssize_t n;
+
+		if (sent + len + 1 > OUT_MAX)
+			break;
+		do
+			n = write(out, line, len);
+		while (n < 0 && errno == EINTR);
+		if (n != (ssize_t)len)
+			break; /* a pipe smaller than OUT_MAX is full */
+		do
+			n = write(out, "\n", 1);
+		while (n < 0 && errno == EINTR);
+		sent += len + 1;
+	}
+}
+
+/* The lines send_suggestions() wrote, kept in the caller's plan. */
+static void take_suggestions(ocap_plan *p, int in)
+{
+	char buf[OUT_MAX + 1], *line, *nl;
+	size_t got = 0;
+	ssize_t n;
+
+	while (got < OUT_MAX &&
+	       ((n = read(in, buf + got, OUT_MAX - got)) > 0 ||
+		(n < 0 && errno == EINTR)))
+		got += n > 0 ? (size_t)n : 0;
+	buf[got] = '\0';
+	for (line = buf; (nl = strchr(line, '\n')); line = nl + 1) {
+		*nl = '\0';
+		if (ocap__plan_suggest(p, line) < 0)
+			break;
+	}
+}
+
 static _Noreturn void broker_main(ocap_plan *p, pid_t caller, int out,
 				  struct ocap_child *c, int sv[2], int ep[2],
 				  int su[2])
@@ -213,6 +298,10 @@ static _Noreturn void broker_main(ocap_plan *p, pid_t caller, int out,
 	do
 		n = write(out, &o, sizeof o);
 	while (n < 0 && errno == EINTR);
+	/* A user over pipe-user-pages-soft gets one-page pipes: never wait
+	 * for a caller that reads only once we are gone. */
+	(void)fcntl(out, F_SETFL, O_NONBLOCK);
+	send_suggestions(p, out);
 	_exit(0);
 }
 
@@ -242,6 +331,7 @@ static int await_broker(ocap_plan *p, pid_t b, int in, const sigset_t *set,
 						       : WEXITSTATUS(st));
 	}
 	*status = o.status;
+	take_suggestions(p, in);
 	p->exit_hint = o.exit_hint;
 	memcpy(p->err, o.err, sizeof p->err);
 	p->err[sizeof p->err - 1] = '\0';

@@ -65,6 +65,7 @@ void ocap_plan_free(ocap_plan *p)
 	free_strv(p->env, p->nenv);
 	free_strv(p->allow_syscalls, p->nallow);
 	free_strv(p->warnings, p->nwarnings);
+	free_strv(p->suggestions, p->nsuggestions);
 	if (p->argv)
 		for (char **a = p->argv; *a; a++)
 			free(*a);
@@ -110,26 +111,45 @@ int ocap__plan_fail(ocap_plan *p, int err, const char *fmt, ...)
 	return err;
 }
 
+/* raw as one line of at most size bytes, appended to (*v, *n). */
+static int push_line(char ***v, size_t *n, size_t size, const char *raw)
+{
+	char *line, **w;
+
+	if (!(line = malloc(size)))
+		return -ENOMEM;
+	one_line(line, size, raw);
+	w = realloc(*v, (*n + 1) * sizeof *w);
+	if (!w) {
+		free(line);
+		return -ENOMEM;
+	}
+	*v = w;
+	w[(*n)++] = line;
+	return 0;
+}
+
 /* A warning is one line too. */
 int ocap__plan_warn(ocap_plan *p, const char *fmt, ...)
 {
-	char raw[sizeof p->err], *line, **w;
+	char raw[sizeof p->err];
 	va_list ap;
 
 	va_start(ap, fmt);
 	vsnprintf(raw, sizeof raw, fmt, ap);
 	va_end(ap);
-	if (!(line = malloc(sizeof p->err)))
-		return -ENOMEM;
-	one_line(line, sizeof p->err, raw);
-	w = realloc(p->warnings, (p->nwarnings + 1) * sizeof *w);
-	if (!w) {
-		free(line);
-		return -ENOMEM;
-	}
-	p->warnings = w;
-	p->warnings[p->nwarnings++] = line;
-	return 0;
+	return push_line(&p->warnings, &p->nwarnings, sizeof p->err, raw);
+}
+
+int ocap__plan_suggest(ocap_plan *p, const char *line)
+{
+	return push_line(&p->suggestions, &p->nsuggestions, sizeof p->err,
+			 line);
+}
+
+const char *ocap_plan_suggestion(const ocap_plan *p, size_t i)
+{
+	return p && i < p->nsuggestions ? p->suggestions[i] : NULL;
 }
 
 int ocap_exit_status(const ocap_plan *p, int r, int status)

@@ -65,6 +65,7 @@ struct ocap_plan {
 	bool inherit_env, no_runtime, best_effort;
 	bool no_tmpdir, keep_tmpdir;
 	bool hide_metadata; /* ENOENT for metadata outside the grants */
+	bool suggest;       /* --suggest: the grants refusals call for */
 	size_t tmpdir_grant; /* the private temporary directory's index + 1 */
 	const char *tmpdir;  /* its name once made (the grant's) */
 	int verbose;
@@ -76,6 +77,8 @@ struct ocap_plan {
 	struct ocap_rlimit rlimits[OCAP_NRLIMITS];
 	char **warnings; /* best-effort gaps, one line each */
 	size_t nwarnings;
+	char **suggestions; /* --suggest: one grant a line, from the broker */
+	size_t nsuggestions;
 	bool launched;
 	bool confine_broker; /* the broker is a process of its own */
 	bool log_open;       /* logfd opened for the broker's -v lines */
@@ -92,6 +95,8 @@ hidden int ocap__plan_fail(ocap_plan *p, int err, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
 hidden int ocap__plan_warn(ocap_plan *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
+/* Keep one suggestion line (a copy). */
+hidden int ocap__plan_suggest(ocap_plan *p, const char *line);
 /* grants.c: add a path grant (rights add up when the path repeats). */
 hidden int ocap__plan_add_path(ocap_plan *p, const char *path,
 			       ocap_rights_t r, const char *where,

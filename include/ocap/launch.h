@@ -70,6 +70,12 @@ OCAP_API int ocap_plan_check(ocap_plan *p);
 /* The i-th thing a best-effort plan does not enforce, or NULL. */
 OCAP_API const char *ocap_plan_warning(const ocap_plan *p, size_t i);
 
+/* After ocap_launch() with "--suggest": the i-th grant the program was
+ * refused for want of, or NULL.  One line each, the option first
+ * ("--ro /etc/gitconfig  (read by git)"); a secret the runtime leaves
+ * out on purpose ends with "(secret: think twice)". */
+OCAP_API const char *ocap_plan_suggestion(const ocap_plan *p, size_t i);
+
 /* Print the plan (json: machine-readable) without running anything. */
 OCAP_API int ocap_plan_explain(ocap_plan *p, FILE *out, int json);
 

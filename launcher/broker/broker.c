@@ -296,6 +296,11 @@ static int start(struct broker *b, int rootfd, int listener)
 	int r;
 
 	log_open(b);
+	if ((r = ocap__suggest_start(b)) < 0) {
+		if (listener >= 0)
+			close(listener);
+		return r;
+	}
 	if ((r = ocap__super_start(b, listener)) < 0 ||
 	    (r = ocap__broker_items_new(b)) < 0 || (r = signals_start(b)) < 0 ||
 	    (r = ocap__broker_loop_new(b)) < 0)
@@ -318,6 +323,7 @@ static void stop(struct broker *b)
 	signals_stop(b, sig);
 	ocap__broker_opener_stop(b);
 	ocap__super_stop(b);
+	ocap__suggest_stop(b);
 	ocap__broker_loop_free(b);
 	if (b->logfd > STDERR_FILENO)
 		close(b->logfd);

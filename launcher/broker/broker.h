@@ -74,6 +74,7 @@ struct item {
 struct broker_loop;
 struct task;
 struct super;
+struct suggest;
 struct opener;
 
 struct broker {
@@ -86,6 +87,7 @@ struct broker {
 	struct ocap_msg in, out; /* scratch */
 	struct broker_loop *loop;
 	struct super *sup;  /* supervise.c, when the program is supervised */
+	struct suggest *sug; /* suggest.c, with --suggest */
 	struct opener *opener; /* open.c, from the first OPEN */
 	pid_t child;
 	int status;
@@ -177,6 +179,19 @@ hidden int ocap__broker_unix_target(struct broker *b,
 hidden int ocap__super_bind(struct broker *b, int sock,
 			    const struct sockaddr *a, socklen_t len);
 hidden int ocap__super_listen(struct broker *b, int sock, int backlog);
+
+/* suggest.c: with --suggest, take note of the grants refusals call
+ * for; at the end, put them in the plan (--suggest) as lines. */
+hidden int ocap__suggest_start(struct broker *b);
+hidden void ocap__suggest_stop(struct broker *b);
+/* Note that option opt with arg (a path, or HOST:PORT) would have
+ * allowed what, for task tid (0: unknown); true when it is new. */
+hidden bool ocap__suggest_note(struct broker *b, const char *opt,
+			       const char *arg, const char *what, pid_t tid);
+/* The grant the path needs for need (CREATE, DELETE: in its directory),
+ * noted and, the first time, said with -v, unless a grant holds it. */
+hidden void ocap__suggest_path(struct broker *b, pid_t tid, const char *path,
+			       ocap_rights_t need, const char *what);
 
 /* open.c: OPEN, answered with OPENED or a REPLY; the opener's end. */
 hidden void ocap__broker_serve_open(struct broker *b, int i, struct ocap_msg *m);

@@ -197,6 +197,8 @@ static int target(const struct call *c, const struct hcall *h, char *path)
 	name[n] = '\0';
 	if (!visible(c, name)) {
 		close(fd);
+		ocap__suggest_path(c->b, c->tid, name, OCAP_RIGHT_READ,
+				   "lookup");
 		return -ENOENT;
 	}
 	return fd;

@@ -123,6 +123,13 @@ static int64_t serve(const struct call *c, const struct meta *m)
 		close(t.fd);
 	if (ocap__super_bare(c->b, false) < 0 && r == 0)
 		r = -EPERM; /* cannot happen: the set was ours a moment ago */
+	if (r == -EACCES && t.path[0] == '/' &&
+	    strlen(t.path) + 7 < sizeof t.path) {
+		char arg[PATH_MAX + 8];
+
+		snprintf(arg, sizeof arg, "%s=write", t.path);
+		(void)ocap__suggest_note(c->b, "--grant", arg, m->name, c->tid);
+	}
 	if (r == -EACCES && t.path[0] == '/')
 		ocap__broker_log(c->b, "ocapsh: denied %s of %s: not in a "
 				       "write grant (--grant %s=write grants "

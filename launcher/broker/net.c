@@ -103,12 +103,14 @@ int ocap__broker_deny(struct broker *b, const char *what,
 	const char *option = NULL;
 	char where[160];
 
-	if (!b->plan->verbose)
-		return -EACCES;
+	if (!b->plan->verbose && !b->sug)
+		return -EACCES; /* neither -v nor --suggest */
 	format_addr(a, len, where, sizeof where);
 	for (size_t i = 0; i < sizeof grant / sizeof grant[0]; i++)
 		if (!strcmp(what, grant[i].what))
 			option = grant[i].option;
+	if (option && strchr(where, ':'))
+		(void)ocap__suggest_note(b, option, where, what, 0);
 	if (option && strchr(where, ':'))
 		ocap__broker_log(b, "ocapsh: denied %s %s (%s %s grants it)\n",
 				 what, where, option, where);

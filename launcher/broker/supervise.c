@@ -420,35 +420,48 @@ static int link_next(const struct sgrant *g, const char *full, char *next)
 	return n >= PATH_MAX ? -ENAMETOOLONG : -EXDEV;
 }
 
+/* Where path from base lies: its directory opened (*parent), its last
+ * name (empty for the directory itself) and the kernel's name for it
+ * followed by that last name, into name (PATH_MAX). */
+static int locate(int base, const char *path, char *last, bool *slash,
+		  int *parent, char *name)
+{
+	char dir[PATH_MAX];
+	size_t len;
+	int r;
+
+	*parent = -1;
+	if (strlen(path) > sizeof dir - 1 ||
+	    strlen(strrchr(path, '/') ? strrchr(path, '/') + 1 : path) > NAME_MAX)
+		return -ENAMETOOLONG;
+	if ((r = split(path, dir, last, slash)) < 0)
+		return r;
+	*parent = (int)open2(base, dir, O_DIRECTORY, RESOLVE_NO_MAGICLINKS);
+	if (*parent < 0)
+		return *parent;
+	if ((r = name_of(*parent, name)) < 0)
+		return r;
+	len = strlen(name);
+	if (*last && len + 1 + strlen(last) >= PATH_MAX)
+		return -ENAMETOOLONG;
+	if (*last)
+		snprintf(name + len, PATH_MAX - len, "%s%s", len > 1 ? "/" : "",
+			 last);
+	return 0;
+}
+
 /* One round of ocap__super_resolve: path from base. */
 static int resolve_step(const struct call *c, int base, const char *path,
 			bool follow, ocap_rights_t need, struct target *t,
 			char *next)
 {
-	char dir[PATH_MAX], last[NAME_MAX + 1];
+	char last[NAME_MAX + 1];
 	const struct sgrant *g;
 	bool slash;
 	int parent, r;
-	size_t len;
 
-	if (strlen(path) > sizeof dir - 1 ||
-	    strlen(strrchr(path, '/') ? strrchr(path, '/') + 1 : path) > NAME_MAX)
-		return -ENAMETOOLONG;
-	if ((r = split(path, dir, last, &slash)) < 0)
-		return r;
-	parent = (int)open2(base, dir, O_DIRECTORY, RESOLVE_NO_MAGICLINKS);
-	if (parent < 0)
-		return parent;
-	if ((r = name_of(parent, t->path)) < 0)
+	if ((r = locate(base, path, last, &slash, &parent, t->path)) < 0)
 		goto out;
-	len = strlen(t->path);
-	if (*last && len + 1 + strlen(last) >= sizeof t->path) {
-		r = -ENAMETOOLONG;
-		goto out;
-	}
-	if (*last)
-		snprintf(t->path + len, sizeof t->path - len, "%s%s",
-			 len > 1 ? "/" : "", last);
 	if (!(g = ocap__super_grant(c->b, t->path, need))) {
 		r = -EACCES;
 		goto out;
@@ -463,7 +476,45 @@ static int resolve_step(const struct call *c, int base, const char *path,
 		r = 0;
 	}
 out:
-	close(parent);
+	if (parent >= 0)
+		close(parent);
+	return r;
+}
+
+int ocap__super_name(const struct call *c, int dirfd, const char *path,
+		     bool follow, char *name, struct stat *st)
+{
+	char last[NAME_MAX + 1];
+	int base = AT_FDCWD, parent = -1, r, pfd, t;
+	bool slash;
+
+	st->st_mode = 0;
+	if ((pfd = proc_self_fd(path)) >= 0 ||
+	    (!*path && dirfd != AT_FDCWD)) {
+		if ((t = ocap__super_getfd(c, pfd >= 0 ? pfd : dirfd)) < 0)
+			return t;
+		r = name_of(t, name);
+		if (r == 0 && fstat(t, st) < 0)
+			r = -errno;
+		close(t);
+		return r;
+	}
+	if (path[0] != '/' && (base = ocap__super_fd(c, dirfd)) < 0)
+		return base;
+	r = locate(base, path, last, &slash, &parent, name);
+	t = r < 0 ? -1
+	    : *last ? (int)open2(parent, last, follow ? 0 : O_NOFOLLOW,
+				 RESOLVE_NO_MAGICLINKS)
+		    : parent;
+	/* what a followed link names is what the kernel judges */
+	if (t >= 0 && fstat(t, st) == 0 && follow && t != parent)
+		(void)name_of(t, name);
+	if (t >= 0 && t != parent)
+		close(t);
+	if (parent >= 0)
+		close(parent);
+	if (base >= 0)
+		close(base);
 	return r;
 }
 
@@ -638,6 +689,8 @@ void ocap__super_event(struct broker *b, int i, short revents)
 	else if (c.nr == SYS_sendto || c.nr == SYS_sendmsg ||
 		 c.nr == SYS_sendmmsg)
 		ocap__super_send(b, i, &c);
+	else if (ocap__super_suggest_call(b, c.nr))
+		ocap__super_suggest(b, i, &c);
 	else if (ocap__super_hidden_call(c.nr))
 		ocap__super_answer(b, i, c.id, ocap__super_hide(&c));
 	else

@@ -78,12 +78,26 @@ hidden int ocap__super_resolve(const struct call *c, int dirfd,
 hidden int ocap__super_resolve_fd(const struct call *c, int fd,
 				  ocap_rights_t need, struct target *t);
 
+/* The kernel's name for what (dirfd, path) names, whether it is there
+ * or not: its directory's name and its last name, or where a followed
+ * last link leads; *st is what it is (st_mode 0: nothing there yet).
+ * Only looks. */
+struct stat;
+hidden int ocap__super_name(const struct call *c, int dirfd,
+			    const char *path, bool follow, char *name,
+			    struct stat *st);
+
 /* meta.c: chmod, chown and the utime calls; the value or -errno. */
 hidden int64_t ocap__super_meta(const struct call *c);
 /* hide.c: the metadata lookups --hide-metadata hands over; the value or
  * -errno. */
 hidden bool ocap__super_hidden_call(int nr);
 hidden int64_t ocap__super_hide(const struct call *c);
+/* suggest.c: the calls --suggest hands over (when the broker takes
+ * note of them); each is noted and continues to Landlock. */
+hidden bool ocap__super_suggest_call(const struct broker *b, int nr);
+hidden void ocap__super_suggest(struct broker *b, int i, const struct call *c);
+
 /* send.c: sendto with an address, sendmsg, sendmmsg; answered there
  * (now, or by a job). */
 hidden void ocap__super_send(struct broker *b, int i, const struct call *c);

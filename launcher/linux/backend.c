@@ -174,7 +174,7 @@ static bool listed(const char *const *v, size_t n, const char *name)
  * network grants need. */
 static int sc_extras(const ocap_plan *p, bool compat, struct ocap__enforce *e)
 {
-	const char **v = calloc(p->nallow * FAMILY_MAX + 5, sizeof *v);
+	const char **v = calloc(p->nallow * FAMILY_MAX + 6, sizeof *v);
 	bool udp = false, unix_ = false, listen_ = false;
 	size_t n = 0;
 
@@ -202,6 +202,8 @@ static int sc_extras(const ocap_plan *p, bool compat, struct ocap__enforce *e)
 		v[n++] = OCAP_SC_ALLOW_LISTEN;
 	if (compat && p->hide_metadata)
 		v[n++] = OCAP_SC_HIDE;
+	if (compat && p->suggest)
+		v[n++] = OCAP_SC_SUGGEST;
 	e->sc_extra = v;
 	e->nsc_extra = n;
 	return 0;

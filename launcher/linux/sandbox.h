@@ -131,6 +131,10 @@ int ocap__seccomp_load(int mode);
 /* Supervised compat: stat, access, readlink, getxattr, statfs go to the
  * broker too (--hide-metadata). */
 #define OCAP_SC_HIDE         "@hide"
+/* Supervised compat: the calls that open, execute, make or remove a path
+ * go to the broker, which notes the grant a path outside them would need
+ * and lets the call continue to Landlock (--suggest). */
+#define OCAP_SC_SUGGEST      "@suggest"
 
 /* Compile mode's program at run time with the n syscalls in extra (names,
  * or decimal numbers) allowed unconditionally, and load it, returning as

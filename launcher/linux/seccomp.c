@@ -465,21 +465,27 @@ static unsigned dirfd_conds(int mode, unsigned dirfds, struct scmp_arg_cmp *c)
 /* A row without a rule function: its dirfd conditions, and for a call
  * that creates, either flags that do not create or a mode without the
  * set-ID bits (two rules: libseccomp allows when either matches). */
-static int add_plain(scmp_filter_ctx ctx, int nr, int mode,
-		     const struct rule *r)
+static int add_plain_as(scmp_filter_ctx ctx, int nr, int mode,
+			const struct rule *r, uint32_t act)
 {
 	struct scmp_arg_cmp c[7];
 	unsigned n = dirfd_conds(mode, r->dirfds, c);
 	int err;
 
 	if (!r->modearg)
-		return allow(ctx, nr, n, c);
+		return seccomp_rule_add_array(ctx, act, nr, n, c);
 	c[n] = ARG_CLEAR(r->modearg - 1u, S_ISUID | S_ISGID);
-	err = allow(ctx, nr, n + 1, c);
+	err = seccomp_rule_add_array(ctx, act, nr, n + 1, c);
 	if (err || !r->flagsarg)
 		return err;
 	c[n] = ARG_CLEAR(r->flagsarg - 1u, O_CREAT | __O_TMPFILE);
-	return allow(ctx, nr, n + 1, c);
+	return seccomp_rule_add_array(ctx, act, nr, n + 1, c);
+}
+
+static int add_plain(scmp_filter_ctx ctx, int nr, int mode,
+		     const struct rule *r)
+{
+	return add_plain_as(ctx, nr, mode, r, SCMP_ACT_ALLOW);
 }
 
 static int add_notify(scmp_filter_ctx ctx, int nr, int mode, unsigned dirfds)
@@ -703,6 +709,27 @@ static bool hidden_row(const struct rule *r)
 	return false;
 }
 
+/* The calls --suggest hands to the broker (broker/suggest.c): those
+ * Landlock judges by path.  Only plain rows: each keeps its conditions
+ * with NOTIFY for ALLOW, so that what the broker lets continue is what
+ * the row allows, and the prefix still refuses what it refuses. */
+static const char *const suggest_calls[] = {
+	"open", "openat", "creat", "execve", "execveat", "mkdir", "mkdirat",
+	"mknodat", "unlink", "unlinkat", "rmdir", "rename", "renameat",
+	"link", "linkat", "symlink", "symlinkat", "truncate",
+};
+
+static bool suggest_row(const struct rule *r)
+{
+	if (r->add)
+		return false;
+	for (size_t i = 0; i < sizeof suggest_calls / sizeof *suggest_calls;
+	     i++)
+		if (!strcmp(r->name, suggest_calls[i]))
+			return true;
+	return false;
+}
+
 /* Whether a compat allowance replaces rule r. */
 static bool widened(const struct rule *r, int mode, const char *const *extra,
 		    size_t n)
@@ -718,6 +745,9 @@ static bool widened(const struct rule *r, int mode, const char *const *extra,
 		return true;
 	if (mode == OCAP_SC_SUPER && wants(extra, n, OCAP_SC_HIDE) &&
 	    hidden_row(r))
+		return true;
+	if (mode == OCAP_SC_SUPER && wants(extra, n, OCAP_SC_SUGGEST) &&
+	    suggest_row(r))
 		return true;
 	return !strcmp(r->name, "socketpair") && unix_;
 }
@@ -782,6 +812,15 @@ static int add_allowances(scmp_filter_ctx ctx, int mode,
 		int h = seccomp_syscall_resolve_name(hidden_calls[i]);
 		if (h >= 0 && !listed(h, extra, n))
 			err = seccomp_rule_add(ctx, SCMP_ACT_NOTIFY, h, 0);
+	}
+	for (size_t i = 0; !err && mode == OCAP_SC_SUPER &&
+			   wants(extra, n, OCAP_SC_SUGGEST) && i < NRULES;
+	     i++) {
+		int h = seccomp_syscall_resolve_name(rules[i].name);
+		if (h >= 0 && in_mode(&rules[i], mode) &&
+		    suggest_row(&rules[i]) && !listed(h, extra, n))
+			err = add_plain_as(ctx, h, mode, &rules[i],
+					   SCMP_ACT_NOTIFY);
 	}
 	return err;
 }
