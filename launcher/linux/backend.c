@@ -22,11 +22,10 @@
 
 /* Whether Yama lets the broker read the program's memory and take its
  * descriptors (ptrace access): scope 1 allows an ancestor, which the
- * broker is; 2 only a holder of CAP_SYS_PTRACE; 3 nobody. */
+ * broker is; 2 only a holder of CAP_SYS_PTRACE, which the broker drops
+ * (confine.c) whoever the caller is; 3 nobody. */
 static bool yama_allows(void)
 {
-	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct d[2];
 	FILE *f = fopen("/proc/sys/kernel/yama/ptrace_scope", "re");
 	char line[16] = "";
 	long scope = 0;
@@ -35,10 +34,7 @@ static bool yama_allows(void)
 		scope = fgets(line, sizeof line, f) ? strtol(line, NULL, 10) : 3;
 		fclose(f);
 	}
-	if (scope < 2)
-		return true;
-	return scope == 2 && syscall(SYS_capget, &h, d) == 0 &&
-	       (d[0].effective & (1u << CAP_SYS_PTRACE));
+	return scope < 2;
 }
 
 /* Whether this process's filters, if any, let it install one with a
@@ -290,6 +286,7 @@ int ocap__be_compile(const struct ocap_compiled *c, struct ocap__enforce **out)
 					       "can work here: metadata outside "
 					       "the grants stays visible");
 	}
+	e->broker_binds_low = ocap__broker_binds_low(p);
 	if (r == 0 && (r = ll_plan(p, compat, e)) == 0 &&
 	    (r = sc_extras(p, compat, e)) == 0 && !p->checked)
 		r = check_landlock(p, e);
@@ -340,7 +337,11 @@ void ocap__be_describe(const struct ocap__enforce *e, FILE *f, bool json)
 			ocap__seccomp_count(e->sc_mode),
 			ocap__sc_supervised(e->sc_mode) ? "true" : "false");
 		ocap__json_strv(f, e->sc_extra, e->nsc_extra);
-		fputs("},", f);
+		fprintf(f, "},\"broker\":{\"process\":\"own\","
+			   "\"landlock\":%s,\"capabilities\":[%s],"
+			   "\"seccomp\":\"allowlist\"},",
+			e->abi > 0 ? "true" : "false",
+			e->broker_binds_low ? "\"CAP_NET_BIND_SERVICE\"" : "");
 		return;
 	}
 	fprintf(f, "landlock:     ABI %d; %zu path rules; tcp connect ports: ",
@@ -371,6 +372,13 @@ void ocap__be_describe(const struct ocap__enforce *e, FILE *f, bool json)
 		      "setxattr calls on descriptors inside write grants (or "
 		      "open for writing), with the program's credentials, no "
 		      "new set-ID bit\n", f);
+	fprintf(f, "broker:       a process of its own, confined: %s; "
+		   "capabilities: %s; a seccomp allowlist of its own (no "
+		   "exec, no new process, no kill)\n",
+		e->abi > 0 ? "Landlock to the grants and what serving them "
+			     "reads, the granted TCP ports"
+			   : "no Landlock on this kernel",
+		e->broker_binds_low ? "CAP_NET_BIND_SERVICE at most" : "none");
 }
 
 void ocap__be_free(struct ocap__enforce *e)

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "backend.h"
+#include "enforce.h"
 #include "sandbox.h"
 
 /* What serving the grants reads beyond them: the program's /proc entries
@@ -44,7 +45,7 @@ static const char *const readable[] = {
 /* The port below which binding takes CAP_NET_BIND_SERVICE. */
 #define LOW_PORTS 1024
 
-static bool binds_low(const ocap_plan *p)
+bool ocap__broker_binds_low(const ocap_plan *p)
 {
 	for (size_t i = 0; i < p->nnets; i++)
 		if (p->nets[i].kind == OCAP_NET_LISTEN &&
@@ -106,7 +107,7 @@ static int drop_caps(const ocap_plan *p)
 {
 	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct d[2] = { { 0, 0, 0 }, { 0, 0, 0 } };
-	bool keep = binds_low(p);
+	bool keep = ocap__broker_binds_low(p);
 
 	for (int cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++)
 		if (!(keep && cap == CAP_NET_BIND_SERVICE))

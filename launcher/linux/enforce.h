@@ -14,6 +14,11 @@ struct ocap__enforce {
 	int sc_mode;                 /* enum ocap_sc_mode */
 	const char **sc_extra;       /* compiled at launch when not empty */
 	size_t nsc_extra;
+	bool broker_binds_low;       /* the broker keeps CAP_NET_BIND_SERVICE */
 };
+
+/* confine.c: whether a --listen grant names a port below 1024, which
+ * the broker binds for the program and keeps the capability for. */
+hidden bool ocap__broker_binds_low(const ocap_plan *p);
 
 #endif

@@ -111,6 +111,10 @@ static void test_text(void **state)
 	assert_int_equal(strncmp(line, "seccomp:      default-deny ", 27), 0);
 	assert_true(next_line(&t, line, sizeof line));
 	assert_int_equal(strncmp(line, "supervisor:   ", 14), 0);
+	assert_true(next_line(&t, line, sizeof line));
+	assert_int_equal(strncmp(line, "broker:       a process of its own, "
+				       "confined: ", 46), 0);
+	assert_non_null(strstr(line, "capabilities: none;"));
 	/* no names line: a native program resolves through libocap */
 	assert_true(next_line(&t, line, sizeof line));
 	assert_string_equal(line, "environment:");
@@ -216,8 +220,9 @@ static void test_json(void **state)
 	got = json_read(out);
 	ocap_rights_format(OCAP_RIGHTS_RW, rw, sizeof rw);
 	snprintf(want, sizeof want,
-		 "['argv', 'capabilities', 'environment', 'landlock', "
-		 "'mode', 'names', 'not_enforced', 'program', 'seccomp']\n"
+		 "['argv', 'broker', 'capabilities', 'environment', "
+		 "'landlock', 'mode', 'names', 'not_enforced', 'program', "
+		 "'seccomp']\n"
 		 "/bin/true\n"
 		 "[\"/bin/true\", \"q\\\"uote\", \"back\\\\slash\", "
 		 "\"new\\nline\", \"\\u0001\"]\n"
