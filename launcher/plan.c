@@ -165,3 +165,11 @@ int ocap_exit_status(const ocap_plan *p, int r, int status)
 		return p->exit_hint;
 	return OCAP_EXIT_LAUNCHER;
 }
+
+void ocap_plan_log(ocap_plan *p, ocap_log_fn *fn, void *ctx)
+{
+	if (!p)
+		return;
+	p->log_fn = fn;
+	p->log_ctx = ctx;
+}

@@ -76,6 +76,16 @@ OCAP_API const char *ocap_plan_warning(const ocap_plan *p, size_t i);
  * out on purpose ends with "(secret: think twice)". */
 OCAP_API const char *ocap_plan_suggestion(const ocap_plan *p, size_t i);
 
+/* Where the broker's lines go (what it refuses, with the grant that
+ * would allow it: "ocapsh: denied connect to 10.0.0.1:80 ..."): without
+ * a function, with "-v", to standard error, never waiting for it.  With
+ * one, fn(ctx, line) gets each line, without its newline, whether or not
+ * "-v" was given.  fn runs in the broker, a process of its own that has
+ * confined itself: it may write to a descriptor it holds (a pipe the
+ * caller reads), and must not block. */
+typedef void ocap_log_fn(void *ctx, const char *line);
+OCAP_API void ocap_plan_log(ocap_plan *p, ocap_log_fn *fn, void *ctx);
+
 /* Print the plan (json: machine-readable) without running anything. */
 OCAP_API int ocap_plan_explain(ocap_plan *p, FILE *out, int json);
 

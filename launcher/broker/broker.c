@@ -235,7 +235,7 @@ static int log_fd(const ocap_plan *p, bool *sock)
 	struct stat st;
 
 	*sock = false;
-	if (!p->verbose || fstat(STDERR_FILENO, &st) < 0)
+	if (!p->verbose || p->log_fn || fstat(STDERR_FILENO, &st) < 0)
 		return -1;
 	if (S_ISREG(st.st_mode) || S_ISSOCK(st.st_mode)) {
 		*sock = S_ISSOCK(st.st_mode);
@@ -273,7 +273,7 @@ void ocap__broker_log(struct broker *b, const char *fmt, ...)
 	ssize_t n;
 	int len;
 
-	if (b->logfd < 0)
+	if (b->logfd < 0 && !b->plan->log_fn)
 		return;
 	va_start(ap, fmt);
 	len = vsnprintf(line, sizeof line, fmt, ap);
@@ -283,6 +283,12 @@ void ocap__broker_log(struct broker *b, const char *fmt, ...)
 	if ((size_t)len >= sizeof line) {
 		len = (int)sizeof line - 1;
 		line[len - 1] = '\n';
+	}
+	if (b->plan->log_fn) {
+		if (len > 0 && line[len - 1] == '\n')
+			line[len - 1] = '\0';
+		b->plan->log_fn(b->plan->log_ctx, line);
+		return;
 	}
 	if (b->logsock)
 		n = send(b->logfd, line, (size_t)len, MSG_DONTWAIT | MSG_NOSIGNAL);

@@ -103,8 +103,8 @@ int ocap__broker_deny(struct broker *b, const char *what,
 	const char *option = NULL;
 	char where[160];
 
-	if (!b->plan->verbose && !b->sug)
-		return -EACCES; /* neither -v nor --suggest */
+	if (!b->plan->verbose && !b->plan->log_fn && !b->sug)
+		return -EACCES; /* nobody to tell */
 	format_addr(a, len, where, sizeof where);
 	for (size_t i = 0; i < sizeof grant / sizeof grant[0]; i++)
 		if (!strcmp(what, grant[i].what))

@@ -67,6 +67,50 @@ static void test_status(void **state)
 	ocap_plan_free(p);
 }
 
+/* The broker's lines go to the plan's log function, in the broker's
+ * process: through a pipe back here.  A connect nobody granted is
+ * refused and named, with the grant that would allow it. */
+static void to_pipe(void *ctx, const char *line)
+{
+	int fd = *(const int *)ctx;
+
+	if (write(fd, line, strlen(line)) < 0 || write(fd, "\n", 1) < 0)
+		return;
+}
+
+static void test_log(void **state)
+{
+	char *const argv[] = {
+		"/usr/bin/python3", "-c",
+		"import socket\n"
+		"try:\n"
+		"    socket.create_connection(('127.0.0.1', 9))\n"
+		"except PermissionError:\n"
+		"    raise SystemExit(3)\n",
+		NULL
+	};
+	ocap_plan *p;
+	char got[1024] = "";
+	int fd[2];
+	ssize_t n;
+
+	if (access(argv[0], X_OK) < 0)
+		skip();
+	assert_int_equal(pipe(fd), 0);
+	p = plan_of(NULL, argv);
+	ocap_plan_log(p, to_pipe, &fd[1]);
+	/* refused by the supervisor (compat): EACCES, PermissionError */
+	assert_int_equal(launch(p, 0), 3);
+	close(fd[1]);
+	n = read(fd[0], got, sizeof got - 1);
+	close(fd[0]);
+	assert_true(n > 0);
+	assert_non_null(strstr(got, "denied connect to 127.0.0.1:9"));
+	assert_non_null(strstr(got, "--connect"));
+	assert_ptr_equal(strchr(got, '\n'), got + n - 1); /* one line */
+	ocap_plan_free(p);
+}
+
 /* What is not granted stays out of reach; what is, is reachable. */
 static void test_confined(void **state)
 {
@@ -169,6 +213,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bad_args),
 		cmocka_unit_test(test_status),
+		cmocka_unit_test(test_log),
 		cmocka_unit_test_setup_teardown(test_confined, tmpdir_setup,
 						tmpdir_teardown),
 		cmocka_unit_test(test_tmpdir),
