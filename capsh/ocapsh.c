@@ -14,6 +14,7 @@
 
 #include <ocap/launch.h>
 
+#include "learn.h"
 #include "ocapsh_args.h"
 #include "shell.h"
 
@@ -42,6 +43,7 @@ static const char usage_text[] =
 	"  --keep-tmpdir           keep the private temporary directory\n"
 	"  --hide-metadata         stat and the like: ENOENT outside the grants\n"
 	"  --suggest               at exit, the grants refused paths and ports need\n"
+	"  --learn FILE            write those grants to FILE (or FILE.new)\n"
 	"  --allow-syscall NAME    allow a system call (chmod: all that chmod)\n"
 	"  --rlimit NAME=VALUE     core, nofile, nproc, as, cpu, fsize\n"
 	"  --best-effort           run even when a grant cannot be enforced\n"
@@ -94,6 +96,8 @@ int main(int argc, char **argv)
 		usage(OCAP_EXIT_LAUNCHER);
 	}
 	if (a.shell) {
+		if (a.learn)
+			errx(OCAP_EXIT_LAUNCHER, "--learn needs a program");
 		if (a.explain)
 			errx(OCAP_EXIT_LAUNCHER, "--explain needs a program\n"
 			     "Hint: the shell's explain builtin shows what a "
@@ -112,6 +116,8 @@ int main(int argc, char **argv)
 		ocap_plan_free(p);
 		return fflush(stdout) == 0 ? 0 : OCAP_EXIT_LAUNCHER;
 	}
+	if (a.learn && ocapsh_learn_check(a.learn, msg, sizeof msg) < 0)
+		errx(OCAP_EXIT_LAUNCHER, "%s", msg);
 	if ((r = ocap_plan_check(p)) < 0)
 		fail(p, r);
 	for (; ocap_plan_warning(p, nwarn); nwarn++)
@@ -126,6 +132,10 @@ int main(int argc, char **argv)
 		warnx("kept %s", ocap_plan_tmpdir(p));
 	for (size_t i = 0; ocap_plan_suggestion(p, i); i++)
 		warnx("suggest: %s", ocap_plan_suggestion(p, i));
+	if (r == 0 && a.learn) {
+		ocapsh_learn(p, a.learn, a.prog, msg, sizeof msg);
+		warnx("%s", msg);
+	}
 	status = ocap_exit_status(p, r, status);
 	ocap_plan_free(p);
 	return status;

@@ -84,6 +84,22 @@ int ocapsh_args_parse(ocap_plan *p, int argc, char **argv,
 			a->explain = 2;
 			continue;
 		}
+		if (!strcmp(opt, "--learn") || !strncmp(opt, "--learn=", 8)) {
+			a->learn = opt[7] == '=' ? opt + 8
+				   : i + 1 < argc ? argv[++i] : NULL;
+			if (!a->learn) {
+				snprintf(msg, size, "argument %d: --learn: "
+					 "missing value", i);
+				return -EINVAL;
+			}
+			/* What it learns from: --suggest's lines. */
+			if ((r = ocap_plan_option(p, "--suggest", NULL,
+						  "--learn", NULL)) < 0) {
+				snprintf(msg, size, "%s", ocap_plan_error(p));
+				return r;
+			}
+			continue;
+		}
 		if (!strncmp(opt, "--", 2) && (eq = strchr(opt, '='))) {
 			*eq = '\0';
 			val = eq + 1;

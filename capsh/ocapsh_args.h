@@ -4,8 +4,8 @@
 
 /*
  * ocapsh's command line up to the program.  Each grant option goes to the
- * plan as it comes; -c, -f, --explain, --help and --version are ocapsh's
- * own.  Nothing here prints or exits, so the fuzzer can drive it.
+ * plan as it comes; -c, -f, --explain, --learn, --help and --version are
+ * ocapsh's own.  Nothing here prints or exits, so the fuzzer can drive it.
  */
 
 #include <stddef.h>
@@ -14,6 +14,7 @@
 
 struct ocapsh_args {
 	int explain;       /* 0 no, 1 text, 2 json */
+	const char *learn; /* --learn FILE, or NULL */
 	char **prog;       /* into argv: the program and its arguments */
 	char shell;        /* 0 (a program), 'c', 'f' or 'i': see shell.h */
 	const char *text;  /* -c STRING, -f SCRIPT */
