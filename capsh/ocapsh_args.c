@@ -98,6 +98,8 @@ int ocapsh_args_parse(ocap_plan *p, int argc, char **argv,
 				snprintf(msg, size, "%s", ocap_plan_error(p));
 				return r;
 			}
+			a->opt[a->n] = "--suggest";
+			a->val[a->n++] = NULL;
 			continue;
 		}
 		if (!strncmp(opt, "--", 2) && (eq = strchr(opt, '='))) {

@@ -429,8 +429,11 @@ static void fold(struct suggest *s)
 			continue;
 		for (size_t j = 0; j < s->n; j++) {
 			const char *t = s->v[j].arg;
+			size_t k = strlen(dir);
+			/* a file right in dir (dir itself is not one) */
 			same += !s->v[j].gone && !strcmp(s->v[j].opt, n->opt) &&
-				under(t, dir) && !strchr(t + strlen(dir) + 1, '/');
+				!strncmp(t, dir, k) && t[k] == '/' &&
+				!strchr(t + k + 1, '/');
 		}
 		for (size_t j = 0; j < s->n && same > FOLD; j++)
 			if (!strcmp(s->v[j].opt, n->opt) &&

@@ -109,6 +109,8 @@ static void to_file(int argc, char **argv, struct as_file *f)
 		arity = ocap_plan_option_arity(name);
 		if (!strcmp(name, "--grants"))
 			f->ok = false; /* one level deeper in a file */
+		if (!strcmp(name, "--learn"))
+			f->ok = false; /* ocapsh's own, with no file form */
 		if (arity == 1 && !val && i + 1 < argc)
 			val = argv[i + 1];
 		if (val && !fits_line(val))
