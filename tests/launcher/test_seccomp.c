@@ -176,6 +176,22 @@ static int c_clone3(void)
 	return r < 0 ? errno : 0;
 }
 
+/* Calls newer than the allowlist: "not on this kernel", so that libc
+ * falls back (fchmodat2 -> fchmodat), whether libseccomp knows the name
+ * (452) or not (469, file_setattr). */
+static int c_fchmodat2(void)
+{
+	return syscall(452, AT_FDCWD, "/nonexistent-ocap", 0600, 0) < 0 ? errno
+									: 0;
+}
+
+static int c_newest(void)
+{
+	return syscall(469, AT_FDCWD, "/nonexistent-ocap", NULL, 0, 0) < 0
+		       ? errno
+		       : 0;
+}
+
 static void *thread_fn(void *arg)
 {
 	return arg;
@@ -1175,6 +1191,8 @@ static const struct sc_case cases[] = {
 	DENY(c_keyctl), DENY(c_add_key), DENY(c_request_key),
 	DENY(c_unshare_user), DENY(c_unshare_files), DENY(c_clone_newuser),
 	DENY(c_clone_newnet_hi), CASE(c_clone3, ENOSYS, ENOSYS, true),
+	CASE(c_fchmodat2, ENOSYS, ENOSYS, true),
+	CASE(c_newest, ENOSYS, ENOSYS, true),
 	DENY(c_ptrace), DENY(c_vm_readv), DENY(c_vm_writev),
 	DENY(c_pidfd_getfd), DENY(c_pidfd_open),
 	DENY(c_alg), DENY(c_alg_hi), DENY(c_packet), DENY(c_netlink),
