@@ -36,6 +36,32 @@ static int above_root(int fd)
 	return nfd;
 }
 
+/* A grant to read a file or list a directory that the caller cannot
+ * read itself (its mode, or a sandbox around ocapsh: ocapsh inside
+ * ocapsh) would only give the program EACCES: refused here, with the
+ * name.  Only files and directories are tried (opening a device may do
+ * something). */
+static int readable_here(ocap_plan *p, const struct ocap_path_grant *g,
+			 const struct stat *st)
+{
+	ocap_rights_t need = S_ISDIR(st->st_mode) ? OCAP_RIGHT_LIST
+			     : S_ISREG(st->st_mode) ? OCAP_RIGHT_READ : 0;
+	int fd;
+
+	if (g->runtime || !need || !(g->rights & need))
+		return 0;
+	fd = open(g->name, O_RDONLY | O_NONBLOCK | O_NOCTTY | O_CLOEXEC);
+	if (fd >= 0) {
+		close(fd);
+		return 0;
+	}
+	if (errno != EACCES)
+		return 0;
+	return ocap__plan_fail(p, -EACCES, "%s: %s: %s: this process cannot "
+			       "read it, so neither could the program",
+			       g->where, g->name, strerror(EACCES));
+}
+
 static int open_grant(ocap_plan *p, struct ocap_path_grant *g)
 {
 	struct stat st;
@@ -60,7 +86,7 @@ static int open_grant(ocap_plan *p, struct ocap_path_grant *g)
 	}
 	g->fd = fd;
 	g->kind = S_ISDIR(st.st_mode) ? OCAP_KIND_DIR : OCAP_KIND_FILE;
-	return 0;
+	return readable_here(p, g, &st);
 }
 
 /* The child: run the stages and exec, or say why not and exit as env(1). */
@@ -316,9 +342,15 @@ static int await_broker(ocap_plan *p, pid_t b, int in, const sigset_t *set,
 	int st = 0;
 
 	while (waitpid(b, &st, WNOHANG) != b) {
-		if (sigwaitinfo(set, &si) > 0 && si.si_signo != SIGCHLD &&
-		    si.si_code != SI_KERNEL)
-			kill(b, si.si_signo);
+		if (sigwaitinfo(set, &si) > 0) {
+			if (si.si_signo != SIGCHLD && si.si_code != SI_KERNEL)
+				kill(b, si.si_signo);
+		} else if (errno != EINTR) {
+			/* Refused by a filter around us: wait, never spin. */
+			while (waitpid(b, &st, 0) != b && errno == EINTR)
+				;
+			break;
+		}
 	}
 	do
 		n = read(in, &o, sizeof o);

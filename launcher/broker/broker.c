@@ -89,13 +89,20 @@ static void reap(struct broker *b)
 }
 
 /* A signal to one process, through a pidfd: the confined broker has no
- * kill(2), whose pid can name a group or every process. */
+ * kill(2), whose pid can name a group or every process.  A broker nested
+ * in another sandbox, whose filter refuses pidfd_open, sends it to the
+ * process's main thread (tgkill names one thread, never a group): a
+ * fatal signal ends the process all the same, another runs the
+ * process's handler on that thread. */
 static void signal_pid(pid_t pid, int sig)
 {
 	long fd = syscall(SYS_pidfd_open, pid, 0);
 
-	if (fd < 0)
+	if (fd < 0) {
+		if (pid > 0 && (errno == EPERM || errno == ENOSYS))
+			(void)syscall(SYS_tgkill, pid, pid, sig);
 		return;
+	}
 	(void)syscall(SYS_pidfd_send_signal, (int)fd, sig, NULL, 0);
 	close((int)fd);
 }

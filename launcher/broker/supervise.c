@@ -590,14 +590,14 @@ pid_t ocap__super_tgid(const struct call *c)
 }
 
 /* The task's process, as a pidfd: a thread's id names it only through
- * its thread group's leader (pidfd_open refuses other threads before
- * Linux 6.9). */
+ * its thread group's leader (pidfd_open refuses other threads: EINVAL
+ * before Linux 6.9, ENOENT since, without PIDFD_THREAD). */
 static int task_pidfd(const struct call *c)
 {
 	long fd = syscall(SYS_pidfd_open, c->tid, 0);
 	pid_t tgid;
 
-	if (fd >= 0 || errno != EINVAL)
+	if (fd >= 0 || (errno != EINVAL && errno != ENOENT))
 		return fd < 0 ? -errno : (int)fd;
 	if ((tgid = ocap__super_tgid(c)) < 0)
 		return tgid;

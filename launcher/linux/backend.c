@@ -39,8 +39,9 @@ static bool yama_allows(void)
 
 /* Whether this process's filters, if any, let it install one with a
  * listener: not when one of them has a listener already (EBUSY), as
- * under another supervisor.  A filter that refuses seccomp(2) refuses it
- * to the child too.  Tried in a child, which keeps what it installs. */
+ * under another supervisor, nor inside ocapsh, whose filter refuses a
+ * listener (EPERM) so that the program cannot answer for the broker.
+ * Tried in a child, which keeps what it installs. */
 static bool can_supervise(void)
 {
 	struct sock_filter allow = BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
@@ -81,9 +82,10 @@ static bool can_supervise(void)
 static int check_unsupervised(ocap_plan *p)
 {
 	static const char why[] =
-		"no supervisor can work here (a seccomp filter around "
-		"ocapsh has a listener already, or Yama's ptrace_scope "
-		"forbids it): chmod, chown and utime calls would be refused";
+		"no supervisor can work here (ocapsh runs inside another "
+		"sandbox, ocapsh or not, whose seccomp filter keeps the one "
+		"listener there may be, or Yama's ptrace_scope forbids it): "
+		"chmod, chown and utime calls would be refused";
 
 	for (size_t i = 0; i < p->npaths; i++) {
 		const struct ocap_path_grant *g = &p->paths[i];

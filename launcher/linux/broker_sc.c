@@ -58,7 +58,8 @@ static const char *const calls[] = {
 	"rt_sigaction", "rt_sigprocmask", "rt_sigreturn", "sigaltstack",
 	"restart_syscall",
 	/* the program and its descendants */
-	/* (signals through pidfds: kill(2) could name a group or all) */
+	/* (signals through pidfds, or tgkill when a filter around the
+	 * broker refuses pidfd_open: kill(2) could name a group or all) */
 	"wait4", "waitid", "tgkill", "tkill", "pidfd_open", "pidfd_getfd",
 	"pidfd_send_signal", "process_vm_readv", "process_vm_writev",
 	/* identity, time, randomness */

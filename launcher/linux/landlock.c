@@ -130,8 +130,22 @@ static bool plan_grants(const struct ocap_ll_plan *p, ocap_rights_t right)
 	return false;
 }
 
+/* Whether a seccomp filter around this process refuses Landlock (an
+ * older ocapsh, another sandbox) rather than the kernel lacking it. */
+static bool ll_refused(void)
+{
+	return syscall(__NR_landlock_create_ruleset, NULL, 0,
+		       LANDLOCK_CREATE_RULESET_VERSION) < 0 && errno == EPERM;
+}
+
 static int check(const struct ocap_ll_plan *p, int abi, struct gaps *g)
 {
+	if (abi <= 0 && ll_refused()) {
+		gap(g, "Landlock is refused by a seccomp filter around ocapsh "
+		       "(another sandbox): no path, port or scope rule is "
+		       "enforced");
+		return g->n;
+	}
 	if (abi <= 0) {
 		gap(g, "Landlock is not available (kernel without it, or not "
 		       "in lsm= at boot): no path, port or scope rule is "

@@ -98,7 +98,7 @@ static rule_fn add_enosys, add_notify, add_clone, add_personality, add_prlimit,
 	add_socket_compat, add_socket_native, add_socketpair,
 	add_socketpair_native, add_sendto,
 	add_sendto_native, add_sendmsg, add_sendmmsg,
-	add_fallocate, add_renameat2;
+	add_fallocate, add_renameat2, add_seccomp, add_unshare;
 
 /* Table rows: allowed in both modes, compat only, with dirfd arguments
  * (bit i: argument i), or with a rule function and its note.  CREATES
@@ -129,6 +129,8 @@ static rule_fn add_enosys, add_notify, add_clone, add_personality, add_prlimit,
 #define RENAME_NOTE "flags NOREPLACE, EXCHANGE only (no RENAME_WHITEOUT)"
 #define MEMLOCK_NOTE "bounded by RLIMIT_MEMLOCK (no CAP_IPC_LOCK)"
 #define PKEY_NOTE "own pages only, as mprotect"
+#define LANDLOCK_NOTE                                                      \
+	"a domain nested in the program's: only takes access away"
 
 static const struct rule rules[] = {
 	/* memory */
@@ -235,6 +237,32 @@ static const struct rule rules[] = {
 	BOTH("arch_prctl"), BOTH("set_tid_address"), BOTH("set_robust_list"),
 	BOTH("rseq"),
 	RULE("personality", B, add_personality, "query or PER_LINUX only"),
+	/* Confining further, for ocapsh inside ocapsh and ocap_enter(3):
+	 * each only takes authority away.  A Landlock domain nests in the
+	 * one the program has; a filter adds to those it runs under, the
+	 * strictest answer winning; capset can only lower what the child
+	 * stage left (nothing: the capabilities are gone and no_new_privs
+	 * keeps exec from giving any).  capget stays out: it would read any
+	 * process's sets (ALLOWLIST.md).  A listener stays out: answered by
+	 * the program itself, it would let through a call an outer filter
+	 * hands to the broker (the kernel refuses a second listener in any
+	 * case, and a nested ocapsh runs without a supervisor). */
+	RULE("capset", B, NULL, "lowers only: no capability is left to raise"),
+	RULE("landlock_create_ruleset", B, NULL, LANDLOCK_NOTE),
+	RULE("landlock_add_rule", B, NULL, LANDLOCK_NOTE),
+	RULE("landlock_restrict_self", B, NULL, LANDLOCK_NOTE),
+	RULE("seccomp", B, add_seccomp,
+	     "a filter added to this one, the strictest answer winning; "
+	     "no NEW_LISTENER, SPEC_ALLOW"),
+	/* unshare(CLONE_THREAD) changes nothing: it fails with EINVAL when
+	 * the process has other threads, which is how ocap_enter(3) tells
+	 * that it has one without reading /proc. */
+	RULE("unshare", B, add_unshare, "CLONE_THREAD alone: changes nothing, "
+	     "fails when other threads run"),
+	/* The process's own signals, read from a descriptor (a nested
+	 * broker waits for them so). */
+	RULE("signalfd4", B, NULL, "the process's own signals"),
+	RULE("signalfd", B, NULL, "the process's own signals"),
 	RULE("prlimit64", B, add_prlimit, "own process (pid 0)"),
 	/* The older forms of prlimit64(0, ...), which the Go runtime calls
 	 * to raise its descriptor limit to the hard one: the process's own
@@ -262,6 +290,8 @@ static const struct rule rules[] = {
 	BOTH("rt_sigaction"), BOTH("rt_sigprocmask"), BOTH("rt_sigreturn"),
 	BOTH("rt_sigsuspend"), BOTH("sigaltstack"), BOTH("kill"),
 	BOTH("tgkill"), BOTH("alarm"), BOTH("setitimer"),
+	/* sigwait(3), sigtimedwait(3): the process's own pending signals */
+	BOTH("rt_sigtimedwait"), BOTH("rt_sigpending"),
 	BOTH("restart_syscall"),
 	/* time */
 	BOTH("clock_gettime"), BOTH("clock_nanosleep"), BOTH("nanosleep"),
@@ -524,6 +554,39 @@ static int add_personality(scmp_filter_ctx ctx, int nr, int mode,
 
 	return err ? err : seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
 					    ARG_IS(0, 0 /* PER_LINUX */));
+}
+
+/* <linux/seccomp.h>, Linux 4.17 and 5.0 */
+#ifndef SECCOMP_FILTER_FLAG_SPEC_ALLOW
+#define SECCOMP_FILTER_FLAG_SPEC_ALLOW (1UL << 2)
+#endif
+#ifndef SECCOMP_FILTER_FLAG_NEW_LISTENER
+#define SECCOMP_FILTER_FLAG_NEW_LISTENER (1UL << 3)
+#endif
+
+/* seccomp(op, flags, args): a filter without a listener of its own and
+ * without turning off the speculation mitigations; strict mode and the
+ * queries (whose flags the kernel wants 0) as they are. */
+static int add_seccomp(scmp_filter_ctx ctx, int nr, int mode, unsigned dirfds)
+{
+	static const unsigned ops[] = { SECCOMP_SET_MODE_STRICT,
+					SECCOMP_GET_ACTION_AVAIL,
+					SECCOMP_GET_NOTIF_SIZES };
+	int err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 2,
+				   ARG_IS(0, SECCOMP_SET_MODE_FILTER),
+				   ARG_CLEAR(1, SECCOMP_FILTER_FLAG_NEW_LISTENER |
+						     SECCOMP_FILTER_FLAG_SPEC_ALLOW));
+
+	for (size_t i = 0; !err && i < sizeof ops / sizeof ops[0]; i++)
+		err = seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+				       ARG_IS(0, ops[i]));
+	return err;
+}
+
+static int add_unshare(scmp_filter_ctx ctx, int nr, int mode, unsigned dirfds)
+{
+	return seccomp_rule_add(ctx, SCMP_ACT_ALLOW, nr, 1,
+				ARG_IS(0, CLONE_THREAD));
 }
 
 static int add_prlimit(scmp_filter_ctx ctx, int nr, int mode, unsigned dirfds)

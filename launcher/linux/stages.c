@@ -5,6 +5,7 @@
 #include <linux/close_range.h>
 #include <linux/securebits.h>
 #include <signal.h>
+#include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -56,22 +57,55 @@ static int stage_rlimits(const struct ocap_child *c, char *why, size_t n)
 	return 0;
 }
 
+#define SECBITS                                                            \
+	(SECBIT_NOROOT | SECBIT_NOROOT_LOCKED | SECBIT_NO_SETUID_FIXUP |     \
+	 SECBIT_NO_SETUID_FIXUP_LOCKED | SECBIT_KEEP_CAPS_LOCKED |          \
+	 SECBIT_NO_CAP_AMBIENT_RAISE | SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED)
+
+/* Whether an earlier drop holds: these securebits locked, and an empty
+ * bounding set. */
+static bool dropped_before(void)
+{
+	if ((prctl(PR_GET_SECUREBITS, 0, 0, 0, 0) & SECBITS) != SECBITS)
+		return false;
+	for (unsigned long cap = 0; cap <= 63; cap++) {
+		int r = prctl(PR_CAPBSET_READ, cap, 0, 0, 0);
+		if (r < 0)
+			return cap > 0; /* EINVAL: past the last one */
+		if (r > 0)
+			return false;
+	}
+	return true;
+}
+
+static bool root_ids(void)
+{
+	uid_t r, e, s;
+
+	return getresuid(&r, &e, &s) < 0 || r == 0 || e == 0 || s == 0;
+}
+
 /* Drop every capability a root caller holds, for good: no ambient, an
- * empty bounding set and securebits that keep exec from giving any back. */
+ * empty bounding set and securebits that keep exec from giving any back.
+ * Where a filter around refuses capget (ocapsh inside ocapsh: it would
+ * read any process's sets), the sets are emptied blind, which needs no
+ * privilege; a root id also needs an earlier drop to hold. */
 static int drop_caps(void)
 {
 	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct d[2];
 
-	if (syscall(SYS_capget, &h, d) < 0)
-		return -errno;
+	if (syscall(SYS_capget, &h, d) < 0) {
+		if (errno != EPERM)
+			return -errno;
+		if (root_ids() && !dropped_before())
+			return -EPERM;
+		memset(d, 0, sizeof d);
+		return syscall(SYS_capset, &h, d) < 0 ? -errno : 0;
+	}
 	if (!d[0].permitted && !d[1].permitted)
 		return 0;
-	if (prctl(PR_SET_SECUREBITS,
-		  SECBIT_NOROOT | SECBIT_NOROOT_LOCKED |
-			  SECBIT_NO_SETUID_FIXUP | SECBIT_NO_SETUID_FIXUP_LOCKED |
-			  SECBIT_KEEP_CAPS_LOCKED | SECBIT_NO_CAP_AMBIENT_RAISE |
-			  SECBIT_NO_CAP_AMBIENT_RAISE_LOCKED, 0, 0, 0) < 0)
+	if (prctl(PR_SET_SECUREBITS, SECBITS, 0, 0, 0) < 0)
 		return -errno;
 	/* EINVAL: past the last capability this kernel knows. */
 	for (unsigned long cap = 0; cap <= 63; cap++) {

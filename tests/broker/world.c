@@ -14,18 +14,22 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <linux/capability.h>
 #include <linux/filter.h>
 #include <linux/seccomp.h>
 #include <stddef.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 #include <sys/un.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
 
 #include "netgrant.h"
+#include "sandbox.h"
 #include "world.h"
 
 /* ---- the broker process -------------------------------------------------- */
@@ -75,8 +79,10 @@ static int unix_listener(struct world *w)
 {
 	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 
-	snprintf(w->unix_path, sizeof w->unix_path, "%s/s.sock", w->td.path);
-	snprintf(sun.sun_path, sizeof sun.sun_path, "%s", w->unix_path);
+	if (tree_join(w->unix_path, sizeof w->unix_path, w->td.path,
+		      "s.sock") < 0)
+		return -1;
+	memcpy(sun.sun_path, w->unix_path, sizeof sun.sun_path);
 	w->unix_lis = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	return w->unix_lis < 0 ||
 			       bind(w->unix_lis, SA(&sun), sizeof sun) < 0 ||
@@ -146,6 +152,25 @@ static int plan_nets(ocap_plan *p, struct world *w)
 	return r;
 }
 
+static int grant_aside(ocap_plan *p, const char *path, ocap_rights_t rights,
+		       int kind)
+{
+	int fd = open(path, O_PATH | O_CLOEXEC);
+
+	return fd < 0 ? -1 : add_path(p, path, rights, fd, kind);
+}
+
+/* W_SUPER: aside/ro read-only, aside/rw and the file aside/rwf
+ * read-write; aside/out stays out. */
+static int plan_aside(ocap_plan *p, struct world *w)
+{
+	if (!(w->flags & W_SUPER))
+		return 0;
+	return grant_aside(p, w->ro, OCAP_RIGHTS_RO, OCAP_KIND_DIR) |
+	       grant_aside(p, w->rw, OCAP_RIGHTS_RW, OCAP_KIND_DIR) |
+	       grant_aside(p, w->rwf, OCAP_RIGHTS_RW, OCAP_KIND_FILE);
+}
+
 static ocap_plan *plan_build(struct world *w)
 {
 	int dir = open(w->td.path, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -160,13 +185,56 @@ static ocap_plan *plan_build(struct world *w)
 	    add_path(p, w->file, OCAP_RIGHTS_RO, file, OCAP_KIND_FILE) < 0 ||
 	    add_path(p, w->rwfile, OCAP_RIGHTS_RW, rwfile, OCAP_KIND_FILE) < 0 ||
 	    add_path(p, "/not-opened", OCAP_RIGHTS_RO, -1, 0) < 0 ||
-	    plan_nets(p, w) < 0 || ocap__net_resolve(p) < 0)
+	    plan_aside(p, w) < 0 || plan_nets(p, w) < 0 ||
+	    ocap__net_resolve(p) < 0)
 		return NULL;
+	p->hide_metadata = w->flags & W_HIDE;
+	p->suggest = w->flags & W_SUGGEST;
 	for (size_t i = 0; (w->flags & W_STALE) && i < p->nnets; i++)
 		if (p->nets[i].resolved)
 			p->nets[i].resolved = 1;
 	w->nnets = p->nnets;
 	return p;
+}
+
+/* W_SUPER: the supervised compat program, as the launcher's seccomp
+ * stage loads it, with the allowances the flags ask for; its listener's
+ * number goes to the broker, which takes it (as launch.c does). */
+static int supervised(struct world *w)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2] = { { 0 } };
+	const char *extra[5];
+	size_t n = 0;
+	int lfd;
+	char ack;
+
+	if (w->flags & W_NET) {
+		extra[n++] = OCAP_SC_ALLOW_UDP;
+		extra[n++] = OCAP_SC_ALLOW_UNIX;
+		extra[n++] = OCAP_SC_ALLOW_LISTEN;
+	}
+	if (w->flags & W_HIDE)
+		extra[n++] = OCAP_SC_HIDE;
+	if (w->flags & W_SUGGEST)
+		extra[n++] = OCAP_SC_SUGGEST;
+	close(w->super[0]);
+	/* as the launcher's child: no capability left (the supervisor,
+	 * bare of its own, reaches only such a program's /proc entries),
+	 * no_new_privs, then the program */
+	lfd = syscall(SYS_capset, &h, d) < 0 ||
+			      prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0
+		      ? -errno
+		      : ocap__seccomp_load_extra(OCAP_SC_SUPER, extra, n);
+	if (write(w->super[1], &lfd, sizeof lfd) != (ssize_t)sizeof lfd ||
+	    lfd < 0 || read(w->super[1], &ack, 1) != 1) {
+		fprintf(stderr, "supervised program: %s\n",
+			strerror(lfd < 0 ? -lfd : EPIPE));
+		return -1;
+	}
+	close(lfd);
+	close(w->super[1]);
+	return 0;
 }
 
 static _Noreturn void client(scenario fn, struct world *w, int rootfd)
@@ -177,7 +245,34 @@ static _Noreturn void client(scenario fn, struct world *w, int rootfd)
 	snprintf(s, sizeof s, "%d", rootfd);
 	setenv(OCAP_ROOT_ENV, s, 1);
 	w->broker = getppid();
+	if ((w->flags & W_SUPER) && supervised(w) < 0)
+		_exit(B_SUPER);
 	_exit(fn(w));
+}
+
+/* The client's listener, taken from it; -1 without W_SUPER or when the
+ * client could not load its program. */
+static int take_listener(struct world *w, pid_t pid)
+{
+	int theirs = -1, fd = -1;
+	long pidfd;
+
+	if (!(w->flags & W_SUPER))
+		return -1;
+	close(w->super[1]);
+	if (read(w->super[0], &theirs, sizeof theirs) != (ssize_t)sizeof theirs ||
+	    theirs < 0)
+		return -1;
+	if ((pidfd = syscall(SYS_pidfd_open, pid, 0)) >= 0) {
+		fd = (int)syscall(SYS_pidfd_getfd, (int)pidfd, theirs, 0);
+		close((int)pidfd);
+	}
+	if (fd >= 0 && write(w->super[0], "k", 1) != 1) {
+		close(fd);
+		fd = -1;
+	}
+	close(w->super[0]);
+	return fd;
 }
 
 static void log_to(const char *path)
@@ -214,7 +309,7 @@ static int refuse_uring(int flags)
 static _Noreturn void broker_proc(scenario fn, struct world *w)
 {
 	ocap_plan *p;
-	int sv[2], st, r, null = open("/dev/null", O_RDONLY);
+	int sv[2], st, r, lfd, null = open("/dev/null", O_RDONLY);
 	pid_t pid;
 
 	alarm(60);
@@ -228,7 +323,9 @@ static _Noreturn void broker_proc(scenario fn, struct world *w)
 	dup2(null, STDIN_FILENO);
 	close(null);
 	close(w->ready[0]);
-	if (world_sockets(w) < 0 || !(p = plan_build(w)) || seqpacket_pair(sv))
+	if (world_sockets(w) < 0 || !(p = plan_build(w)) || seqpacket_pair(sv) ||
+	    ((w->flags & W_SUPER) &&
+	     socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, w->super)))
 		_exit(B_SETUP);
 	fflush(NULL);
 	if ((pid = fork()) == 0) {
@@ -240,18 +337,46 @@ static _Noreturn void broker_proc(scenario fn, struct world *w)
 	log_to(w->log);
 	if (refuse_uring(w->flags))
 		_exit(B_SETUP);
-	r = ocap__broker_run(p, sv[0], -1, pid, &st);
+	lfd = take_listener(w, pid);
+	r = ocap__broker_run(p, sv[0], lfd, pid, &st);
 	if (r < 0) {
 		fprintf(stderr, "ocap__broker_run: %s\n", strerror(-r));
 		_exit(B_RUN);
 	}
 	close(sv[0]);
+	for (size_t i = 0; ocap_plan_suggestion(p, i); i++)
+		fprintf(stderr, "suggest: %s\n", ocap_plan_suggestion(p, i));
 	ocap_plan_free(p);
 	/* exit(), not _exit(): a leak checker gets to look at the broker. */
 	exit(WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st));
 }
 
 /* ---- the test's side ---------------------------------------------------- */
+
+static void aside_make(struct world *w)
+{
+	struct tmpdir *a = &w->aside;
+	char dev[PATH_MAX];
+
+	assert_ret(tmpdir_make(a), 0);
+	assert_ret(tree_write(a->path, "ro/f", "ro\n"), 0);
+	assert_ret(tree_write(a->path, "rw/f", "rw\n"), 0);
+	assert_ret(tree_write(a->path, "rwf", "rwf\n"), 0);
+	assert_ret(tree_write(a->path, "out/f", "out\n"), 0);
+	for (int i = 1; i <= 4; i++) {
+		char name[16];
+
+		snprintf(name, sizeof name, "many/%d", i);
+		assert_ret(tree_write(a->path, name, "m\n"), 0);
+	}
+	assert_ret(tree_join(w->ro, sizeof w->ro, a->path, "ro"), 0);
+	assert_ret(tree_join(w->rw, sizeof w->rw, a->path, "rw"), 0);
+	assert_ret(tree_join(w->rwf, sizeof w->rwf, a->path, "rwf"), 0);
+	assert_ret(tree_join(w->out, sizeof w->out, a->path, "out"), 0);
+	/* root makes a device where the program may write */
+	assert_ret(tree_join(dev, sizeof dev, w->rw, "null"), 0);
+	w->dev = mknod(dev, S_IFCHR | 0666, makedev(1, 3)) == 0;
+}
 
 void run_start(struct run *r, int mode, int flags, scenario fn)
 {
@@ -263,11 +388,13 @@ void run_start(struct run *r, int mode, int flags, scenario fn)
 	assert_ret(tmpdir_make(&w->td), 0);
 	assert_ret(tree_write(w->td.path, "hello", "hello, world\n"), 0);
 	assert_ret(tree_write(w->td.path, "ro-file", "read only\n"), 0);
-	snprintf(w->file, sizeof w->file, "%s/ro-file", w->td.path);
+	assert_ret(tree_join(w->file, sizeof w->file, w->td.path, "ro-file"), 0);
 	assert_ret(tree_write(w->td.path, "rw-file", "read write\n"), 0);
-	snprintf(w->rwfile, sizeof w->rwfile, "%s/rw-file", w->td.path);
-	snprintf(w->log, sizeof w->log, "%s/broker.log", w->td.path);
-	snprintf(w->marker, sizeof w->marker, "%s/marker", w->td.path);
+	assert_ret(tree_join(w->rwfile, sizeof w->rwfile, w->td.path, "rw-file"), 0);
+	assert_ret(tree_join(w->log, sizeof w->log, w->td.path, "broker.log"), 0);
+	assert_ret(tree_join(w->marker, sizeof w->marker, w->td.path, "marker"), 0);
+	if (flags & W_SUPER)
+		aside_make(w);
 	assert_ret(pipe2(w->ready, O_CLOEXEC), 0);
 	fflush(NULL);
 	w->broker = fork();
@@ -303,18 +430,50 @@ int run_finish(struct run *r)
 	}
 	r->marker = access(r->w.marker, F_OK) == 0;
 	tmpdir_remove(r->w.td.path);
+	if (r->w.flags & W_SUPER)
+		tmpdir_remove(r->w.aside.path);
 	return WIFSIGNALED(st) ? 1000 + WTERMSIG(st) : WEXITSTATUS(st);
+}
+
+static void run_mode(int mode, int flags, scenario fn, int want,
+		     struct run *r)
+{
+	int st;
+
+	run_start(r, mode, flags, fn);
+	if ((st = run_finish(r)) != want)
+		fprintf(stderr, "broker's stderr:\n%s", r->log);
+	assert_ret(st, want);
+}
+
+void run_log(void **state, int flags, scenario fn, int want, struct run *r)
+{
+	run_mode(*(int *)*state, flags, fn, want, r);
 }
 
 void run_expect(void **state, int flags, scenario fn, int want)
 {
 	struct run r;
-	int st;
 
-	run_start(&r, *(int *)*state, flags, fn);
-	if ((st = run_finish(&r)) != want)
-		fprintf(stderr, "broker's stderr:\n%s", r.log);
-	assert_ret(st, want);
+	run_mode(*(int *)*state, flags, fn, want, &r);
+}
+
+void world_case(void **state)
+{
+	const struct world_case *c = *state;
+	struct run r;
+
+	run_mode(c->mode, c->flags, c->fn, c->want, &r);
+}
+
+int world_modes[2] = { LOOP_URING, LOOP_POLL };
+
+int world_main(const char *name, const struct CMUnitTest *tests, size_t n)
+{
+	signal(SIGPIPE, SIG_IGN);
+	if (getenv("BROKER_TEST")) /* e.g. BROKER_TEST='test_cap*' */
+		cmocka_set_test_filter(getenv("BROKER_TEST"));
+	return _cmocka_run_group_tests(name, tests, n, NULL, NULL);
 }
 
 /* ---- the client's helpers -------------------------------------------------- */
@@ -459,7 +618,7 @@ double now(void)
 /* What the broker wrote on its stderr: one line per denial. */
 bool logged(const struct world *w, const char *line)
 {
-	char buf[4096];
+	char buf[16384];
 	int fd = open(w->log, O_RDONLY | O_CLOEXEC);
 	ssize_t n = fd < 0 ? -1 : read(fd, buf, sizeof buf - 1);
 
@@ -467,4 +626,28 @@ bool logged(const struct world *w, const char *line)
 		close(fd);
 	buf[n > 0 ? n : 0] = '\0';
 	return strstr(buf, line) != NULL;
+}
+
+/* fd reads as want from its start. */
+void reads(int fd, const char *want)
+{
+	char buf[64] = "";
+
+	child_check(fd >= 0, 1);
+	child_check(pread(fd, buf, sizeof buf - 1, 0), (long)strlen(want));
+	child_check(strcmp(buf, want), 0);
+	close(fd);
+}
+
+int mode_of(const char *path)
+{
+	struct stat st;
+
+	return stat(path, &st) < 0 ? -errno : (int)(st.st_mode & 07777);
+}
+
+char *join(char *out, const char *dir, const char *rel)
+{
+	child_check(tree_join(out, PATH_MAX, dir, rel), 0);
+	return out;
 }

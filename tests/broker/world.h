@@ -7,7 +7,8 @@
  * plan that grants them, starts the client with its end of the root
  * descriptor in $OCAP_ROOT and runs ocap__broker_run().  The client runs a
  * scenario with child_check(); the broker process exits with the client's
- * status (128 + N for a signal), B_SETUP or B_RUN.
+ * status (128 + N for a signal), B_SETUP or B_RUN; a client that could
+ * not load its seccomp program (W_SUPER) exits B_SUPER.
  */
 
 #include <limits.h>
@@ -26,9 +27,21 @@ enum { LOOP_URING, LOOP_POLL };
 #define W_NO_URING_WAIT (1 << 2) /* seccomp: io_uring_enter fails */
 #define W_STALE         (1 << 3) /* names looked up long ago: the broker
 				    looks them up again */
+/* The client runs under the supervised compat seccomp program (as a
+ * compat program does) and the broker serves its listener; the grants
+ * add the aside tree below. */
+#define W_SUPER         (1 << 4)
+#define W_HIDE          (1 << 5) /* and --hide-metadata */
+#define W_SUGGEST       (1 << 6) /* and --suggest: the broker's notes end
+				    its stderr as "suggest: LINE" */
+#define W_NET           (1 << 7) /* and UDP, unix sockets and listen
+				    (@udp, @unix, @listen): bind, listen
+				    and sends naming an address go to the
+				    broker too */
 
-/* Exit codes of the broker process for its own failures. */
-enum { B_SETUP = 201, B_RUN = 202 };
+/* Exit codes of the broker process for its own failures, and of a
+ * client that could not load its seccomp program. */
+enum { B_SETUP = 201, B_RUN = 202, B_SUPER = 203 };
 
 /* What the broker process sets up; the client inherits all of it. */
 struct world {
@@ -51,13 +64,22 @@ struct world {
 	char unix_path[108];
 	size_t nnets;
 	pid_t broker;
+	/* W_SUPER: a second tree, aside, granted in part; aside/many (not
+	 * granted) holds the files 1 to 4. */
+	struct tmpdir aside;
+	char ro[PATH_MAX];     /* aside/ro: granted read-only, holds f */
+	char rw[PATH_MAX];     /* aside/rw: granted read-write, holds f */
+	char rwf[PATH_MAX];    /* aside/rwf: a file granted read-write */
+	char out[PATH_MAX];    /* aside/out: not granted, holds f */
+	bool dev;              /* aside/rw/null is a character device */
+	int super[2];          /* the client hands its listener over */
 };
 
 typedef int (*scenario)(struct world *w);
 
 struct run {
 	struct world w;
-	char log[4096];
+	char log[16384];
 	bool marker; /* a lingering descendant wrote it */
 };
 
@@ -71,6 +93,31 @@ void run_await(struct run *r);
 int run_finish(struct run *r);
 /* Run fn under the loop *state names and expect the status want. */
 void run_expect(void **state, int flags, scenario fn, int want);
+/* Like run_expect, and the run kept in *r: its world's names, the
+ * broker's stderr. */
+void run_log(void **state, int flags, scenario fn, int want, struct run *r);
+
+/* Every scenario runs under both loops.  CASE("test_x", sc_x, flags,
+ * want) is two cmocka cases, test_x/uring and test_x/poll, each running
+ * sc_x under flags and expecting the status want; BOTH(test_x) makes the
+ * same two of a test function of one's own, whose *state is the loop. */
+struct world_case {
+	int mode, flags;
+	scenario fn;
+	int want;
+};
+void world_case(void **state);
+#define CASE(name, fn, flags, want)                                          \
+	{ name "/uring", world_case, NULL, NULL,                             \
+	  &(struct world_case){ LOOP_URING, flags, fn, want } },             \
+		{ name "/poll", world_case, NULL, NULL,                      \
+		  &(struct world_case){ LOOP_POLL, flags, fn, want } }
+extern int world_modes[2];
+#define BOTH(f)                                                              \
+	{ #f "/uring", f, NULL, NULL, &world_modes[LOOP_URING] },            \
+		{ #f "/poll", f, NULL, NULL, &world_modes[LOOP_POLL] }
+/* Run the cases (BROKER_TEST='test_x*' picks some). */
+int world_main(const char *name, const struct CMUnitTest *tests, size_t n);
 
 /* ---- addresses and sockets ---------------------------------------------- */
 
@@ -101,5 +148,11 @@ void probe(void);
 void ready(struct world *w);
 /* The broker wrote line on its stderr. */
 bool logged(const struct world *w, const char *line);
+/* fd reads as want from its start; fd is closed. */
+void reads(int fd, const char *want);
+/* The mode bits (07777) of what path names, or -errno. */
+int mode_of(const char *path);
+/* dir/rel into out (PATH_MAX bytes). */
+char *join(char *out, const char *dir, const char *rel);
 
 #endif

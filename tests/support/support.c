@@ -5,13 +5,21 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
+#include <pthread.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
+
+long ret_errno(long r)
+{
+	return r < 0 ? -errno : r;
+}
 
 const char *ret_name(long ret)
 {
@@ -334,6 +342,108 @@ ocap_cap *cap_dir(const char *host, ocap_rights_t rights, const char *name)
 		return NULL;
 	}
 	return cap;
+}
+
+int ns_mount_host(ocap_ns *ns, const char *base, const char *rel,
+		  ocap_rights_t rights, const char *name)
+{
+	char path[PATH_MAX];
+	struct stat st;
+	ocap_cap *cap;
+	int fd, r;
+
+	if ((r = tree_join(path, sizeof path, base, rel)) < 0)
+		return r;
+	if ((fd = open(path, O_PATH | O_CLOEXEC)) < 0)
+		return -errno;
+	if (fstat(fd, &st) < 0) {
+		r = -errno;
+		close(fd);
+		return r;
+	}
+	r = ocap_cap_from_fd(fd, S_ISDIR(st.st_mode) ? OCAP_KIND_DIR
+						     : OCAP_KIND_FILE,
+			     rights, name, &cap);
+	if (r < 0) {
+		close(fd);
+		return r;
+	}
+	fd = ocap_cap_fd(cap);
+	if ((r = ocap_ns_mount(ns, cap)) < 0) {
+		ocap_cap_close(cap);
+		return r;
+	}
+	return fd;
+}
+
+int ns_fixture_setup(void **state)
+{
+	struct ns_fixture *f = calloc(1, sizeof *f);
+
+	if (!f)
+		return -1;
+	f->fd = -1;
+	if (tmpdir_make(&f->td) < 0 || ocap_ns_new(&f->ns) < 0) {
+		free(f);
+		return -1;
+	}
+	*state = f;
+	return 0;
+}
+
+int ns_fixture_teardown(void **state)
+{
+	struct ns_fixture *f = *state;
+
+	if (f->fd >= 0)
+		close(f->fd);
+	ocap_ns_free(f->ns);
+	tmpdir_remove(f->td.path);
+	free(f);
+	return 0;
+}
+
+/* ---- one thing tried ------------------------------------------------- */
+
+long try_closed(long fd)
+{
+	if (fd < 0)
+		return -errno;
+	close((int)fd);
+	return 0;
+}
+
+static void *try_nothing(void *arg)
+{
+	return arg;
+}
+
+long try_thread(void)
+{
+	pthread_t t;
+	int r = pthread_create(&t, NULL, try_nothing, NULL);
+
+	return r ? -r : -pthread_join(t, NULL);
+}
+
+long try_process(void)
+{
+	long r = syscall(SYS_clone, SIGCHLD, 0, 0, 0, 0);
+
+	if (r == 0)
+		_exit(0);
+	if (r < 0)
+		return -errno;
+	waitpid((pid_t)r, NULL, 0);
+	return 0;
+}
+
+long try_exec(void)
+{
+	char *const argv[] = { "/bin/true", NULL };
+
+	execve(argv[0], argv, NULL);
+	return -errno;
 }
 
 /* ---- raw protocol datagrams ------------------------------------------- */

@@ -18,22 +18,36 @@
 
 #include <ocap/ocap.h>
 
+#include <stdlib.h>
+
 #include "errname.h"
 #include "sockaddr.h"
+
+/* fail_msg() does not return; clang's analyser cannot tell (cppcheck
+ * can, and would call code after it unreachable). */
+#ifdef __clang_analyzer__
+#define NOT_REACHED abort();
+#else
+#define NOT_REACHED
+#endif
 
 /* Compare two return values as signed longs and name the errno on failure
  * (cmocka 1.1 prints integers in hex, which hides -ENOENT). */
 #define assert_ret(got, want)                                               \
 	do {                                                                \
 		long got_ = (long)(got), want_ = (long)(want);              \
-		if (got_ != want_)                                          \
+		if (got_ != want_) {                                        \
 			fail_msg("%s = %ld (%s), expected %ld (%s)", #got,  \
 				 got_, ret_name(got_), want_,               \
 				 ret_name(want_));                          \
+			NOT_REACHED                                         \
+		}                                                           \
 	} while (0)
 
 /* "ENOENT" for -ENOENT, "ok" for values >= 0. */
 const char *ret_name(long ret);
+/* A system call's value as libocap returns it: r, or -errno when r < 0. */
+long ret_errno(long r);
 
 /* ---- temp directories ------------------------------------------------ */
 
@@ -79,6 +93,31 @@ int open_dir_path(const char *path);
 
 /* A directory capability over host path, named name (NULL on failure). */
 ocap_cap *cap_dir(const char *host, ocap_rights_t rights, const char *name);
+/* Mount base/rel (a directory, or a file) in ns as name with rights: the
+ * capability's descriptor, or -errno. */
+int ns_mount_host(ocap_ns *ns, const char *base, const char *rel,
+		  ocap_rights_t rights, const char *name);
+
+/* A temp tree, an empty namespace and a descriptor for the test's use
+ * (closed at teardown when >= 0): *state becomes a struct ns_fixture *. */
+struct ns_fixture {
+	struct tmpdir td;
+	ocap_ns *ns;
+	int fd;
+};
+int ns_fixture_setup(void **state);
+int ns_fixture_teardown(void **state);
+
+/* ---- one thing tried: 0 when the kernel did it, or -errno ------------- */
+
+/* A descriptor just made (fd, or -1 with errno set), closed again. */
+long try_closed(long fd);
+/* A thread made and joined. */
+long try_thread(void);
+/* A process made (clone without CLONE_THREAD), which exits at once. */
+long try_process(void);
+/* execve of /bin/true: returns only when refused. */
+long try_exec(void);
 
 /* ---- raw protocol datagrams ------------------------------------------ */
 
