@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * ocap_enter(): the portable half.  The backend probes and prepares
- * without changing anything, so that a strict caller is refused with the
- * process as it was; only then does it confine the process.
+ * without changing anything, and network grants become a resolved plan,
+ * so that a strict caller is refused with the process as it was; only
+ * then is the network helper forked, and the process confined.
  */
 #include <errno.h>
 #include <stdarg.h>
@@ -12,6 +13,7 @@
 #include <ocap/enter.h>
 
 #include "backend.h"
+#include "casper.h"
 #include "report.h"
 
 void ocap__report_add(struct ocap_enter_report *r, const char *what,
@@ -50,18 +52,27 @@ int ocap_enter(const ocap_ns *ns, unsigned flags,
 	struct ocap_enter_report local = { 0 };
 	struct ocap_enter_report *r = report ? report : &local;
 	struct ocap__entry *e = NULL;
+	ocap_plan *net = NULL;
 	int err;
 
 	memset(r, 0, sizeof *r);
 	r->flags = flags;
+	r->root_fd = -1;
 	if ((err = check_flags(flags)) < 0)
 		return err;
 	err = ocap__be_enter_prepare(ns, flags, r, &e);
+	if (!err)
+		err = ocap__enter_net_plan(ns, flags, r, &net);
 	if (!err && r->nunenforced > 0 && (flags & OCAP_ENTER_STRICT))
 		err = -EOPNOTSUPP;
+	/* Forked before anything is confined: the helper confines itself
+	 * to its own needs, and must not inherit the process's domain. */
+	if (!err)
+		err = ocap__casper_start(net, r);
 	if (!err)
 		err = ocap__be_enter_apply(e, r);
 	ocap__be_enter_free(e);
+	ocap_plan_free(net);
 	return err;
 }
 

@@ -4,27 +4,23 @@
  * child that keeps only the descriptors it is given, enters capability
  * mode with them and exits with the function's value.  The child says
  * whether it entered over a pipe, so that the caller can tell a refusal
- * from the function's own status.
+ * from the function's own status.  Network grants in the namespace are
+ * served by the child's own helper (ocap_enter(3)), which ends with it.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <sys/prctl.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <ocap/enter.h>
 
-static int cmp_int(const void *a, const void *b)
-{
-	int x = *(const int *)a, y = *(const int *)b;
+#include "casper.h"
 
-	return (x > y) - (x < y);
-}
-
-/* The descriptors the child keeps, sorted: ns's, fds and the pipe. */
+/* The descriptors the child keeps: ns's (network grants hold none), fds
+ * and the pipe. */
 static int kept_fds(const ocap_ns *ns, const int *fds, size_t nfds, int pipe,
 		    int **out, size_t *n)
 {
@@ -33,8 +29,11 @@ static int kept_fds(const ocap_ns *ns, const int *fds, size_t nfds, int pipe,
 
 	if (!keep)
 		return -ENOMEM;
-	for (size_t i = 0; i < nns; i++)
-		keep[k++] = ocap_cap_fd(ocap_ns_entry(ns, i));
+	for (size_t i = 0; i < nns; i++) {
+		int fd = ocap_cap_fd(ocap_ns_entry(ns, i));
+		if (fd >= 0)
+			keep[k++] = fd;
+	}
 	for (size_t i = 0; i < nfds; i++) {
 		if (fds[i] < 0 || fcntl(fds[i], F_GETFD) < 0) {
 			free(keep);
@@ -43,39 +42,14 @@ static int kept_fds(const ocap_ns *ns, const int *fds, size_t nfds, int pipe,
 		keep[k++] = fds[i];
 	}
 	keep[k++] = pipe;
-	qsort(keep, k, sizeof *keep, cmp_int);
 	*out = keep;
 	*n = k;
 	return 0;
 }
 
-/* Close every descriptor but the sorted keep[n]. */
-static int close_others(const int *keep, size_t n)
-{
-	unsigned lo = 0;
-
-	for (size_t i = 0; i < n; i++) {
-		if ((unsigned)keep[i] > lo &&
-		    syscall(SYS_close_range, lo, keep[i] - 1, 0) < 0)
-			return -errno;
-		lo = (unsigned)keep[i] + 1;
-	}
-	return syscall(SYS_close_range, lo, ~0U, 0) < 0 ? -errno : 0;
-}
-
-static int write_int(int fd, int v)
-{
-	ssize_t n;
-
-	do
-		n = write(fd, &v, sizeof v);
-	while (n < 0 && errno == EINTR);
-	return n == (ssize_t)sizeof v ? 0 : -EPIPE;
-}
-
 static _Noreturn void child(ocap_isolate_fn *fn, void *arg,
 			    const ocap_ns *ns, unsigned flags,
-			    const int *keep, size_t nkeep, int pipe,
+			    int *keep, size_t nkeep, int pipe,
 			    pid_t parent)
 {
 	int r = 0;
@@ -83,10 +57,10 @@ static _Noreturn void child(ocap_isolate_fn *fn, void *arg,
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
 		r = -ESRCH; /* the caller has gone */
 	if (r == 0)
-		r = close_others(keep, nkeep);
+		r = ocap__close_except(keep, nkeep);
 	if (r == 0)
 		r = ocap_enter(ns, flags, NULL);
-	if (write_int(pipe, r) < 0 || r < 0)
+	if (ocap__write_int(pipe, r) < 0 || r < 0)
 		_exit(127);
 	close(pipe);
 	_exit(fn(arg) & 0xff);

@@ -10,7 +10,9 @@
  * with their rights, and through them only.  ocap_isolate() does the same
  * in a forked child that runs one function, for the parts of a program
  * (a parser of untrusted input) that should hold less than the whole.
- * Every function returns 0 or a negative errno; see ocap_enter(3).
+ * Network grants in the namespace are kept, served by a helper process
+ * forked before entering.  Every function returns 0 or a negative errno;
+ * see ocap_enter(3).
  */
 
 #include <stddef.h>
@@ -47,18 +49,33 @@ struct ocap_enter_report {
 	int landlock_abi;  /* the running kernel's; 0 without Landlock */
 	unsigned flags;    /* as passed */
 	int entered;       /* 1 once the process is confined */
+	pid_t helper;      /* the network helper; 0 when none runs */
+	int root_fd;       /* its root descriptor ($OCAP_ROOT), or -1 */
 	size_t nitems;
 	size_t nunenforced; /* items with enforced == 0 */
 	struct ocap_enter_item items[OCAP_ENTER_ITEMS_MAX];
 };
 
+/* Add a network grant to ns, spelt as ocapsh's option and its value:
+ * ("--connect", "example.com:443"), ("--listen", "127.0.0.1:8080"),
+ * ("--udp", "10.0.0.1:53") or ("--connect", "unix:/run/app.sock").  It
+ * is mounted as an endpoint or listener capability named as the
+ * broker's table names it ("tcp:example.com:443").  -EINVAL for another
+ * option or a value ocapsh would refuse. */
+OCAP_API int ocap_enter_grant(ocap_ns *ns, const char *opt,
+			      const char *value);
+
 /* Confine the calling process, for good, to ns (NULL: no file at all):
  * Landlock rules from its directory and file capabilities and their
  * rights, the native seccomp program (no path on AT_FDCWD, no connect,
  * bind or listen of its own), no_new_privs, every capability dropped,
- * and the classes flags name.  report (may be NULL) says what the kernel
- * enforces.  -EBUSY while other threads run, -EOPNOTSUPP when strict and
- * anything would be unenforced: then nothing has changed. */
+ * and the classes flags name.  When ns holds endpoint or listener
+ * capabilities, a helper forked first serves them (and the table)
+ * through a root descriptor named by $OCAP_ROOT, as ocapsh's broker
+ * does: ocap_connect(3) reaches the granted hosts and no other.  report
+ * (may be NULL) says what the kernel enforces.  -EBUSY while other
+ * threads run, -EOPNOTSUPP when strict and anything would be
+ * unenforced: then nothing has changed. */
 OCAP_API int ocap_enter(const ocap_ns *ns, unsigned flags,
 			struct ocap_enter_report *report);
 

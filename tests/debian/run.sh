@@ -36,83 +36,17 @@ done
 [ -x "$ocapsh" ] || fail "no ocapsh at $ocapsh"
 [ -x "$cc" ] || fail "no ocap-cc at $cc"
 
-# Source package -> binary package to ask apt-get source for.
+# Cache directories; netcat is the source package netcat-traditional.
 pkgs="dos2unix tree netcat bzip2"
-declare -A ask=([dos2unix]=dos2unix [tree]=tree [netcat]=netcat-traditional
-	[bzip2]=bzip2)
 
 cache=$bdir/cache
 mkdir -p "$cache" || fail "cannot create $cache"
 
 # --- the sources ---------------------------------------------------------
 
-# has_deb_src: some apt source already has deb-src lines.
-has_deb_src() {
-	grep -Eqs '^[[:space:]]*deb-src[[:space:]]' /etc/apt/sources.list \
-		/etc/apt/sources.list.d/*.list && return 0
-	grep -Eqs '^[[:space:]]*Types:.*deb-src' /etc/apt/sources.list.d/*.sources
-}
+. "$(dirname "$0")/debsrc.sh"
 
-# add_deb_src: a deb-src entry for the suite and mirror of the first
-# Debian deb entry (one-line or deb822 form).
-add_deb_src() {
-	local uri="" suites="" keyring=""
-	if [ -r /etc/apt/sources.list.d/debian.sources ]; then
-		uri=$(awk '/^URIs:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources)
-		suites=$(awk '/^Suites:/ {sub(/^Suites:[[:space:]]*/, ""); print; exit}' /etc/apt/sources.list.d/debian.sources)
-		keyring=$(awk '/^Signed-By:/ {print $2; exit}' /etc/apt/sources.list.d/debian.sources)
-	fi
-	if [ -z "$uri" ] && [ -r /etc/apt/sources.list ]; then
-		# deb [opts] URI SUITE COMPONENTS...: the first non-security one.
-		read -r uri suites < <(sed -E 's/\[[^]]*\]//' /etc/apt/sources.list |
-			awk '$1 == "deb" && $2 !~ /security/ {print $2, $3; exit}')
-	fi
-	[ -n "$uri" ] && [ -n "$suites" ] ||
-		skip "no Debian mirror in /etc/apt/sources.list or debian.sources to add deb-src for"
-	{
-		echo "Types: deb-src"
-		echo "URIs: $uri"
-		echo "Suites: $suites"
-		echo "Components: main"
-		[ -n "$keyring" ] && echo "Signed-By: $keyring"
-	} >/etc/apt/sources.list.d/ocap-debian-src.sources ||
-		skip "cannot write /etc/apt/sources.list.d/ocap-debian-src.sources"
-	echo "$name: added deb-src $uri $suites"
-}
-
-# cached SRC: the .dsc of SRC is in the cache.
-cached() { compgen -G "$cache/$1/*.dsc" >/dev/null; }
-
-missing=""
-for p in $pkgs; do cached "$p" || missing="$missing $p"; done
-if [ -n "$missing" ]; then
-	command -v apt-get >/dev/null 2>&1 || skip "no apt-get to fetch$missing"
-	if ! has_deb_src; then
-		[ "$(id -u)" = 0 ] || skip "no deb-src entry and not root to add one"
-		add_deb_src
-		updated=1
-	fi
-	first=${missing# } first=${first%% *}
-	if [ -n "${updated:-}" ] ||
-		[ -z "$(apt-cache showsrc "${ask[$first]}" 2>/dev/null | head -1)" ]; then
-		[ "$(id -u)" = 0 ] || skip "apt has no source index and not root to update"
-		timeout 300 apt-get update -qq >"$cache/update.log" 2>&1 ||
-			skip "apt-get update failed: $(tail -3 "$cache/update.log")"
-	fi
-	for p in $missing; do
-		rm -rf "$cache/$p.part" && mkdir -p "$cache/$p.part"
-		(cd "$cache/$p.part" &&
-			timeout 300 apt-get source -qq --download-only "${ask[$p]}") \
-			>"$cache/$p.log" 2>&1 ||
-			skip "apt-get source ${ask[$p]} failed: $(grep -E '^(E|Err):' "$cache/$p.log" | tail -2)"
-		compgen -G "$cache/$p.part/*.dsc" >/dev/null ||
-			skip "apt-get source ${ask[$p]} fetched no .dsc"
-		rm -rf "$cache/$p" && mv "$cache/$p.part" "$cache/$p"
-	done
-	ok "fetched$missing"
-else
-	ok "sources cached"
-fi
+fetch_sources "$cache" dos2unix tree netcat=netcat-traditional bzip2
 
 # --- extract and build ---------------------------------------------------
 

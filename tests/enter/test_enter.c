@@ -27,12 +27,8 @@
 
 #include <ocap/enter.h>
 
-#include "support.h"
+#include "enter_test.h"
 
-#ifndef __NR_landlock_create_ruleset
-#define __NR_landlock_create_ruleset 444
-#endif
-#define LL_VERSION 1 /* LANDLOCK_CREATE_RULESET_VERSION */
 
 /* What the tiny program exits with when exec is allowed. */
 #define TINY_STATUS 7
@@ -149,88 +145,6 @@ static int teardown(void **state)
 	close(f->topfd);
 	tmpdir_remove(f->td.path);
 	free(f);
-	return 0;
-}
-
-/* -errno of a raw call's result. */
-static long sys_ret(long r)
-{
-	return r < 0 ? -errno : r;
-}
-
-static bool report_has(const struct ocap_enter_report *r, const char *what,
-		       int enforced)
-{
-	for (size_t i = 0; i < r->nitems; i++)
-		if (strcmp(r->items[i].what, what) == 0 &&
-		    r->items[i].enforced == enforced)
-			return true;
-	return false;
-}
-
-/* The "Seccomp_filters:" line of /proc/self/status. */
-static long status_field(const char *name)
-{
-	char line[256];
-	size_t n = strlen(name);
-	long v = -1;
-	FILE *f = fopen("/proc/self/status", "re");
-
-	if (!f)
-		return -1;
-	while (fgets(line, sizeof line, f))
-		if (strncmp(line, name, n) == 0 && line[n] == ':')
-			v = strtol(line + n + 1, NULL, 10);
-	fclose(f);
-	return v;
-}
-
-static bool holds_caps(void)
-{
-	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
-	struct __user_cap_data_struct d[2];
-
-	return syscall(SYS_capget, &h, d) == 0 &&
-	       (d[0].permitted || d[1].permitted);
-}
-
-/* Nothing of capability mode is in force: the untouched process. */
-static void child_check_untouched(bool caps)
-{
-	int fd = open("/etc/passwd", O_RDONLY | O_CLOEXEC);
-
-	child_check(fd >= 0, 1);
-	close(fd);
-	child_check(prctl(PR_GET_NO_NEW_PRIVS, 0, 0, 0, 0), 0);
-	child_check(status_field("Seccomp_filters"), 0);
-	child_check(holds_caps(), caps);
-}
-
-struct call {
-	int (*fn)(void *);
-	void *arg;
-};
-
-/* cmocka's handlers would carry on with the tests in a crashed child. */
-static int call_plain(void *arg)
-{
-	static const int fatal[] = { SIGSEGV, SIGBUS, SIGILL, SIGFPE, SIGSYS,
-				     SIGABRT };
-	const struct call *c = arg;
-
-	for (size_t i = 0; i < sizeof fatal / sizeof *fatal; i++)
-		signal(fatal[i], SIG_DFL);
-	return c->fn(c->arg);
-}
-
-static int expect_status(int (*fn)(void *), void *arg, int want)
-{
-	struct call c = { fn, arg };
-	int st = run_in_child(call_plain, &c);
-
-	if (st != want)
-		fail_msg("child exited %d, expected %d (a failing child "
-			 "exits with its line)", st, want);
 	return 0;
 }
 
@@ -664,10 +578,7 @@ static void test_isolate_errors(void **state)
 }
 
 /* The cases that only enter in a child and check there. */
-static const struct {
-	const char *name;
-	int (*fn)(void *);
-} entering[] = {
+static const struct entering_case entering[] = {
 	{ "paths", paths_child },
 	{ "strict and best effort without Landlock", no_landlock_child },
 	{ "nested capabilities", nested_child },
@@ -678,10 +589,7 @@ static const struct {
 static void test_entering(void **state)
 {
 	(void)state;
-	for (size_t i = 0; i < sizeof entering / sizeof *entering; i++) {
-		print_message("%s\n", entering[i].name);
-		expect_status(entering[i].fn, NULL, 0);
-	}
+	run_entering(entering, sizeof entering / sizeof *entering);
 }
 
 int main(void)
@@ -694,12 +602,8 @@ int main(void)
 		cmocka_unit_test(test_isolate),
 		cmocka_unit_test(test_isolate_errors),
 	};
-	long abi = syscall(__NR_landlock_create_ruleset, NULL, 0, LL_VERSION);
 
-	if (abi < 1) {
-		printf("SKIP: Landlock is not enabled in this kernel (%s): "
-		       "entering cannot be tested\n", strerror(errno));
+	if (landlock_missing())
 		return 77;
-	}
 	return cmocka_run_group_tests(tests, setup, teardown);
 }

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <stddef.h>
 #include <string.h>
+#include <sys/un.h>
 
 #include "sockaddr.h"
 
@@ -38,4 +40,15 @@ uint16_t sa_port_of(int fd)
 	if (ss.ss_family == AF_INET6)
 		return ntohs(((struct sockaddr_in6 *)&ss)->sin6_port);
 	return 0;
+}
+
+socklen_t sa_unix(struct sockaddr_un *sun, const char *path)
+{
+	size_t n = strlen(path);
+
+	*sun = (struct sockaddr_un){ .sun_family = AF_UNIX };
+	if (n >= sizeof sun->sun_path)
+		return 0;
+	memcpy(sun->sun_path, path, n);
+	return (socklen_t)(offsetof(struct sockaddr_un, sun_path) + n + 1);
 }

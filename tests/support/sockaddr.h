@@ -14,6 +14,11 @@
  * length, or 0 when ip is not an address literal. */
 socklen_t sa_ip(struct sockaddr_storage *ss, const char *ip, uint16_t port);
 
+/* A Unix socket address for path into *sun (zeroed first): its length,
+ * or 0 when path does not fit. */
+struct sockaddr_un;
+socklen_t sa_unix(struct sockaddr_un *sun, const char *path);
+
 /* The port socket fd is bound to, in host order; 0 when it has none. */
 uint16_t sa_port_of(int fd);
 
