@@ -114,7 +114,7 @@ static rule_fn add_enosys, add_notify, add_clone, add_personality, add_prlimit,
  * create: O_CREAT or O_TMPFILE. */
 #define CREATES(n, modes, dirfds, fl, i)                                   \
 	{ n, modes, dirfds, NULL, NULL, (i) + 1, (fl) + 1 }
-/* The broker decides and performs the call (broker/supervise.c): the
+/* The broker decides and performs the call (linux/supervise.c): the
  * path forms in compat, the descriptor and *at forms (dirfd bits, not
  * AT_FDCWD in native mode) in both. */
 #define SUPER(n, note) { n, S, 0, add_notify, note, 0, 0 }
@@ -766,7 +766,7 @@ static bool wants(const char *const *extra, size_t n, const char *what)
 	return false;
 }
 
-/* The lookups --hide-metadata hands to the broker (broker/hide.c). */
+/* The lookups --hide-metadata hands to the broker (linux/hide.c). */
 static const char *const hidden_calls[] = {
 	"stat", "lstat", "newfstatat", "statx", "access", "faccessat",
 	"faccessat2", "readlink", "readlinkat", "getxattr", "lgetxattr",
@@ -826,7 +826,7 @@ static bool widened(const struct rule *r, int mode, const char *const *extra,
 
 /* Supervised, with datagram sockets about: a send that names an address
  * (sendto's is a register; sendmsg's and sendmmsg's are in memory) goes
- * to the broker, which judges the address and sends (broker/send.c). */
+ * to the broker, which judges the address and sends (linux/send.c). */
 static int add_sends(scmp_filter_ctx ctx)
 {
 	int to = seccomp_syscall_resolve_name("sendto");
