@@ -6,11 +6,15 @@
  * from fork to the end of waitpid.  The programs' stdout and stderr go to
  * /dev/null, so a chatty sandbox pays no terminal time.
  *
- *	launch N1 PROGRAM [ARG ...] [';' N2 PROGRAM [ARG ...] ...]
+ *	launch [-c] N1 PROGRAM [ARG ...] [';' N2 PROGRAM [ARG ...] ...]
  *
  * A variant launched Ni times is spread evenly over the run.  Prints one
  * line per variant, in the order given: how many launches exited non-zero,
- * then the time of each launch in nanoseconds.
+ * then the time of each launch in nanoseconds.  With -c, each such line
+ * is followed by one with the CPU time (user + system, nanoseconds) each
+ * launch used, the launched program's and that of every descendant it
+ * waited for: less noisy than the time taken on a loaded machine, though
+ * blind to work done in parallel.
  */
 #include <err.h>
 #include <errno.h>
@@ -18,6 +22,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -32,11 +37,19 @@ struct variant {
 	long failed;
 	long done;
 	double *ns;
+	double *cpu;
 };
+
+static double ru_ns(const struct rusage *ru)
+{
+	return (ru->ru_utime.tv_sec + ru->ru_stime.tv_sec) * 1e9 +
+	       (ru->ru_utime.tv_usec + ru->ru_stime.tv_usec) * 1e3;
+}
 
 static void launch(struct variant *v, int null)
 {
 	double t0 = now_ns();
+	struct rusage ru;
 	int status;
 	pid_t pid = fork();
 
@@ -48,9 +61,10 @@ static void launch(struct variant *v, int null)
 		execve(v->argv[0], v->argv, environ);
 		_exit(127);
 	}
-	while (waitpid(pid, &status, 0) < 0)
+	while (wait4(pid, &status, 0, &ru) < 0)
 		if (errno != EINTR)
-			err(2, "waitpid");
+			err(2, "wait4");
+	v->cpu[v->done] = ru_ns(&ru);
 	v->ns[v->done++] = now_ns() - t0;
 	if (!WIFEXITED(status) || WEXITSTATUS(status) != 0)
 		v->failed++;
@@ -58,15 +72,15 @@ static void launch(struct variant *v, int null)
 
 static _Noreturn void usage(void)
 {
-	errx(2, "usage: launch N PROGRAM [ARG ...] "
+	errx(2, "usage: launch [-c] N PROGRAM [ARG ...] "
 		"[';' N PROGRAM [ARG ...] ...]");
 }
 
-static int parse(int argc, char **argv, struct variant *vs)
+static int parse(int argc, char **argv, int first, struct variant *vs)
 {
 	int nv = 0;
 
-	for (int i = 1; i < argc; i++) {
+	for (int i = first; i < argc; i++) {
 		struct variant *v = &vs[nv];
 
 		if (nv == MAXV || i + 1 >= argc ||
@@ -78,7 +92,8 @@ static int parse(int argc, char **argv, struct variant *vs)
 		argv[i] = NULL; /* ends this variant's argv (or is argv[argc]) */
 		if (!v->argv[0])
 			usage(); /* N without a PROGRAM */
-		if (!(v->ns = calloc(v->n, sizeof *v->ns)))
+		if (!(v->ns = calloc(v->n, sizeof *v->ns)) ||
+		    !(v->cpu = calloc(v->n, sizeof *v->cpu)))
 			err(2, "calloc");
 		nv++;
 	}
@@ -88,7 +103,8 @@ static int parse(int argc, char **argv, struct variant *vs)
 int main(int argc, char **argv)
 {
 	struct variant vs[MAXV] = { { 0 } };
-	int order[MAXV], nv = parse(argc, argv, vs), null;
+	int cpu = argc > 1 && !strcmp(argv[1], "-c");
+	int order[MAXV], nv = parse(argc, argv, 1 + cpu, vs), null;
 	long max = 0;
 	unsigned seed = (unsigned)getpid();
 
@@ -118,7 +134,14 @@ int main(int argc, char **argv)
 		for (long i = 0; i < vs[k].done; i++)
 			printf(" %.0f", vs[k].ns[i]);
 		putchar('\n');
+		if (cpu) {
+			printf("cpu");
+			for (long i = 0; i < vs[k].done; i++)
+				printf(" %.0f", vs[k].cpu[i]);
+			putchar('\n');
+		}
 		free(vs[k].ns);
+		free(vs[k].cpu);
 	}
 	return 0;
 }

@@ -62,7 +62,17 @@ static int readable_here(ocap_plan *p, const struct ocap_path_grant *g,
 			       g->where, g->name, strerror(EACCES));
 }
 
-static int open_grant(ocap_plan *p, struct ocap_path_grant *g)
+/* Each grant opened, above the root descriptor's slot: a descriptor
+ * that lands at or below it is moved up and its slot kept filled (in
+ * low[]) until every grant is open, so that the others land above
+ * without moving. */
+struct low_slots {
+	int fd[OCAP_ROOT_FD + 1];
+	int n;
+};
+
+static int open_grant(ocap_plan *p, struct ocap_path_grant *g,
+		      struct low_slots *low)
 {
 	struct stat st;
 	int fd = open(g->name, O_PATH | O_CLOEXEC);
@@ -76,7 +86,11 @@ static int open_grant(ocap_plan *p, struct ocap_path_grant *g)
 			fd = open(g->name, O_PATH | O_CLOEXEC);
 		}
 	}
-	fd = above_root(fd);
+	if (fd >= 0 && fd <= OCAP_ROOT_FD) {
+		/* A slot not filled before: it cannot overflow low[]. */
+		low->fd[low->n++] = fd;
+		fd = fcntl(fd, F_DUPFD_CLOEXEC, OCAP_ROOT_FD + 1);
+	}
 	if (fd < 0 || fstat(fd, &st) < 0) {
 		int e = errno;
 		if (fd >= 0)
@@ -425,6 +439,7 @@ int ocap_launch(ocap_plan *p, int *status)
 {
 	struct ocap_compiled cp;
 	struct ocap_child c = { .c = &cp, .progfd = -1, .superfd = -1 };
+	struct low_slots low = { .n = 0 };
 	int sv[2] = { -1, -1 }, ep[2] = { -1, -1 }, su[2] = { -1, -1 }, r, e;
 
 	if (!p || !status)
@@ -443,7 +458,9 @@ int ocap_launch(ocap_plan *p, int *status)
 					    strerror(-r));
 	}
 	for (size_t i = 0; i < p->npaths && r == 0; i++)
-		r = open_grant(p, &p->paths[i]);
+		r = open_grant(p, &p->paths[i], &low);
+	while (low.n > 0)
+		close(low.fd[--low.n]);
 	if (r == 0)
 		r = ocap__net_resolve(p);
 	if (r == 0)

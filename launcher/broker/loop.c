@@ -1,11 +1,14 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The broker's event loop: one-shot io_uring poll requests, one per slot
- * that wants events, or poll(2) when io_uring cannot be had (the
- * io_uring_disabled sysctl, a seccomp filter around the launcher) or when
- * OCAP_BROKER_POLL=1 asks for it.  Both report the same (slot, events)
- * pairs to ocap__broker_event(); a report made for a slot whose poll has since
- * been given up (its gen moved on) is dropped.
+ * that wants events, or poll(2).  poll(2) serves ocap_launch()'s broker,
+ * a process of its own for one program's handful of channels, where a
+ * ring's setup and teardown cost more than it saves (bench/README.md);
+ * and any broker when io_uring cannot be had (the io_uring_disabled
+ * sysctl, a seccomp filter around the launcher).  OCAP_BROKER_POLL=1
+ * asks for poll(2), OCAP_BROKER_POLL=0 for io_uring.  Both report the
+ * same (slot, events) pairs to ocap__broker_event(); a report made for a
+ * slot whose poll has since been given up (its gen moved on) is dropped.
  */
 #include <errno.h>
 #include <liburing.h>
@@ -33,11 +36,13 @@ static uint64_t user_data(int i, uint32_t gen)
 	return (uint64_t)gen << 32 | (uint32_t)i;
 }
 
-static bool poll_forced(void)
+static bool use_poll(const struct broker *b)
 {
 	const char *e = getenv("OCAP_BROKER_POLL");
 
-	return e && *e && strcmp(e, "0");
+	if (e && *e)
+		return strcmp(e, "0") != 0;
+	return b->plan->confine_broker;
 }
 
 /* A ring that takes poll requests and nothing else: io_uring's
@@ -73,7 +78,7 @@ int ocap__broker_loop_new(struct broker *b)
 	if (!l)
 		return -ENOMEM;
 	b->loop = l;
-	if (!poll_forced() && ring_new(&l->ring) == 0)
+	if (!use_poll(b) && ring_new(&l->ring) == 0)
 		l->uring = true;
 	return 0;
 }
