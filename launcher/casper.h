@@ -35,6 +35,11 @@ hidden void ocap__enter_net_names(const ocap_plan *p, char *buf,
 hidden int ocap__casper_start(const ocap_plan *p,
 			      struct ocap_enter_report *r);
 
+/* Undo a started helper when entering fails after it: the root
+ * descriptor closed (the helper leaves once nobody holds it), $OCAP_ROOT
+ * unset, the helper reaped.  Nothing when none was started. */
+hidden void ocap__casper_undo(struct ocap_enter_report *r);
+
 /* The helper's broker: serve rootfd and its sessions until no channel is
  * left.  Before serving it confines itself as ocapsh's broker does and
  * writes 0, or the -errno it failed with, to readyfd. */

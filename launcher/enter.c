@@ -69,8 +69,8 @@ int ocap_enter(const ocap_ns *ns, unsigned flags,
 	 * to its own needs, and must not inherit the process's domain. */
 	if (!err)
 		err = ocap__casper_start(net, r);
-	if (!err)
-		err = ocap__be_enter_apply(e, r);
+	if (!err && (err = ocap__be_enter_apply(e, r)) < 0)
+		ocap__casper_undo(r);
 	ocap__be_enter_free(e);
 	ocap_plan_free(net);
 	return err;

@@ -186,6 +186,17 @@ static int name_root(int fd)
 	return 0;
 }
 
+void ocap__casper_undo(struct ocap_enter_report *r)
+{
+	if (r->helper <= 0)
+		return;
+	close(r->root_fd);
+	(void)unsetenv(OCAP_ROOT_ENV);
+	stop(r->helper); /* a Landlock scope may refuse the kill: EOF ends it */
+	r->helper = 0;
+	r->root_fd = -1;
+}
+
 int ocap__casper_start(const ocap_plan *p, struct ocap_enter_report *r)
 {
 	int sv[2], pp[2], got = -EIO, err;
