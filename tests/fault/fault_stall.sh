@@ -11,10 +11,13 @@
 #  - session: a private session whose broker end it keeps, O_NONBLOCK
 #    cleared there, flooded with requests whose replies it never reads.
 # With the stall under way, SIGTERM, SIGINT or SIGHUP to ocapsh must end
-# the program and every descendant within one second; when the program
-# exits on its own, every descendant must be gone within one second.
+# the program and every descendant; when the program exits on its own,
+# every descendant must be gone.  A stalled broker never ends them, so the
+# bound is 5 s, far above the 20-250 ms a teardown takes even in a
+# sanitizer build on a loaded machine: a shared CI machine once took just
+# over 1 s.  Each time is printed, and one above 1 s is flagged "slow".
 # Judged by timestamps and by the pid tree under ocapsh when the program
-# said it was ready.
+# said it was ready; what is left at the bound is shown with its state.
 #
 # usage: fault_stall.sh OCAPSH FAULT_PROG; STALL_ONLY=ERE runs the cases
 # (KIND-EVENT-USER) it matches.
@@ -125,11 +128,15 @@ one() {
 		t0=$(ms)
 		kill -"$ev" "${osh:-$broker}"
 	fi
-	if within_ms 1000 all_gone $tree; then
-		echo "    all of [$tree] gone in $(($(ms) - t0)) ms"
+	if within_ms 5000 all_gone $tree; then
+		t0=$(($(ms) - t0))
+		echo "    all of [$tree] gone in $t0 ms$([ "$t0" -gt 1000 ] &&
+			echo " (slow)")"
 	else
-		bad+=("after 1 s, left of [$tree]: $(for p in $tree; do
-			gone "$p" || echo -n "$p "; done)")
+		bad+=("after 5 s, left of [$tree]:$(for p in $tree; do
+			gone "$p" || echo -n " $p ($(awk '{ print $3 }' \
+				"/proc/$p/stat" 2>/dev/null) $(cat \
+				"/proc/$p/wchan" 2>/dev/null))"; done)")
 	fi
 	kill -KILL "$broker" 2>/dev/null
 	wait "$job" 2>/dev/null
