@@ -68,23 +68,33 @@ fixture() {
 	grants
 }
 
-# grants: the job's grants file into $P/job.grants, @PORT@ filled in.
+# grants: the job's grants file into $P/job.grants, @PORT@ filled in;
+# for the refused runs (run.sh --refused), without the line RW_DROP and
+# with the lines RW_ADD.
 grants() {
-	sed "s/@PORT@/${PORT:-0}/g" "$RW_DIR/grants/$JOB.grants" \
-		>"$P/job.grants"
+	{
+		awk -v drop="${RW_DROP:-}" 'drop == "" || $0 != drop' \
+			"$RW_DIR/grants/$JOB.grants"
+		[ -z "${RW_ADD:-}" ] || printf '%s\n' "$RW_ADD"
+	} | sed "s/@PORT@/${PORT:-0}/g" >"$P/job.grants"
 }
 
-# run CMD...: CMD in $P, in the sandbox $MODE names, with a time limit.
-# ocapsh gets the job's grants file and nothing else; bwrap the binds a
-# bwrap user would write: the system read-only, the project read-write.
+# run CMD...: CMD in $P, in the sandbox $MODE names, with a time limit;
+# its status is also added to $P/status.  ocapsh gets the job's grants
+# file and nothing else (and RW_FLAGS: --suggest in the refused runs);
+# bwrap the binds a bwrap user would write: the system read-only, the
+# project read-write.
 # shellcheck disable=SC2046 # sandbox's words are split on purpose
 run() {
 	(cd "$P" && timeout -k 5 "$JOB_TIMEOUT" $(sandbox) "$@") 2>>"$P/err"
+	set -- $?
+	echo "$1" >>"$P/status"
+	return "$1"
 }
 
 sandbox() {
 	case $MODE in
-	ocapsh) echo "$O --grants $P/job.grants --" ;;
+	ocapsh) echo "$O ${RW_FLAGS:-} --grants $P/job.grants --" ;;
 	bwrap) echo "bwrap --ro-bind / / --dev /dev --proc /proc --tmpfs /tmp \
 		--bind $P $P --chdir $P --" ;;
 	esac
@@ -344,7 +354,8 @@ job_python_http_get() { mkdir -p "$P/www"; echo served >"$P/www/f"; serve "$P/ww
 job_python_http_serve() { mkdir -p "$P/www"; echo inside >"$P/www/f"; \
 	PORT=$(/usr/bin/python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'); \
 	grants; run_bg python3 -m http.server -b 127.0.0.1 -d www "$PORT"; \
-	local i; for i in $(seq 50); do curl -s -m 2 -o "$P/out/f" "http://127.0.0.1:$PORT/f" && break; sleep 0.1; done; \
+	local i; for i in $(seq 50); do curl -s -m 2 -o "$P/out/f" "http://127.0.0.1:$PORT/f" && break; \
+		kill -0 "$SERVER_PID" 2>/dev/null || break; sleep 0.1; done; \
 	cleanup; same "$P/out/f" inside; }
 
 # ---- node -----------------------------------------------------------------------
