@@ -866,9 +866,13 @@ static int add_allowances(scmp_filter_ctx ctx, int mode,
 	if (!err && unix_ && !listed(nr, extra, n))
 		err = add_socketpair(ctx, nr, mode, 0);
 	/* supervised, the broker checks the address and binds, or checks
-	 * what the socket is bound to and listens */
+	 * what the socket is bound to and listens; with --suggest and no
+	 * grant to bind, it refuses each bind and names the --listen that
+	 * would grant it */
 	act = ocap__sc_supervised(mode) ? SCMP_ACT_NOTIFY : SCMP_ACT_ALLOW;
-	if (!err && (udp || wants(extra, n, OCAP_SC_ALLOW_LISTEN)))
+	if (!err && (udp || wants(extra, n, OCAP_SC_ALLOW_LISTEN) ||
+		     (mode == OCAP_SC_SUPER &&
+		      wants(extra, n, OCAP_SC_SUGGEST))))
 		err = seccomp_rule_add(ctx, act,
 				       seccomp_syscall_resolve_name("bind"), 0);
 	if (!err && wants(extra, n, OCAP_SC_ALLOW_LISTEN))
