@@ -129,12 +129,29 @@ static int one(const struct sockaddr_in *a, int how)
 	return r;
 }
 
+struct job {
+	struct sockaddr_in a;
+	int how;
+	char **argv;
+};
+
+static double timed(void *arg)
+{
+	const struct job *j = arg;
+	int r = one(&j->a, j->how);
+
+	if (r < 0)
+		errx(1, "%s connect to 127.0.0.1:%s: %s", j->argv[1],
+		     j->argv[2], strerror(-r));
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	static double t[CHUNK_MAX];
-	struct sockaddr_in a = { .sin_family = AF_INET,
-				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	char line[64];
+	struct job j = { .a = { .sin_family = AF_INET,
+				.sin_addr.s_addr = htonl(INADDR_LOOPBACK) },
+			 .argv = argv };
 	int how, r;
 
 	if (argc != 3)
@@ -146,9 +163,10 @@ int main(int argc, char **argv)
 		errx(2, "usage: client direct|broker|relay PORT");
 	if (how == RELAY && (r = relay_start()) < 0)
 		errx(1, "relay: %s", strerror(-r));
-	a.sin_port = htons((uint16_t)atoi(argv[2]));
+	j.how = how;
+	j.a.sin_port = htons((uint16_t)atoi(argv[2]));
 	for (int i = 0; i < WARMUP; i++) {
-		if ((r = one(&a, how)) == -ENOSYS) {
+		if ((r = one(&j.a, how)) == -ENOSYS) {
 			puts("ENOSYS");
 			return 3;
 		}
@@ -156,25 +174,6 @@ int main(int argc, char **argv)
 			errx(1, "%s connect to 127.0.0.1:%s: %s", argv[1],
 			     argv[2], strerror(-r));
 	}
-	printf("ready\n");
-	fflush(stdout);
-	while (fgets(line, sizeof line, stdin)) {
-		long n = strtol(line, NULL, 10);
-
-		if (n <= 0 || n > CHUNK_MAX)
-			errx(2, "chunk of %ld connections: 1 to %d", n,
-			     CHUNK_MAX);
-		for (long i = 0; i < n; i++) {
-			double t0 = now_ns();
-
-			if ((r = one(&a, how)) < 0)
-				errx(1, "%s connect to 127.0.0.1:%s: %s",
-				     argv[1], argv[2], strerror(-r));
-			t[i] = now_ns() - t0;
-		}
-		qsort(t, n, sizeof *t, cmp_double);
-		printf("%.0f\n", t[n / 2]);
-		fflush(stdout);
-	}
+	worker_serve(timed, &j, t, CHUNK_MAX);
 	return 0;
 }

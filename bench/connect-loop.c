@@ -42,12 +42,22 @@ static int one(const struct sockaddr_in *a)
 	return r;
 }
 
+static const char *port;
+
+static double timed(void *arg)
+{
+	int r = one(arg);
+
+	if (r < 0)
+		errx(1, "connect to 127.0.0.1:%s: %s", port, strerror(-r));
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	static double t[CHUNK_MAX];
 	struct sockaddr_in a = { .sin_family = AF_INET,
 				 .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	char line[64];
 	int r;
 
 	if (argc != 2)
@@ -57,25 +67,7 @@ int main(int argc, char **argv)
 		if ((r = one(&a)) < 0)
 			errx(1, "connect to 127.0.0.1:%s: %s", argv[1],
 			     strerror(-r));
-	printf("ready\n");
-	fflush(stdout);
-	while (fgets(line, sizeof line, stdin)) {
-		long n = strtol(line, NULL, 10);
-
-		if (n <= 0 || n > CHUNK_MAX)
-			errx(2, "chunk of %ld connections: 1 to %d", n,
-			     CHUNK_MAX);
-		for (long i = 0; i < n; i++) {
-			double t0 = now_ns();
-
-			if ((r = one(&a)) < 0)
-				errx(1, "connect to 127.0.0.1:%s: %s",
-				     argv[1], strerror(-r));
-			t[i] = now_ns() - t0;
-		}
-		qsort(t, n, sizeof *t, cmp_double);
-		printf("%.0f\n", t[n / 2]);
-		fflush(stdout);
-	}
+	port = argv[1];
+	worker_serve(timed, &a, t, CHUNK_MAX);
 	return 0;
 }

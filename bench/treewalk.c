@@ -145,13 +145,25 @@ static void pass(enum op op, const char *top)
 	}
 }
 
+struct job {
+	enum op op;
+	const char *dir;
+};
+
+static double timed(void *arg)
+{
+	const struct job *j = arg;
+
+	pass(j->op, j->dir);
+	return 1;
+}
+
 int main(int argc, char **argv)
 {
 	static const char *const names[] = { "all", "stat", "open",
 					     "readdir" };
 	static double t[PASSES_MAX];
 	enum op op = OP_ALL;
-	char line[64];
 	int c;
 
 	while ((c = getopt(argc, argv, "o:")) != -1) {
@@ -170,23 +182,7 @@ int main(int argc, char **argv)
 	walk(argv[optind], true);
 	if (!files.n)
 		errx(1, "%s: no regular file beneath", argv[optind]);
-	printf("ready\n");
-	fflush(stdout);
-	while (fgets(line, sizeof line, stdin)) {
-		long n = strtol(line, NULL, 10);
-
-		if (n <= 0 || n > PASSES_MAX)
-			errx(2, "chunk of %ld passes: 1 to %d", n, PASSES_MAX);
-		for (long i = 0; i < n; i++) {
-			double t0 = now_ns();
-
-			pass(op, argv[optind]);
-			t[i] = now_ns() - t0;
-		}
-		qsort(t, n, sizeof *t, cmp_double);
-		printf("%.0f\n", t[n / 2]);
-		fflush(stdout);
-	}
+	worker_serve(timed, &(struct job){ op, argv[optind] }, t, PASSES_MAX);
 	return 0;
 usage:
 	errx(2, "usage: treewalk [-o all|stat|open|readdir] DIR");

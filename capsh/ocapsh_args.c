@@ -84,6 +84,11 @@ int ocapsh_args_parse(ocap_plan *p, int argc, char **argv,
 			a->explain = 2;
 			continue;
 		}
+		if (!strncmp(opt, "--explain=", 10)) {
+			snprintf(msg, size, "argument %d: --explain: unknown "
+				 "format '%s' (json is the one)", i, opt + 10);
+			return -EINVAL;
+		}
 		if (!strcmp(opt, "--learn") || !strncmp(opt, "--learn=", 8)) {
 			a->learn = opt[7] == '=' ? opt + 8
 				   : i + 1 < argc ? argv[++i] : NULL;

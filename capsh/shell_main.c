@@ -9,6 +9,7 @@
 #include <histedit.h>
 #include <limits.h>
 #include <locale.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -26,7 +27,8 @@
 
 /* ---- scripts --------------------------------------------------------- */
 
-/* The whole of fd as a string; a NUL byte in it is an error. */
+/* The whole of fd as a string, at most SCRIPT_MAX bytes; a NUL byte in
+ * it is an error. */
 static int slurp(int fd, char **out)
 {
 	size_t len = 0, cap = 4096;
@@ -36,14 +38,27 @@ static int slurp(int fd, char **out)
 	if (!buf)
 		return -ENOMEM;
 	for (;;) {
-		if (len + 1 >= cap) {
-			nb = cap < SCRIPT_MAX ? realloc(buf, cap * 2) : NULL;
-			if (!nb) {
+		if (len == cap - 1 && cap == SCRIPT_MAX + 1) {
+			/* full: the end must come now */
+			char more;
+			do
+				n = read(fd, &more, 1);
+			while (n < 0 && errno == EINTR);
+			if (n == 0)
+				break;
+			free(buf);
+			return n < 0 ? -errno : -EFBIG;
+		}
+		if (len == cap - 1) {
+			/* room for the NUL: SCRIPT_MAX bytes fit */
+			size_t ncap = cap <= SCRIPT_MAX / 2 ? cap * 2
+							    : SCRIPT_MAX + 1;
+			if (!(nb = realloc(buf, ncap))) {
 				free(buf);
-				return cap >= SCRIPT_MAX ? -EFBIG : -ENOMEM;
+				return -ENOMEM;
 			}
 			buf = nb;
-			cap *= 2;
+			cap = ncap;
 		}
 		n = read(fd, buf + len, cap - len - 1);
 		if (n < 0 && errno == EINTR)
@@ -113,6 +128,39 @@ static char *prompt(EditLine *el)
 	return s->prompt;
 }
 
+/* Set by ^C at the prompt; read_byte() takes it. */
+static volatile sig_atomic_t interrupted;
+
+static void on_sigint(int sig)
+{
+	(void)sig;
+	interrupted = 1;
+}
+
+/* One byte of the terminal, or -1 with EINTR once ^C came.  SIGINT gets
+ * in only while ppoll() waits, so one that comes between two keys (while
+ * a key is echoed) is seen before the next wait, never lost in it. */
+static ssize_t read_byte(char *c)
+{
+	struct pollfd p = { .fd = STDIN_FILENO, .events = POLLIN };
+	sigset_t intr, old, wait;
+	int r;
+
+	sigemptyset(&intr);
+	sigaddset(&intr, SIGINT);
+	sigprocmask(SIG_BLOCK, &intr, &old);
+	wait = old;
+	sigdelset(&wait, SIGINT);
+	r = interrupted ? -1 : ppoll(&p, 1, NULL, &wait);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (interrupted) {
+		interrupted = 0;
+		errno = EINTR;
+		return -1;
+	}
+	return r < 0 ? -1 : read(STDIN_FILENO, c, 1);
+}
+
 /* libedit's own reader retries a read that SIGINT interrupted; this one
  * returns, so that ^C at the prompt abandons the line. */
 static int read_key(EditLine *el, wchar_t *wc)
@@ -120,10 +168,11 @@ static int read_key(EditLine *el, wchar_t *wc)
 	char buf[MB_LEN_MAX];
 	size_t n = 0;
 
+	(void)el;
 	for (;;) {
 		mbstate_t mbs;
 		size_t k;
-		ssize_t r = read(STDIN_FILENO, buf + n, 1);
+		ssize_t r = read_byte(buf + n);
 		if (r <= 0) {
 			*wc = L'\0';
 			return r < 0 ? -1 : 0;
@@ -139,12 +188,6 @@ static int read_key(EditLine *el, wchar_t *wc)
 		}
 		return 1;
 	}
-}
-
-/* An interrupted read is what ^C at the prompt does: nothing else. */
-static void on_sigint(int sig)
-{
-	(void)sig;
 }
 
 static void prompt_signals(void)
@@ -229,6 +272,7 @@ static int read_command(struct session *s, char **cmd)
 	int n;
 
 	s->more = false;
+	interrupted = 0; /* a ^C that ended the last command is spent */
 	for (;;) {
 		/* The terminal goes into editing mode before the prompt is
 		 * drawn: keys typed at once after it must not meet the

@@ -46,6 +46,27 @@ if(MUSL_GCC AND OCAP_OVERLAY)
   message(STATUS "musl ${OCAP_MUSL_VERSION} (${MUSL_GCC}): supported")
 endif()
 
+# The kernel's headers (<linux/landlock.h>, <linux/seccomp.h>), for the
+# musl build of ocap_enter(): musl-gcc searches none of the host's include
+# directories, where glibc's headers are, so these are linked into one
+# directory of their own, searched after musl's.  Empty when missing.
+set(OCAP_MUSL_KERNEL_INCLUDE "")
+find_path(OCAP_LINUX_UAPI_DIR linux/landlock.h)
+find_path(OCAP_LINUX_ASM_DIR asm/unistd.h
+  PATH_SUFFIXES ${CMAKE_LIBRARY_ARCHITECTURE})
+if(MUSL_GCC AND OCAP_LINUX_UAPI_DIR AND OCAP_LINUX_ASM_DIR)
+  set(dir ${PROJECT_BINARY_DIR}/musl-kernel-include)
+  file(MAKE_DIRECTORY ${dir})
+  foreach(link linux:${OCAP_LINUX_UAPI_DIR}/linux
+      asm-generic:${OCAP_LINUX_UAPI_DIR}/asm-generic
+      asm:${OCAP_LINUX_ASM_DIR}/asm)
+    string(REGEX REPLACE ":.*" "" name ${link})
+    string(REGEX REPLACE "^[^:]*:" "" target ${link})
+    file(CREATE_LINK ${target} ${dir}/${name} SYMBOLIC)
+  endforeach()
+  set(OCAP_MUSL_KERNEL_INCLUDE ${dir})
+endif()
+
 # Flags every musl-gcc compile shares.  -O2 -g whatever the build type:
 # the archives are installed and linked into other programs.
 set(OCAP_MUSL_CFLAGS -O2 -g ${OCAP_WARNINGS} -fvisibility=hidden
@@ -53,25 +74,34 @@ set(OCAP_MUSL_CFLAGS -O2 -g ${OCAP_WARNINGS} -fvisibility=hidden
 
 # ocap_musl_archive(TARGET ARCHIVE SOURCES src... FLAGS flag...)
 # A target (built by ALL) making ARCHIVE from SOURCES, relative to the
-# current source directory, compiled by musl-gcc with OCAP_MUSL_CFLAGS and
-# FLAGS.  Objects sit flat in obj/: src/fcntl/open.c -> obj/fcntl_open.o.
+# current source directory (or absolute: a generated source), compiled by
+# musl-gcc with OCAP_MUSL_CFLAGS and FLAGS (lists in generator expressions
+# are expanded).  Objects sit flat in obj/: src/fcntl/open.c ->
+# obj/fcntl_open.o, an absolute source by its name alone.
 function(ocap_musl_archive target archive)
   cmake_parse_arguments(PARSE_ARGV 2 a "" "" "SOURCES;FLAGS")
   set(objdir ${CMAKE_CURRENT_BINARY_DIR}/obj)
   file(MAKE_DIRECTORY ${objdir})
   set(objs)
   foreach(src ${a_SOURCES})
-    string(REGEX REPLACE "^src/" "" name ${src})
+    if(IS_ABSOLUTE ${src})
+      set(path ${src})
+      get_filename_component(name ${src} NAME)
+    else()
+      set(path ${CMAKE_CURRENT_SOURCE_DIR}/${src})
+      string(REGEX REPLACE "^src/" "" name ${src})
+    endif()
     string(REGEX REPLACE "\\.c$" "" name ${name})
     string(REPLACE "/" "_" name ${name})
     set(obj ${objdir}/${name}.o)
     file(RELATIVE_PATH shown ${PROJECT_BINARY_DIR} ${obj})
     add_custom_command(OUTPUT ${obj}
       COMMAND ${MUSL_GCC} ${OCAP_MUSL_CFLAGS} ${a_FLAGS}
-              -MD -MF ${obj}.d -c ${CMAKE_CURRENT_SOURCE_DIR}/${src} -o ${obj}
-      DEPENDS ${src}
+              -MD -MF ${obj}.d -c ${path} -o ${obj}
+      DEPENDS ${path}
       DEPFILE ${obj}.d
       COMMENT "Building C object ${shown} (musl-gcc)"
+      COMMAND_EXPAND_LISTS
       VERBATIM)
     list(APPEND objs ${obj})
   endforeach()

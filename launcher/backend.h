@@ -15,6 +15,7 @@
  * --explain calls ocap__be_describe() instead of launching.
  */
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <sys/types.h>
@@ -40,8 +41,9 @@ hidden size_t ocap__be_syscall_family(const char *name, const char **out,
 hidden int ocap__be_compile(const struct ocap_compiled *c,
 			    struct ocap__enforce **out);
 
-/* The grants' descriptors are open now (plan paths' fd): take them. */
-hidden int ocap__be_bind(struct ocap__enforce *e, const ocap_plan *p);
+/* The grants' descriptors are open now (c's paths' fd): take them. */
+hidden int ocap__be_bind(struct ocap__enforce *e,
+			 const struct ocap_compiled *c);
 
 /* What --explain shows of the enforcement: text lines, or the JSON
  * members (each followed by a comma) of the plan's object. */
@@ -59,8 +61,8 @@ hidden void ocap__be_free(struct ocap__enforce *e);
  * no capability it does not use, and a seccomp allowlist of the system
  * calls it makes (after the fork, so that the program does not inherit
  * it). */
-hidden int ocap__be_confine_broker_fs(const ocap_plan *p);
-hidden int ocap__be_confine_broker(const ocap_plan *p);
+hidden int ocap__be_confine_broker_fs(const struct ocap_compiled *c);
+hidden int ocap__be_confine_broker(const struct ocap_compiled *c);
 
 /* What the forked child needs, all prepared before fork so that a stage
  * allocates nothing and reports a failure as (stage, errno). */
@@ -109,5 +111,36 @@ hidden int ocap__be_enter_prepare(const ocap_ns *ns, unsigned flags,
 hidden int ocap__be_enter_apply(struct ocap__entry *e,
 				struct ocap_enter_report *r);
 hidden void ocap__be_enter_free(struct ocap__entry *e);
+
+/* The broker's processes.  It reaps the program and every descendant the
+ * program leaves behind (its caller made it their reaper), kills those at
+ * the session's end and takes its signals as events in its loop; it
+ * decides when and which, these calls are the means. */
+
+/* Send sig to process pid alone, never to a group: 0 or -errno. */
+hidden int ocap__be_signal_pid(pid_t pid, int sig);
+/* SIGKILL every child of the calling process, the descendants reparented
+ * to it included; each is still to be waited for. */
+hidden void ocap__be_kill_children(void);
+/* A child that has ended, of any kind: its pid and wait status; 0 when
+ * none has yet (only when !block), -ECHILD when none is left, -EINTR. */
+hidden pid_t ocap__be_wait_child(int *status, bool block);
+
+/* A signal taken as an event. */
+struct ocap_sigev {
+	int signo;
+	bool kernel; /* sent by the kernel (a terminal's keys, its hangup),
+			not by a process */
+};
+
+/* The signals in set as events, for a loop on one thread: they are
+ * blocked (the mask before kept in *old) and the descriptor returned
+ * polls readable while one is pending; -errno with the mask unchanged. */
+hidden int ocap__be_sigsrc_open(const sigset_t *set, sigset_t *old);
+/* The next pending signal into *ev: 1, or 0 when none is left. */
+hidden int ocap__be_sigsrc_read(int fd, struct ocap_sigev *ev);
+/* Drop what is pending (signals that came in too late to matter are not
+ * delivered when the mask goes back), close fd and restore old. */
+hidden void ocap__be_sigsrc_close(int fd, const sigset_t *old);
 
 #endif

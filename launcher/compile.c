@@ -66,21 +66,21 @@ static void free_names(char **v, size_t n)
 	free(v);
 }
 
-static int check_nesting(ocap_plan *p)
+static int check_nesting(const struct ocap_compiled *c)
 {
-	char more[128], **real = calloc(p->npaths + 1, sizeof *real);
+	char more[128], **real = calloc(c->npaths + 1, sizeof *real);
 
 	if (!real)
 		return -ENOMEM;
-	for (size_t i = 0; i < p->npaths; i++)
-		if (!(real[i] = real_name(p->paths[i].name))) {
-			free_names(real, p->npaths);
+	for (size_t i = 0; i < c->npaths; i++)
+		if (!(real[i] = real_name(c->paths[i].name))) {
+			free_names(real, c->npaths);
 			return -ENOMEM;
 		}
-	for (size_t i = 0; i < p->npaths; i++) {
-		const struct ocap_path_grant *a = &p->paths[i];
-		for (size_t j = 0; j < p->npaths; j++) {
-			const struct ocap_path_grant *b = &p->paths[j];
+	for (size_t i = 0; i < c->npaths; i++) {
+		const struct ocap_path_grant *a = &c->paths[i];
+		for (size_t j = 0; j < c->npaths; j++) {
+			const struct ocap_path_grant *b = &c->paths[j];
 			ocap_rights_t m;
 			/* Nested as written (a link planted in a wider grant
 			 * must not be named to reach out of it) or in the real
@@ -90,29 +90,55 @@ static int check_nesting(ocap_plan *p)
 			      beneath(real[i], real[j])) ||
 			    !(m = gained(a, b)))
 				continue;
-			free_names(real, p->npaths);
+			free_names(real, c->npaths);
 			ocap_rights_format(m, more, sizeof more);
 			return ocap__plan_fail(
-				p, -EINVAL,
+				c->plan, -EINVAL,
 				"%s: %s: inside %s (%s), which also grants %s; "
 				"rights add up down a tree, so it would get "
 				"them too", b->where, b->name, a->name,
 				a->where, more);
 		}
 	}
-	free_names(real, p->npaths);
+	free_names(real, c->npaths);
 	return 0;
 }
 
-static int prepare(ocap_plan *p, struct ocap_exe *x)
+/* The user's grants, copied: the compiled plan's list, which the
+ * runtime then extends, never the plan's own. */
+static int copy_grants(struct ocap_compiled *c)
 {
+	const ocap_plan *p = c->plan;
+
+	if (!(c->paths = calloc(p->npaths + 1, sizeof *c->paths)))
+		return -ENOMEM;
+	for (; c->npaths < p->npaths; c->npaths++) {
+		const struct ocap_path_grant *g = &p->paths[c->npaths];
+		struct ocap_path_grant *d = &c->paths[c->npaths];
+
+		*d = (struct ocap_path_grant){ .rights = g->rights,
+					       .runtime = g->runtime,
+					       .optional = g->optional,
+					       .fd = -1 };
+		d->name = strdup(g->name);
+		d->where = strdup(g->where);
+		if (!d->name || !d->where) {
+			free(d->name);
+			free(d->where);
+			return -ENOMEM;
+		}
+	}
+	return 0;
+}
+
+static int prepare(struct ocap_compiled *c)
+{
+	ocap_plan *p = c->plan;
 	int r;
 
-	if (p->checked)
-		return ocap__exe_inspect(p->prog, x) < 0 ? -ENOEXEC : 0;
 	if (!p->prog)
 		return ocap__plan_fail(p, -EINVAL, "no program to run");
-	if ((r = ocap__exe_inspect(p->prog, x)) < 0) {
+	if ((r = ocap__exe_inspect(p->prog, &c->exe)) < 0) {
 		if (r == -ENOEXEC || r == -EISDIR)
 			p->exit_hint = OCAP_EXIT_CANNOT_EXEC;
 		return ocap__plan_fail(p, r == -EISDIR ? -ENOEXEC : r, "%s: %s",
@@ -122,34 +148,42 @@ static int prepare(ocap_plan *p, struct ocap_exe *x)
 						 "machine"
 					       : strerror(-r));
 	}
-	p->mode_eff = p->mode != OCAP_MODE_AUTO ? p->mode
-			: x->ocap_note         ? OCAP_MODE_NATIVE
-					       : OCAP_MODE_COMPAT;
-	if (p->mode_eff == OCAP_MODE_COMPAT && !p->no_runtime &&
-	    (r = ocap__runtime_add(p)) < 0)
+	c->mode = p->mode != OCAP_MODE_AUTO ? p->mode
+		  : c->exe.ocap_note        ? OCAP_MODE_NATIVE
+					    : OCAP_MODE_COMPAT;
+	if ((r = copy_grants(c)) < 0)
 		return r;
-	if ((r = ocap__runtime_exe(p, x)) < 0 ||
-	    (r = ocap__runtime_shim(p)) < 0 || (r = ocap__tmpdir_plan(p)) < 0)
+	if (c->mode == OCAP_MODE_COMPAT && !p->no_runtime &&
+	    (r = ocap__runtime_add(c)) < 0)
 		return r;
-	return check_nesting(p);
+	if ((r = ocap__runtime_exe(c)) < 0 || (r = ocap__runtime_shim(c)) < 0 ||
+	    (r = ocap__tmpdir_plan(c)) < 0)
+		return r;
+	return check_nesting(c);
 }
 
-int ocap__compile(ocap_plan *p, struct ocap_compiled *c)
+int ocap__compile(ocap_plan *p, struct ocap_compiled **out)
 {
+	struct ocap_compiled *c;
 	int r;
 
-	memset(c, 0, sizeof *c);
-	c->plan = p;
-	if ((r = prepare(p, &c->exe)) < 0)
-		return r;
-	c->mode = p->mode_eff;
-	if ((r = ocap__be_compile(c, &c->enforce)) < 0)
-		return r;
-	if ((r = ocap__build_env(p, &c->envp)) < 0) {
-		ocap__compiled_free(c);
-		return ocap__plan_fail(p, r, "environment: %s", strerror(-r));
+	if (p->compiled) {
+		*out = p->compiled;
+		return 0;
 	}
-	p->checked = true;
+	if (!(c = calloc(1, sizeof *c)))
+		return -ENOMEM;
+	c->plan = p;
+	if ((r = prepare(c)) == 0 &&
+	    (r = ocap__be_compile(c, &c->enforce)) == 0 &&
+	    (r = ocap__build_env(c, &c->envp)) < 0)
+		r = ocap__plan_fail(p, r, "environment: %s", strerror(-r));
+	if (r < 0) {
+		ocap__compiled_free(c);
+		return r;
+	}
+	p->compiled_free = ocap__compiled_free;
+	*out = p->compiled = c;
 	return 0;
 }
 
@@ -157,20 +191,18 @@ void ocap__compiled_free(struct ocap_compiled *c)
 {
 	ocap__be_free(c->enforce);
 	ocap__free_env(c->envp);
-	c->enforce = NULL;
-	c->envp = NULL;
+	ocap__grants_free(c->paths, c->npaths);
+	free(c->shim);
+	free(c);
 }
 
 int ocap_plan_check(ocap_plan *p)
 {
-	struct ocap_compiled c;
-	int r;
+	struct ocap_compiled *c;
 
 	if (!p)
 		return -EINVAL;
-	if ((r = ocap__compile(p, &c)) == 0)
-		ocap__compiled_free(&c);
-	return r;
+	return ocap__compile(p, &c);
 }
 
 const char *ocap_plan_warning(const ocap_plan *p, size_t i)

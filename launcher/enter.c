@@ -3,18 +3,27 @@
  * ocap_enter(): the portable half.  The backend probes and prepares
  * without changing anything, and network grants become a resolved plan,
  * so that a strict caller is refused with the process as it was; only
- * then is the network helper forked, and the process confined.
+ * then is the network helper forked, and the process confined.  In a
+ * program built with ocap-cc, the overlay then takes a copy of the
+ * namespace as its own, so that open(2), stat(2), fopen(3) and the rest
+ * keep working through it.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdarg.h>
 #include <stdio.h>
 #include <string.h>
+#include <unistd.h>
 
 #include <ocap/enter.h>
 
+#include "adopt.h"
 #include "backend.h"
 #include "casper.h"
 #include "report.h"
+
+/* Only in a program linked with the overlay (ocap-cc). */
+#pragma weak ocap__ov_adopt
 
 void ocap__report_add(struct ocap_enter_report *r, const char *what,
 		      int enforced, const char *fmt, ...)
@@ -46,12 +55,51 @@ static int check_flags(unsigned flags)
 	return 0;
 }
 
+/* ns's capabilities on descriptors of the copy's own, at ns's working
+ * directory (NULL: an empty namespace, every path ENOENT). */
+static int ns_copy(const ocap_ns *ns, ocap_ns **out)
+{
+	char cwd[OCAP_NAME_MAX + 1];
+	ocap_ns *c = NULL;
+	int err = ocap_ns_new(&c);
+
+	for (size_t i = 0; err == 0 && ns && i < ocap_ns_count(ns); i++) {
+		const ocap_cap *e = ocap_ns_entry(ns, i);
+		int fd = ocap_cap_fd(e);
+		ocap_cap *cap;
+
+		/* Endpoints and listeners hold none. */
+		if (fd >= 0 && (fd = fcntl(fd, F_DUPFD_CLOEXEC, 3)) < 0) {
+			err = -errno;
+			break;
+		}
+		err = ocap_cap_from_fd(fd, ocap_cap_kind(e), ocap_cap_rights(e),
+				       ocap_cap_name(e), &cap);
+		if (err < 0 && fd >= 0)
+			close(fd);
+		if (err == 0 && (err = ocap_ns_mount(c, cap)) < 0)
+			ocap_cap_close(cap);
+	}
+	/* getcwd only reads: the lock it takes is not the caller's state. */
+	if (err == 0 && ns &&
+	    ocap_ns_getcwd((ocap_ns *)ns, cwd, sizeof cwd) == 0)
+		(void)ocap_ns_chdir(c, cwd);
+	if (err < 0) {
+		if (c)
+			ocap_ns_free(c);
+		return err;
+	}
+	*out = c;
+	return 0;
+}
+
 int ocap_enter(const ocap_ns *ns, unsigned flags,
 	       struct ocap_enter_report *report)
 {
 	struct ocap_enter_report local = { 0 };
 	struct ocap_enter_report *r = report ? report : &local;
 	struct ocap__entry *e = NULL;
+	ocap_ns *overlay = NULL;
 	ocap_plan *net = NULL;
 	int err;
 
@@ -65,12 +113,20 @@ int ocap_enter(const ocap_ns *ns, unsigned flags,
 		err = ocap__enter_net_plan(ns, flags, r, &net);
 	if (!err && r->nunenforced > 0 && (flags & OCAP_ENTER_STRICT))
 		err = -EOPNOTSUPP;
+	if (!err && ocap__ov_adopt)
+		err = ns_copy(ns, &overlay);
 	/* Forked before anything is confined: the helper confines itself
 	 * to its own needs, and must not inherit the process's domain. */
 	if (!err)
 		err = ocap__casper_start(net, r);
 	if (!err && (err = ocap__be_enter_apply(e, r)) < 0)
 		ocap__casper_undo(r);
+	if (!err && overlay) {
+		ocap__ov_adopt(overlay);
+		overlay = NULL;
+	}
+	if (overlay)
+		ocap_ns_free(overlay);
 	ocap__be_enter_free(e);
 	ocap_plan_free(net);
 	return err;

@@ -70,7 +70,7 @@ static int tmpdir_vars(const ocap_plan *p, char ***env, size_t *n)
 
 /* The resolver shim first in LD_PRELOAD, before what the program asked
  * for. */
-static int preload(const ocap_plan *p, char ***env, size_t *n)
+static int preload(const char *shim, char ***env, size_t *n)
 {
 	const char *old = NULL;
 	char *kv;
@@ -79,7 +79,7 @@ static int preload(const ocap_plan *p, char ***env, size_t *n)
 	for (size_t i = 0; i < *n; i++)
 		if (!strncmp((*env)[i], "LD_PRELOAD=", 11))
 			old = (*env)[i] + 11;
-	if (asprintf(&kv, "LD_PRELOAD=%s%s%s", p->shim, old && *old ? ":" : "",
+	if (asprintf(&kv, "LD_PRELOAD=%s%s%s", shim, old && *old ? ":" : "",
 		     old ? old : "") < 0)
 		return -ENOMEM;
 	r = env_set(env, n, kv);
@@ -90,8 +90,9 @@ static int preload(const ocap_plan *p, char ***env, size_t *n)
 /* The program's environment: the default set (or everything with
  * --inherit-env), then the private TMPDIR, then each --env, then the
  * resolver shim and OCAP_ROOT. */
-int ocap__build_env(const ocap_plan *p, char ***envp)
+int ocap__build_env(const struct ocap_compiled *c, char ***envp)
 {
+	const ocap_plan *p = c->plan;
 	char **env = calloc(1, sizeof *env), root[32];
 	size_t n = 0;
 	int r = 0;
@@ -120,8 +121,8 @@ int ocap__build_env(const ocap_plan *p, char ***envp)
 			}
 		}
 	}
-	if (r == 0 && p->shim)
-		r = preload(p, &env, &n);
+	if (r == 0 && c->shim)
+		r = preload(c->shim, &env, &n);
 	snprintf(root, sizeof root, "%s=%d", OCAP_ROOT_ENV, OCAP_ROOT_FD);
 	if (r == 0)
 		r = env_set(&env, &n, root);

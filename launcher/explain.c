@@ -30,17 +30,18 @@ struct row {
 	const char *where;
 };
 
-static size_t rows_of(const ocap_plan *p, struct row *rows)
+static size_t rows_of(const struct ocap_compiled *c, struct row *rows)
 {
+	const ocap_plan *p = c->plan;
 	size_t n = 0;
 
-	for (size_t i = 0; i < p->npaths; i++, n++) {
-		rows[n].kind = path_kind(&p->paths[i]);
+	for (size_t i = 0; i < c->npaths; i++, n++) {
+		rows[n].kind = path_kind(&c->paths[i]);
 		snprintf(rows[n].name, sizeof rows[n].name, "%s",
-			 p->paths[i].name);
-		ocap_rights_format(p->paths[i].rights, rows[n].rights,
+			 c->paths[i].name);
+		ocap_rights_format(c->paths[i].rights, rows[n].rights,
 				   sizeof rows[n].rights);
-		rows[n].where = p->paths[i].where;
+		rows[n].where = c->paths[i].where;
 	}
 	for (size_t i = 0; i < p->nnets; i++, n++) {
 		const struct ocap_net_grant *g = &p->nets[i];
@@ -77,11 +78,11 @@ static void explain_text(const struct ocap_compiled *c, FILE *f,
 		fprintf(f, "  %-9s %-40s %-30s %s\n", rows[i].kind,
 			rows[i].name, rows[i].rights, rows[i].where);
 	ocap__be_describe(c->enforce, f, false);
-	if (p->shim)
+	if (c->shim)
 		fprintf(f, "names:        resolved by the broker, to the "
 			   "addresses it checks connects against (%s); the "
 			   "program sends no DNS question of its own%s\n",
-			p->shim, udp_granted(p) ? " but through --udp" : "");
+			c->shim, udp_granted(p) ? " but through --udp" : "");
 	fprintf(f, "environment:\n");
 	for (char **e = c->envp; *e; e++)
 		fprintf(f, "  %s\n", *e);
@@ -119,7 +120,7 @@ static void explain_json(const struct ocap_compiled *c, FILE *f,
 	}
 	fputs("],", f);
 	ocap__be_describe(c->enforce, f, true);
-	fprintf(f, "\"names\":\"%s\",", !p->shim ? "libc"
+	fprintf(f, "\"names\":\"%s\",", !c->shim ? "libc"
 				       : udp_granted(p) ? "broker, and DNS over --udp"
 							: "broker");
 	fputs("\"environment\":", f);
@@ -131,7 +132,7 @@ static void explain_json(const struct ocap_compiled *c, FILE *f,
 
 int ocap_plan_explain(ocap_plan *p, FILE *f, int json)
 {
-	struct ocap_compiled c;
+	struct ocap_compiled *c;
 	struct row *rows;
 	int r;
 
@@ -139,17 +140,16 @@ int ocap_plan_explain(ocap_plan *p, FILE *f, int json)
 		return -EINVAL;
 	if ((r = ocap__compile(p, &c)) < 0)
 		return r;
-	rows = calloc(p->npaths + p->nnets + 1, sizeof *rows);
+	rows = calloc(c->npaths + p->nnets + 1, sizeof *rows);
 	if (rows) {
-		size_t n = rows_of(p, rows);
+		size_t n = rows_of(c, rows);
 		if (json)
-			explain_json(&c, f, rows, n);
+			explain_json(c, f, rows, n);
 		else
-			explain_text(&c, f, rows, n);
+			explain_text(c, f, rows, n);
 	} else {
 		r = -ENOMEM;
 	}
 	free(rows);
-	ocap__compiled_free(&c);
 	return r;
 }

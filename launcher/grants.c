@@ -36,36 +36,37 @@ static int fail_opt(ocap_plan *p, int err, const char *where,
 
 /* ---- paths ----------------------------------------------------------- */
 
-static int add_path_rights(ocap_plan *p, const char *path, ocap_rights_t r,
-			   const char *where, const char *base, bool runtime)
+int ocap__grants_add(struct ocap_path_grant **v, size_t *n, const char *path,
+		     ocap_rights_t r, const char *where, const char *base,
+		     bool runtime)
 {
 	char cwd[PATH_MAX], name[OCAP_NAME_MAX + 1];
 	struct ocap_path_grant *g;
-	int n;
+	int len;
 
 	if (path[0] != '/' && !base) {
 		if (!getcwd(cwd, sizeof cwd))
 			return -errno;
 		base = cwd;
 	}
-	n = ocap_path_normalize(base, path, name, sizeof name);
-	if (n < 0)
-		return n;
-	if (n > 1 && name[n - 1] == '/')
-		name[n - 1] = '\0';
-	for (size_t i = 0; i < p->npaths; i++) {
-		if (!strcmp(p->paths[i].name, name)) {
+	len = ocap_path_normalize(base, path, name, sizeof name);
+	if (len < 0)
+		return len;
+	if (len > 1 && name[len - 1] == '/')
+		name[len - 1] = '\0';
+	for (size_t i = 0; i < *n; i++) {
+		if (!strcmp((*v)[i].name, name)) {
 			/* The same path twice: what the user wrote adds up. */
-			p->paths[i].rights |= r;
-			p->paths[i].runtime &= runtime;
+			(*v)[i].rights |= r;
+			(*v)[i].runtime &= runtime;
 			return 0;
 		}
 	}
-	g = realloc(p->paths, (p->npaths + 1) * sizeof *g);
+	g = realloc(*v, (*n + 1) * sizeof *g);
 	if (!g)
 		return -ENOMEM;
-	p->paths = g;
-	g = &p->paths[p->npaths];
+	*v = g;
+	g = &g[*n];
 	*g = (struct ocap_path_grant){ .rights = r, .runtime = runtime,
 				       .fd = -1 };
 	g->name = strdup(name);
@@ -75,14 +76,26 @@ static int add_path_rights(ocap_plan *p, const char *path, ocap_rights_t r,
 		free(g->where);
 		return -ENOMEM;
 	}
-	p->npaths++;
+	(*n)++;
 	return 0;
+}
+
+void ocap__grants_free(struct ocap_path_grant *v, size_t n)
+{
+	for (size_t i = 0; i < n; i++) {
+		free(v[i].name);
+		free(v[i].where);
+		if (v[i].fd >= 0)
+			close(v[i].fd);
+	}
+	free(v);
 }
 
 int ocap__plan_add_path(ocap_plan *p, const char *path, ocap_rights_t r,
 			const char *where, bool runtime)
 {
-	return add_path_rights(p, path, r, where, NULL, runtime);
+	return ocap__grants_add(&p->paths, &p->npaths, path, r, where, NULL,
+				runtime);
 }
 
 static int path_ok(ocap_plan *p, const struct opt *o, const char *v,
@@ -102,7 +115,8 @@ static int add_path(ocap_plan *p, const struct opt *o, const char *v,
 
 	if (r < 0)
 		return r;
-	r = add_path_rights(p, v, o->rights, where, base, false);
+	r = ocap__grants_add(&p->paths, &p->npaths, v, o->rights, where, base,
+			     false);
 	return r < 0 ? fail_opt(p, r, where, o, v, strerror(-r)) : 0;
 }
 
@@ -134,7 +148,8 @@ static int add_grant(ocap_plan *p, const struct opt *o, const char *v,
 		return fail_opt(p, -EINVAL, where, o, v,
 				"connect and listen are granted with "
 				"--connect and --listen");
-	r = add_path_rights(p, path, rights, where, base, false);
+	r = ocap__grants_add(&p->paths, &p->npaths, path, rights, where, base,
+			     false);
 	return r < 0 ? fail_opt(p, r, where, o, v, strerror(-r)) : 0;
 }
 
@@ -461,7 +476,7 @@ int ocap_plan_option(ocap_plan *p, const char *opt, const char *value,
 	if (!o->value && value)
 		return ocap__plan_fail(p, -EINVAL, "%s%s%s takes no value",
 				       WHERE(where), opt);
-	if (p->launched || p->checked)
+	if (p->launched || p->compiled)
 		return ocap__plan_fail(p, -EBUSY, "the plan has been checked");
 	return o->add(p, o, value, where, base);
 }

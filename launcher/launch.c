@@ -255,7 +255,7 @@ static int start(ocap_plan *p, struct ocap_child *c, int sv[2], int ep[2],
 			while (waitpid(pid, status, 0) < 0 && errno == EINTR)
 				;
 		if (r == 0)
-			r = ocap__broker_run(p, sv[0], lfd, pid, status);
+			r = ocap__broker_run(c->c, sv[0], lfd, pid, status);
 		else if (lfd >= 0)
 			close(lfd);
 	}
@@ -328,7 +328,7 @@ static _Noreturn void broker_main(ocap_plan *p, pid_t caller, int out,
 	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != caller)
 		_exit(125);
 	ocap__broker_log_open(p);
-	if ((o.r = ocap__be_confine_broker_fs(p)) < 0)
+	if ((o.r = ocap__be_confine_broker_fs(c->c)) < 0)
 		o.r = ocap__plan_fail(p, o.r, "broker: cannot confine itself: "
 				      "%s", strerror(-o.r));
 	else
@@ -437,8 +437,8 @@ static int run(ocap_plan *p, struct ocap_child *c, int sv[2], int ep[2],
 
 int ocap_launch(ocap_plan *p, int *status)
 {
-	struct ocap_compiled cp;
-	struct ocap_child c = { .c = &cp, .progfd = -1, .superfd = -1 };
+	struct ocap_compiled *cp;
+	struct ocap_child c = { .progfd = -1, .superfd = -1 };
 	struct low_slots low = { .n = 0 };
 	int sv[2] = { -1, -1 }, ep[2] = { -1, -1 }, su[2] = { -1, -1 }, r, e;
 
@@ -449,25 +449,25 @@ int ocap_launch(ocap_plan *p, int *status)
 	p->launched = true;
 	if ((r = ocap__compile(p, &cp)) < 0)
 		return r;
+	c.c = cp;
 	/* The environment names the temporary directory once it is made. */
-	if ((r = ocap__tmpdir_make(p)) == 0 && p->tmpdir) {
-		ocap__free_env(cp.envp);
-		cp.envp = NULL;
-		if ((r = ocap__build_env(p, &cp.envp)) < 0)
+	if ((r = ocap__tmpdir_make(cp)) == 0 && p->tmpdir) {
+		ocap__free_env(cp->envp);
+		cp->envp = NULL;
+		if ((r = ocap__build_env(cp, &cp->envp)) < 0)
 			r = ocap__plan_fail(p, r, "environment: %s",
 					    strerror(-r));
 	}
-	for (size_t i = 0; i < p->npaths && r == 0; i++)
-		r = open_grant(p, &p->paths[i], &low);
+	for (size_t i = 0; i < cp->npaths && r == 0; i++)
+		r = open_grant(p, &cp->paths[i], &low);
 	while (low.n > 0)
 		close(low.fd[--low.n]);
 	if (r == 0)
 		r = ocap__net_resolve(p);
 	if (r == 0)
-		r = ocap__be_bind(cp.enforce, p);
+		r = ocap__be_bind(cp->enforce, cp);
 	if (r == 0)
 		r = run(p, &c, sv, ep, su, status);
-	ocap__compiled_free(&cp);
 	/* Nothing of the program's is left to use it now. */
 	if ((e = ocap__tmpdir_remove(p)) < 0)
 		ocap__plan_warn(p, "tmpdir: %s: not removed: %s", p->tmpdir,

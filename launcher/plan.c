@@ -45,14 +45,9 @@ void ocap_plan_free(ocap_plan *p)
 {
 	if (!p)
 		return;
-	for (size_t i = 0; i < p->npaths; i++) {
-		free(p->paths[i].name);
-		free(p->paths[i].where);
-		if (p->paths[i].fd >= 0)
-			close(p->paths[i].fd);
-	}
-	free(p->paths);
-	free(p->shim);
+	if (p->compiled)
+		p->compiled_free(p->compiled);
+	ocap__grants_free(p->paths, p->npaths);
 	for (size_t i = 0; i < p->nnets; i++) {
 		free(p->nets[i].host);
 		free(p->nets[i].where);

@@ -66,13 +66,11 @@ struct ocap_plan {
 	bool no_tmpdir, keep_tmpdir;
 	bool hide_metadata; /* ENOENT for metadata outside the grants */
 	bool suggest;       /* --suggest: the grants refusals call for */
-	size_t tmpdir_grant; /* the private temporary directory's index + 1 */
-	const char *tmpdir;  /* its name once made (the grant's) */
+	const char *tmpdir;  /* the private temporary directory's name once
+				made (the compiled grant's) */
 	int verbose;
-	int mode;        /* as asked; see mode_eff */
-	int mode_eff;    /* AUTO resolved against the binary */
+	int mode;        /* as asked; the compiled plan's is resolved */
 	char *prog;      /* the executable, searched in $PATH */
-	char *shim;      /* the resolver preloaded into compat programs */
 	char **argv;
 	struct ocap_rlimit rlimits[OCAP_NRLIMITS];
 	char **warnings; /* best-effort gaps, one line each */
@@ -86,7 +84,10 @@ struct ocap_plan {
 	bool log_open;       /* logfd opened for the broker's -v lines */
 	bool logsock;
 	int logfd;
-	bool checked;    /* ocap_plan_check done */
+	struct ocap_compiled *compiled; /* compile.h: made once, then kept */
+	/* Frees it: the grants parser (plan.c, grants.c) does not depend on
+	 * the pipeline that compiles. */
+	void (*compiled_free)(struct ocap_compiled *c);
 	int depth;       /* grants files being read */
 	int exit_hint;   /* 126 or 127 when the program was what failed */
 	char err[768];
@@ -99,20 +100,28 @@ hidden int ocap__plan_warn(ocap_plan *p, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 /* Keep one suggestion line (a copy). */
 hidden int ocap__plan_suggest(ocap_plan *p, const char *line);
-/* grants.c: add a path grant (rights add up when the path repeats). */
+/* grants.c: add a path grant to the list (*v, *n), relative to base or,
+ * when base is NULL, to the working directory; rights add up when the
+ * path repeats. */
+hidden int ocap__grants_add(struct ocap_path_grant **v, size_t *n,
+			    const char *path, ocap_rights_t r,
+			    const char *where, const char *base, bool runtime);
+/* Add one to the plan's own list, as the user's grants are. */
 hidden int ocap__plan_add_path(ocap_plan *p, const char *path,
 			       ocap_rights_t r, const char *where,
 			       bool runtime);
+hidden void ocap__grants_free(struct ocap_path_grant *v, size_t n);
 /* Format a table name for a net grant ("tcp:example.com:443"). */
 hidden int ocap__net_name(const struct ocap_net_grant *g, char *buf,
 			  size_t size);
 
-/* broker.c: serve rootfd (the broker's end of the root descriptor), and
- * supervise through listener (a seccomp listener, or -1; the broker
- * closes it), until child and every descendant are gone; *status is
- * child's wait status. */
-hidden int ocap__broker_run(ocap_plan *p, int rootfd, int listener,
-			    pid_t child, int *status);
+/* broker.c: serve c's grants on rootfd (the broker's end of the root
+ * descriptor), and supervise through listener (a seccomp listener, or
+ * -1; the broker closes it), until child and every descendant are gone;
+ * *status is child's wait status. */
+struct ocap_compiled;
+hidden int ocap__broker_run(const struct ocap_compiled *c, int rootfd,
+			    int listener, pid_t child, int *status);
 /* Kill and reap every child the caller has left: what a broker that
  * died left behind, reparented to the caller (a subreaper). */
 hidden void ocap__broker_orphans(void);

@@ -77,20 +77,23 @@ static const struct {
 	{ "/dev/random", OCAP_RIGHT_READ },
 };
 
-static int add_if_present(ocap_plan *p, const char *path, ocap_rights_t r)
+static int add_if_present(struct ocap_compiled *c, const char *path,
+			  ocap_rights_t r)
 {
 	struct stat st;
 
 	if (stat(path, &st) < 0)
 		return 0;
-	return ocap__plan_add_path(p, path, r, "runtime", true);
+	return ocap__grants_add(&c->paths, &c->npaths, path, r, "runtime",
+				NULL, true);
 }
 
-static int add_exe(ocap_plan *p, const struct ocap_exe *x, const char *prog);
+static int add_exe(struct ocap_compiled *c, const struct ocap_exe *x,
+		   const char *prog);
 
 /* "#!/usr/bin/env NAME": NAME as env(1) finds it in the program's PATH.
  * Options to env (-S and the like) are left to the user's grants. */
-static int env_interp(ocap_plan *p, const struct ocap_exe *x)
+static int env_interp(struct ocap_compiled *c, const struct ocap_exe *x)
 {
 	const char *base = strrchr(x->shebang, '/') + 1, *name = x->shebang_arg;
 	char found[PATH_MAX];
@@ -98,36 +101,37 @@ static int env_interp(ocap_plan *p, const struct ocap_exe *x)
 
 	if (strcmp(base, "env") || !name[0] || name[0] == '-' ||
 	    strchr(name, ' ') || strchr(name, '/') ||
-	    ocap__exe_find(ocap__env_value(p, "PATH"), name, found,
+	    ocap__exe_find(ocap__env_value(c->plan, "PATH"), name, found,
 			   sizeof found) < 0 ||
 	    ocap__exe_inspect(found, &nx) < 0)
 		return 0;
-	return add_exe(p, &nx, found);
+	return add_exe(c, &nx, found);
 }
 
 /* The executable itself and the interpreters the kernel opens for it. */
-static int add_exe(ocap_plan *p, const struct ocap_exe *x, const char *prog)
+static int add_exe(struct ocap_compiled *c, const struct ocap_exe *x,
+		   const char *prog)
 {
 	struct ocap_exe ix;
 	int r;
 
-	if ((r = add_if_present(p, prog, OCAP_RIGHT_READ | OCAP_RIGHT_EXEC)))
+	if ((r = add_if_present(c, prog, OCAP_RIGHT_READ | OCAP_RIGHT_EXEC)))
 		return r;
 	if (x->interp[0] &&
-	    (r = add_if_present(p, x->interp,
+	    (r = add_if_present(c, x->interp,
 				OCAP_RIGHT_READ | OCAP_RIGHT_EXEC)))
 		return r;
 	if (!x->shebang[0] || ocap__exe_inspect(x->shebang, &ix) < 0 ||
 	    !ix.elf)
 		return 0;
-	if ((r = add_exe(p, &ix, x->shebang)) < 0)
+	if ((r = add_exe(c, &ix, x->shebang)) < 0)
 		return r;
-	return env_interp(p, x);
+	return env_interp(c, x);
 }
 
-int ocap__runtime_exe(ocap_plan *p, const struct ocap_exe *x)
+int ocap__runtime_exe(struct ocap_compiled *c)
 {
-	return add_exe(p, x, p->prog);
+	return add_exe(c, &c->exe, c->plan->prog);
 }
 
 /* A name only the broker can resolve: not an address literal. */
@@ -141,8 +145,9 @@ static bool named(const struct ocap_net_grant *g)
 	       inet_pton(AF_INET6, g->host, a) != 1;
 }
 
-int ocap__runtime_shim(ocap_plan *p)
+int ocap__runtime_shim(struct ocap_compiled *c)
 {
+	ocap_plan *p = c->plan;
 	char buf[PATH_MAX];
 	const char *path;
 	bool names = false;
@@ -150,32 +155,36 @@ int ocap__runtime_shim(ocap_plan *p)
 
 	for (size_t i = 0; i < p->nnets; i++)
 		names |= named(&p->nets[i]);
-	if (!names || p->mode_eff != OCAP_MODE_COMPAT || p->shim)
+	/* With --suggest, a name no grant holds comes to the broker too,
+	 * which refuses it and names the --connect that would grant it. */
+	if (!(names || p->suggest) || c->mode != OCAP_MODE_COMPAT || c->shim)
 		return 0;
 	if (!(path = ocap__installed("/lib/ocap/libocap-resolve.so",
 				     OCAP_SHIM_BUILD, OCAP_SHIM_INSTALL, buf,
 				     sizeof buf)))
-		return ocap__plan_warn(p, "libocap-resolve.so is not installed: "
-					  "granted host names do not resolve");
-	if (!(p->shim = strdup(path)))
+		return names ? ocap__plan_warn(p, "libocap-resolve.so is not "
+					       "installed: granted host names "
+					       "do not resolve")
+			     : 0;
+	if (!(c->shim = strdup(path)))
 		return -ENOMEM;
-	if ((r = ocap__plan_add_path(p, p->shim, OCAP_RIGHT_READ |
-						 OCAP_RIGHT_EXEC,
-				     "runtime", true)) < 0)
+	if ((r = ocap__grants_add(&c->paths, &c->npaths, c->shim,
+				  OCAP_RIGHT_READ | OCAP_RIGHT_EXEC, "runtime",
+				  NULL, true)) < 0)
 		return r;
 	return 0;
 }
 
-int ocap__runtime_add(ocap_plan *p)
+int ocap__runtime_add(struct ocap_compiled *c)
 {
 	int r;
 
 	for (size_t i = 0; i < sizeof runtime_set / sizeof runtime_set[0]; i++)
-		if ((r = add_if_present(p, runtime_set[i].path,
+		if ((r = add_if_present(c, runtime_set[i].path,
 					runtime_set[i].rights)) < 0)
 			return r;
 	if (isatty(STDIN_FILENO) &&
-	    (r = add_if_present(p, "/dev/tty",
+	    (r = add_if_present(c, "/dev/tty",
 				OCAP_RIGHT_READ | OCAP_RIGHT_WRITE)) < 0)
 		return r;
 	return 0;

@@ -44,29 +44,30 @@ int ocap__tmpdir_template(char *buf, size_t size)
 
 /* The grant is planned under the template's name, so that --explain and
  * the launch compile the same plan; the launch gives it its real one. */
-int ocap__tmpdir_plan(ocap_plan *p)
+int ocap__tmpdir_plan(struct ocap_compiled *c)
 {
 	char path[300];
 	int r;
 
-	if (p->no_tmpdir)
+	if (c->plan->no_tmpdir)
 		return 0;
 	if ((r = ocap__tmpdir_template(path, sizeof path)) < 0 ||
-	    (r = ocap__plan_add_path(p, path, OCAP_RIGHTS_RW, "tmpdir",
-				     true)) < 0)
-		return ocap__plan_fail(p, r, "tmpdir: %s", strerror(-r));
-	p->tmpdir_grant = p->npaths; /* its index + 1 */
+	    (r = ocap__grants_add(&c->paths, &c->npaths, path, OCAP_RIGHTS_RW,
+				  "tmpdir", NULL, true)) < 0)
+		return ocap__plan_fail(c->plan, r, "tmpdir: %s", strerror(-r));
+	c->tmpdir_grant = c->npaths; /* its index + 1 */
 	return 0;
 }
 
-int ocap__tmpdir_make(ocap_plan *p)
+int ocap__tmpdir_make(struct ocap_compiled *c)
 {
+	ocap_plan *p = c->plan;
 	struct ocap_path_grant *g;
 	char *path;
 
-	if (!p->tmpdir_grant || p->tmpdir)
+	if (!c->tmpdir_grant || p->tmpdir)
 		return 0;
-	g = &p->paths[p->tmpdir_grant - 1];
+	g = &c->paths[c->tmpdir_grant - 1];
 	if (!(path = strdup(g->name)))
 		return -ENOMEM;
 	if (!mkdtemp(path)) { /* mode 0700 */

@@ -8,11 +8,12 @@
  * daemons included, are killed, and the broker returns once none remains.
  *
  * The caller keeps rootfd (its flags untouched) and runs the
- * broker's loop on a single thread: signals are taken through a signalfd,
- * so they are blocked here for the duration.  Nothing the program does may
- * stop the broker or make it wait: what could block (a connect, a name
- * lookup) runs on a thread of its own (net.c), opens are non-blocking
- * (open.c), and the terminal cannot stop it (below).
+ * broker's loop on a single thread: signals are taken as events in it
+ * (the backend's signal source), so they are blocked here for the
+ * duration.  Nothing the program does may stop the broker or make it
+ * wait: what could block (a connect, a name lookup) runs on a thread of
+ * its own (net.c), opens are non-blocking (open.c), and the terminal
+ * cannot stop it (below).
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,11 +21,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
-#include <sys/wait.h>
 #include <unistd.h>
 
 #include "backend.h"
@@ -72,7 +70,7 @@ static void reap(struct broker *b)
 {
 	for (;;) {
 		int st;
-		pid_t pid = waitpid(-1, &st, WNOHANG | __WALL);
+		pid_t pid = ocap__be_wait_child(&st, false);
 
 		if (pid > 0) {
 			if (pid == b->child) {
@@ -81,78 +79,33 @@ static void reap(struct broker *b)
 			}
 			continue;
 		}
-		if (pid < 0 && errno == EINTR)
+		if (pid == -EINTR)
 			continue;
-		b->no_children = pid < 0 && errno == ECHILD;
+		b->no_children = pid == -ECHILD;
 		return;
-	}
-}
-
-/* A signal to one process, through a pidfd: the confined broker has no
- * kill(2), whose pid can name a group or every process.  A broker nested
- * in another sandbox, whose filter refuses pidfd_open, sends it to the
- * process's main thread (tgkill names one thread, never a group): a
- * fatal signal ends the process all the same, another runs the
- * process's handler on that thread. */
-static void signal_pid(pid_t pid, int sig)
-{
-	long fd = syscall(SYS_pidfd_open, pid, 0);
-
-	if (fd < 0) {
-		if (pid > 0 && (errno == EPERM || errno == ENOSYS))
-			(void)syscall(SYS_tgkill, pid, pid, sig);
-		return;
-	}
-	(void)syscall(SYS_pidfd_send_signal, (int)fd, sig, NULL, 0);
-	close((int)fd);
-}
-
-/* Kill the broker's children: once the program is gone, the descendants
- * it left behind (reparented here, the broker being their subreaper). */
-static void kill_children(void)
-{
-	char path[64], buf[4096], *p, *end;
-	ssize_t n;
-	int fd;
-
-	snprintf(path, sizeof path, "/proc/self/task/%d/children",
-		 (int)getpid());
-	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
-		return;
-	n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return;
-	buf[n] = '\0';
-	for (p = buf;; p = end) {
-		long pid = strtol(p, &end, 10);
-		if (end == p)
-			break;
-		if (pid > 0)
-			signal_pid((pid_t)pid, SIGKILL);
 	}
 }
 
 /* A signal the kernel sent (a terminal's interrupt or quit key, or its
  * hangup) went to the whole foreground process group, the program
  * included: passing it on would deliver it twice.  One a process sent
- * (kill(2): SI_USER, SI_TKILL, SI_QUEUE) was meant for the program. */
-static void forward(struct broker *b, int sig, int code)
+ * (kill(2), sigqueue(3)) was meant for the program. */
+static void forward(struct broker *b, const struct ocap_sigev *ev)
 {
-	if (code == SI_KERNEL)
+	if (ev->kernel)
 		return;
 	reap(b); /* a program that has exited is not signalled */
 	if (!b->child_done)
-		signal_pid(b->child, sig);
+		(void)ocap__be_signal_pid(b->child, ev->signo);
 }
 
 static void signal_event(struct broker *b, int i)
 {
-	struct signalfd_siginfo si;
+	struct ocap_sigev ev;
 
-	while (read(b->slots[i].fd, &si, sizeof si) == (ssize_t)sizeof si)
-		if (si.ssi_signo != SIGCHLD)
-			forward(b, (int)si.ssi_signo, si.ssi_code);
+	while (ocap__be_sigsrc_read(b->slots[i].fd, &ev) == 1)
+		if (ev.signo != SIGCHLD)
+			forward(b, &ev);
 	reap(b);
 }
 
@@ -172,6 +125,13 @@ void ocap__broker_event(struct broker *b, int i, short revents)
 		ocap__super_event(b, i, revents);
 		break;
 	}
+}
+
+static void actions_restore(const struct broker *b)
+{
+	sigaction(SIGCHLD, &b->oldchld, NULL);
+	sigaction(SIGTTOU, &b->oldttou, NULL);
+	sigaction(SIGTTIN, &b->oldttin, NULL);
 }
 
 /* The program may take the terminal's foreground and set TOSTOP: a line
@@ -194,41 +154,28 @@ static int signals_start(struct broker *b)
 		return -errno;
 	sigaction(SIGTTOU, &ign, &b->oldttou);
 	sigaction(SIGTTIN, &ign, &b->oldttin);
-	if (sigprocmask(SIG_BLOCK, &set, &b->oldmask) < 0) {
-		sigaction(SIGCHLD, &b->oldchld, NULL);
-		sigaction(SIGTTOU, &b->oldttou, NULL);
-		sigaction(SIGTTIN, &b->oldttin, NULL);
-		return -errno;
+	if ((fd = ocap__be_sigsrc_open(&set, &b->oldmask)) < 0) {
+		actions_restore(b);
+		return fd;
 	}
-	b->sigs_set = true;
-	if ((fd = signalfd(-1, &set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0)
-		return -errno;
 	if ((i = ocap__broker_slot_new(b, SLOT_SIGNAL, fd)) < 0) {
-		close(fd);
+		ocap__be_sigsrc_close(fd, &b->oldmask);
+		actions_restore(b);
 		return i;
 	}
 	ocap__broker_slot_want(b, i, POLLIN);
 	return 0;
 }
 
-/* Signals that came in too late to matter are dropped, not delivered
- * to the caller when the mask is restored. */
+/* The caller gets its mask and actions back; signals still pending are
+ * dropped. */
 static void signals_stop(struct broker *b, int i)
 {
-	struct signalfd_siginfo si;
-
-	if (i >= 0) {
-		while (read(b->slots[i].fd, &si, sizeof si) > 0)
-			;
-		close(b->slots[i].fd);
-		ocap__broker_slot_free(b, i);
-	}
-	if (b->sigs_set) {
-		sigprocmask(SIG_SETMASK, &b->oldmask, NULL);
-		sigaction(SIGCHLD, &b->oldchld, NULL);
-		sigaction(SIGTTOU, &b->oldttou, NULL);
-		sigaction(SIGTTIN, &b->oldttin, NULL);
-	}
+	if (i < 0)
+		return;
+	ocap__be_sigsrc_close(b->slots[i].fd, &b->oldmask);
+	ocap__broker_slot_free(b, i);
+	actions_restore(b);
 }
 
 /* Where -v lines go, written without blocking: the program shares fd 2's
@@ -350,8 +297,8 @@ static void end_session(struct broker *b)
 	int st;
 
 	while (!b->no_children) {
-		kill_children();
-		while (waitpid(-1, &st, __WALL) < 0 && errno == EINTR)
+		ocap__be_kill_children();
+		while (ocap__be_wait_child(&st, true) == -EINTR)
 			;
 		reap(b);
 	}
@@ -380,9 +327,10 @@ static int serve(struct broker *b)
 	return 0;
 }
 
-int ocap__broker_run(ocap_plan *p, int rootfd, int listener, pid_t child,
-		     int *status)
+int ocap__broker_run(const struct ocap_compiled *c, int rootfd, int listener,
+		     pid_t child, int *status)
 {
+	ocap_plan *p = c ? c->plan : NULL;
 	struct broker *b;
 	int r;
 
@@ -396,13 +344,14 @@ int ocap__broker_run(ocap_plan *p, int rootfd, int listener, pid_t child,
 		return -ENOMEM;
 	}
 	b->plan = p;
+	b->c = c;
 	b->child = child;
 	b->next_id = 1;
 	b->logfd = -1;
 	for (int i = 0; i < BROKER_NSLOTS; i++)
 		b->slots[i].fd = -1;
 	if ((r = start(b, rootfd, listener)) == 0 && p->confine_broker &&
-	    ((r = ocap__be_confine_broker(p)) < 0 ||
+	    ((r = ocap__be_confine_broker(c)) < 0 ||
 	     (r = ocap__super_recap(b)) < 0))
 		r = ocap__plan_fail(p, r, "broker: cannot confine itself: %s",
 				    strerror(-r));

@@ -5,13 +5,13 @@
 /*
  * The broker's insides, shared by broker*.c.
  *
- * Everything the broker waits for is a slot: the signalfd, each channel
- * (the root descriptor and every private session opened through it) and
- * each job: a connect or a name lookup on a thread of its own (net.c),
- * waited for through a pipe.  A slot says
- * which poll events it wants now; the loop (io_uring poll requests, or
- * poll(2)) reports them, and the handler changes what the slot wants
- * next.  One request is served at a time per session: while its reply is
+ * Everything the broker waits for is a slot: the signal source (the
+ * backend's descriptor, ocap__be_sigsrc_open()), each channel (the root
+ * descriptor and every private session opened through it) and each job:
+ * a connect or a name lookup on a thread of its own (net.c), waited for
+ * through a pipe.  A slot says which poll events it wants now; the loop
+ * (poll(2), loop.c) reports them, and the handler changes what the slot
+ * wants next.  One request is served at a time per session: while its reply is
  * being written or its job is in progress the session is not read,
  * so a client that floods only fills its own socket buffer.
  */
@@ -21,7 +21,7 @@
 #include <stdbool.h>
 #include <stdint.h>
 
-#include "plan.h"
+#include "compile.h"
 
 #define BROKER_MAX_CHANNELS 256 /* the root descriptor included */
 #define BROKER_MAX_JOBS     256 /* threads alive in the process */
@@ -50,7 +50,6 @@ struct slot {
 	uint32_t id;    /* incarnation, for jobs to find their channel */
 	uint32_t gen;   /* bumped whenever a poll on it is given up */
 	short want;     /* poll events wanted now; 0: not watched */
-	short armed;    /* io_uring: events of the poll in flight */
 	/* SLOT_CHAN */
 	bool root;      /* the shared root descriptor: not ours to close */
 	int job;        /* the session's job in progress, or -1 */
@@ -79,6 +78,7 @@ struct opener;
 
 struct broker {
 	ocap_plan *plan;
+	const struct ocap_compiled *c; /* what is served: c->plan is plan */
 	struct slot slots[BROKER_NSLOTS];
 	uint32_t next_id;
 	int nchans;
@@ -92,7 +92,6 @@ struct broker {
 	pid_t child;
 	int status;
 	bool child_done, no_children;
-	bool sigs_set;
 	sigset_t oldmask;
 	struct sigaction oldchld, oldttou, oldttin;
 	int logfd;      /* stderr, or the broker's own description of it */
@@ -104,7 +103,8 @@ struct broker {
 hidden int ocap__broker_loop_new(struct broker *b);
 hidden void ocap__broker_loop_free(struct broker *b);
 hidden int ocap__broker_loop_wait(struct broker *b, int timeout_ms);
-/* Give up the poll in flight on slot i before its fd goes. */
+/* Give up the poll in progress on slot i, before its fd goes or it wants
+ * other events: what that poll reports for it is dropped. */
 hidden void ocap__broker_loop_disarm(struct broker *b, int i);
 
 /* broker.c */

@@ -313,13 +313,13 @@ static bool add_net(struct broker *b, const struct ocap_net_grant *g)
 int ocap__broker_items_new(struct broker *b)
 {
 	const ocap_plan *p = b->plan;
-	size_t max = p->npaths + p->nnets;
+	size_t max = b->c->npaths + p->nnets;
 
 	if (!(b->items = calloc(max ? max : 1, sizeof *b->items)))
 		return -ENOMEM;
 	b->nitems = 0;
-	for (size_t k = 0; k < p->npaths; k++) {
-		const struct ocap_path_grant *g = &p->paths[k];
+	for (size_t k = 0; k < b->c->npaths; k++) {
+		const struct ocap_path_grant *g = &b->c->paths[k];
 		if (g->fd < 0 || !g->name ||
 		    (g->kind != OCAP_KIND_DIR && g->kind != OCAP_KIND_FILE))
 			continue;

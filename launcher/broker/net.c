@@ -745,8 +745,17 @@ static int resolve(struct broker *b, int i, const struct ocap_msg *m,
 		int r = lookup_task(b, i, m, port);
 		return r < 0 ? r : 1;
 	}
-	ocap__broker_log(b, "ocapsh: denied resolve of %s (--connect %s:PORT "
-			    "grants it)\n", m->name, m->name);
+	if (port) {
+		char where[OCAP_NAME_MAX + 8];
+		snprintf(where, sizeof where, "%s:%u", m->name, port);
+		(void)ocap__suggest_note(b, "--connect", where, "resolve of",
+					 0);
+		ocap__broker_log(b, "ocapsh: denied resolve of %s (--connect "
+				    "%s grants it)\n", m->name, where);
+	} else {
+		ocap__broker_log(b, "ocapsh: denied resolve of %s (--connect "
+				    "%s:PORT grants it)\n", m->name, m->name);
+	}
 	return -EACCES;
 }
 

@@ -109,26 +109,26 @@ struct opener {
 	const char *path;
 	int flags;
 	int fd;           /* or -errno */
-	const ocap_plan *plan;
+	const struct ocap_compiled *c;
 	pthread_t thread;
 };
 
-static int confine(const ocap_plan *p)
+static int confine(const struct ocap_compiled *c)
 {
 	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct d[2];
-	struct ocap_ll_path *paths = calloc(p->npaths + 1, sizeof *paths);
+	struct ocap_ll_path *paths = calloc(c->npaths + 1, sizeof *paths);
 	struct ocap_ll_plan ll = { .paths = paths,
 				   .flags = OCAP_LL_ANY_TCP | OCAP_LL_UNSCOPED };
 	int r;
 
 	if (!paths)
 		return -ENOMEM;
-	for (size_t i = 0; i < p->npaths; i++)
-		if (p->paths[i].fd >= 0) /* a grant not opened grants nothing */
+	for (size_t i = 0; i < c->npaths; i++)
+		if (c->paths[i].fd >= 0) /* a grant not opened grants nothing */
 			paths[ll.npaths++] = (struct ocap_ll_path){
-				p->paths[i].fd, p->paths[i].rights };
-	if (p->best_effort)
+				c->paths[i].fd, c->paths[i].rights };
+	if (c->plan->best_effort)
 		ll.flags |= OCAP_LL_BEST_EFFORT;
 	r = syscall(SYS_capget, &h, d) < 0 ? -errno : 0;
 	d[0].effective = d[1].effective = 0;
@@ -145,7 +145,7 @@ static int confine(const ocap_plan *p)
 static void *opener_main(void *arg)
 {
 	struct opener *o = arg;
-	int err = confine(o->plan);
+	int err = confine(o->c);
 
 	pthread_mutex_lock(&o->lock);
 	o->err = err;
@@ -186,7 +186,7 @@ static int opener_start(struct broker *b)
 		return -ENOMEM;
 	pthread_mutex_init(&o->lock, NULL);
 	pthread_cond_init(&o->cond, NULL);
-	o->plan = b->plan;
+	o->c = b->c;
 	sigfillset(&all);
 	pthread_sigmask(SIG_SETMASK, &all, &old);
 	e = pthread_create(&th, NULL, opener_main, o);

@@ -19,25 +19,27 @@ static int start(struct broker *b, int rootfd)
 {
 	int r;
 
-	/* io_uring_setup is not in the confined broker's allowlist: the
-	 * ring is made first. */
 	if ((r = ocap__broker_items_new(b)) < 0 ||
 	    (r = ocap__broker_loop_new(b)) < 0)
 		return r;
 	if (ocap__broker_chan_add(b, rootfd, true) < 0)
 		return -EMFILE;
-	if ((r = ocap__be_confine_broker_fs(b->plan)) < 0)
+	if ((r = ocap__be_confine_broker_fs(b->c)) < 0)
 		return r;
-	return ocap__be_confine_broker(b->plan);
+	return ocap__be_confine_broker(b->c);
 }
 
 int ocap__broker_serve(ocap_plan *p, int rootfd, int readyfd)
 {
+	/* The namespace's grants, as the user's: no runtime is added. */
+	struct ocap_compiled c = { .plan = p, .mode = OCAP_MODE_NATIVE,
+				   .paths = p->paths, .npaths = p->npaths };
 	struct broker *b = calloc(1, sizeof *b);
 	int r = b ? 0 : -ENOMEM;
 
 	if (b) {
 		b->plan = p;
+		b->c = &c;
 		b->child = -1;
 		b->next_id = 1;
 		b->logfd = -1;

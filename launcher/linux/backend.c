@@ -215,22 +215,24 @@ static void ll_gap(void *ctx, const char *reason)
 /* The Landlock plan: one rule per path grant (descriptors come with
  * ocap__be_bind) and, in compat mode, the TCP ports.  Native programs
  * make no TCP connection or bind of their own: the broker does both. */
-static int ll_plan(const ocap_plan *p, bool compat, struct ocap__enforce *e)
+static int ll_plan(const struct ocap_compiled *c, bool compat,
+		   struct ocap__enforce *e)
 {
+	const ocap_plan *p = c->plan;
 	struct ocap_ll_plan *ll = &e->ll;
 	uint16_t *conn = calloc(p->nnets + 1, sizeof *conn);
 	uint16_t *bind = calloc(p->nnets + 1, sizeof *bind);
 
-	e->paths = calloc(p->npaths + 1, sizeof *e->paths);
+	e->paths = calloc(c->npaths + 1, sizeof *e->paths);
 	ll->connect_ports = conn;
 	ll->bind_ports = bind;
 	if (!e->paths || !conn || !bind)
 		return -ENOMEM;
-	for (size_t i = 0; i < p->npaths; i++)
-		e->paths[i] = (struct ocap_ll_path){ p->paths[i].fd,
-						     p->paths[i].rights };
+	for (size_t i = 0; i < c->npaths; i++)
+		e->paths[i] = (struct ocap_ll_path){ c->paths[i].fd,
+						     c->paths[i].rights };
 	ll->paths = e->paths;
-	ll->npaths = p->npaths;
+	ll->npaths = c->npaths;
 	for (size_t i = 0; compat && i < p->nnets; i++) {
 		if (p->nets[i].kind == OCAP_NET_CONNECT)
 			conn[ll->nconnect++] = p->nets[i].port;
@@ -272,13 +274,11 @@ int ocap__be_compile(const struct ocap_compiled *c, struct ocap__enforce **out)
 	else
 		e->sc_mode = compat ? OCAP_SC_COMPAT : OCAP_SC_NATIVE;
 	e->abi = ocap__ll_abi();
-	/* A plan is checked once: its warnings are not said twice. */
-	r = p->checked ? 0
-	    : compat   ? check_compat_net(p, ocap__sc_supervised(e->sc_mode))
-		       : check_native_net(p);
-	if (r == 0 && !p->checked && !ocap__sc_supervised(e->sc_mode))
+	r = compat ? check_compat_net(p, ocap__sc_supervised(e->sc_mode))
+		   : check_native_net(p);
+	if (r == 0 && !ocap__sc_supervised(e->sc_mode))
 		r = check_unsupervised(p);
-	if (r == 0 && !p->checked && compat && p->hide_metadata &&
+	if (r == 0 && compat && p->hide_metadata &&
 	    !ocap__sc_supervised(e->sc_mode)) {
 		if (!p->best_effort)
 			r = ocap__plan_fail(p, -EOPNOTSUPP, "--hide-metadata: no "
@@ -289,8 +289,8 @@ int ocap__be_compile(const struct ocap_compiled *c, struct ocap__enforce **out)
 					       "the grants stays visible");
 	}
 	e->broker_binds_low = ocap__broker_binds_low(p);
-	if (r == 0 && (r = ll_plan(p, compat, e)) == 0 &&
-	    (r = sc_extras(p, compat, e)) == 0 && !p->checked)
+	if (r == 0 && (r = ll_plan(c, compat, e)) == 0 &&
+	    (r = sc_extras(p, compat, e)) == 0)
 		r = check_landlock(p, e);
 	if (r < 0) {
 		ocap__be_free(e);
@@ -300,12 +300,12 @@ int ocap__be_compile(const struct ocap_compiled *c, struct ocap__enforce **out)
 	return 0;
 }
 
-int ocap__be_bind(struct ocap__enforce *e, const ocap_plan *p)
+int ocap__be_bind(struct ocap__enforce *e, const struct ocap_compiled *c)
 {
-	if (p->npaths != e->ll.npaths)
+	if (c->npaths != e->ll.npaths)
 		return -EINVAL;
-	for (size_t i = 0; i < p->npaths; i++)
-		e->paths[i].fd = p->paths[i].fd;
+	for (size_t i = 0; i < c->npaths; i++)
+		e->paths[i].fd = c->paths[i].fd;
 	return 0;
 }
 

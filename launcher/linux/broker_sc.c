@@ -50,8 +50,8 @@ static const char *const calls[] = {
 	"recvmsg", "sendmmsg", "recvmmsg", "shutdown",
 	/* waiting */
 	"poll", "ppoll", "epoll_create1", "epoll_ctl", "epoll_wait",
-	"epoll_pwait", "io_uring_enter", "futex", "nanosleep",
-	"clock_nanosleep", "sched_yield",
+	"epoll_pwait", "futex", "nanosleep", "clock_nanosleep",
+	"sched_yield",
 	/* memory and threads */
 	"brk", "mmap", "munmap", "mremap", "mprotect", "madvise",
 	"set_robust_list", "rseq", "exit", "exit_group",

@@ -3,8 +3,12 @@
  * Classes of calls an entered process may drop, in the spirit of
  * pledge(2)'s promises: each a list of system calls, some only with
  * certain arguments, refused with EPERM.  Everything else is left to the
- * native program loaded after this filter.  A class takes away the means
- * to make something new; descriptors already held stay usable.
+ * native program loaded after these filters.  A class takes away the
+ * means to make something new; descriptors already held stay usable.
+ *
+ * Build time only: gen-seccomp compiles one filter per class with
+ * libseccomp, and ocap_enter() loads the prebuilt ones (classes_load.c),
+ * so that entering needs no libseccomp, in a musl program too.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -17,7 +21,6 @@
 #include <ocap/enter.h>
 
 #include "classes.h"
-#include "report.h"
 #include "sandbox.h"
 
 /* O_TMPFILE without the O_DIRECTORY it includes. */
@@ -68,25 +71,6 @@ static const struct denial denials[] = {
 
 #define NDENIALS (sizeof denials / sizeof *denials)
 
-static const struct {
-	unsigned flag;
-	const char *what;
-	const char *how;
-} classes[] = {
-	{ OCAP_ENTER_NO_EXEC, "no-exec", "execve, execveat: EPERM" },
-	{ OCAP_ENTER_NO_FORK, "no-fork",
-	  "fork, vfork, clone without CLONE_THREAD: EPERM; threads stay" },
-	{ OCAP_ENTER_NO_NET, "no-net",
-	  "socket of AF_INET, AF_INET6: EPERM (AF_UNIX stays); sockets "
-	  "held stay usable" },
-	{ OCAP_ENTER_NO_CREATE, "no-create",
-	  "open, openat with O_CREAT or O_TMPFILE, creat, mkdir, mknod, "
-	  "symlink, link, rename and their *at forms: EPERM; openat2, "
-	  "whose flags seccomp cannot read, by Landlock (no MAKE_* right)" },
-};
-
-#define NCLASSES (sizeof classes / sizeof *classes)
-
 static int deny(scmp_filter_ctx ctx, const struct denial *d)
 {
 	const uint32_t act = SCMP_ACT_ERRNO(EPERM);
@@ -125,8 +109,8 @@ static int deny(scmp_filter_ctx ctx, const struct denial *d)
 	return -EINVAL;
 }
 
-int ocap__enter_classes(unsigned flags, struct sock_filter **prog,
-			size_t *len)
+int ocap__enter_classes_compile(unsigned flags, struct sock_filter **prog,
+				size_t *len)
 {
 	scmp_filter_ctx ctx = seccomp_init(SCMP_ACT_ALLOW);
 	int r = 0;
@@ -142,23 +126,4 @@ int ocap__enter_classes(unsigned flags, struct sock_filter **prog,
 		r = ocap__seccomp_export(ctx, 0, prog, len);
 	seccomp_release(ctx);
 	return r;
-}
-
-void ocap__enter_classes_report(unsigned flags, bool seccomp, int abi,
-				struct ocap_enter_report *r)
-{
-	for (size_t i = 0; i < NCLASSES; i++) {
-		if (!(flags & classes[i].flag))
-			continue;
-		if (!seccomp)
-			ocap__report_add(r, classes[i].what, 0, "seccomp "
-					 "filters cannot be loaded");
-		else if (classes[i].flag == OCAP_ENTER_NO_CREATE && abi == 0)
-			ocap__report_add(r, classes[i].what, 0, "openat2 may "
-					 "still create files: seccomp cannot "
-					 "read its flags and Landlock is off");
-		else
-			ocap__report_add(r, classes[i].what, 1, "%s",
-					 classes[i].how);
-	}
 }

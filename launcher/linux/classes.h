@@ -4,9 +4,10 @@
 
 /*
  * The classes of calls ocap_enter() can drop (OCAP_ENTER_NO_*): one
- * seccomp filter, compiled with libseccomp, loaded before the native
- * program (which refuses seccomp(2)).  Both run on every call; the
- * stricter answer wins.
+ * seccomp filter per class, compiled with libseccomp at build time by
+ * gen-seccomp (classes.c), loaded raw before the native program (which
+ * refuses seccomp(2)).  Filters stack: every one runs on every call and
+ * the stricter answer wins.
  */
 
 #include <stdbool.h>
@@ -18,9 +19,20 @@
 
 struct ocap_enter_report;
 
-/* Compile the filter for flags' classes into a malloc'ed program. */
-hidden int ocap__enter_classes(unsigned flags, struct sock_filter **prog,
-			       size_t *len);
+/* Build time: compile the filter refusing flags' classes into a
+ * malloc'ed program (classes.c, libseccomp). */
+hidden int ocap__enter_classes_compile(unsigned flags,
+				       struct sock_filter **prog, size_t *len);
+
+/* The prebuilt filter of one class (the source gen-seccomp writes);
+ * -EINVAL for anything but one OCAP_ENTER_NO_* bit. */
+hidden int ocap__enter_class_prebuilt(unsigned flag,
+				      const struct sock_filter **prog,
+				      size_t *len);
+
+/* Load the prebuilt filter of each class flags drops, on the calling
+ * thread; the caller has set no_new_privs.  0 or -errno. */
+hidden int ocap__enter_classes_load(unsigned flags);
 
 /* One report item per class flags drops: what is refused, or why it
  * cannot be (no seccomp; openat2 without Landlock). */

@@ -16,7 +16,7 @@
 #include <sys/syscall.h>
 #include <unistd.h>
 
-#include "backend.h"
+#include "compile.h"
 #include "enforce.h"
 #include "sandbox.h"
 
@@ -54,9 +54,10 @@ bool ocap__broker_binds_low(const ocap_plan *p)
 	return false;
 }
 
-static int landlock(const ocap_plan *p)
+static int landlock(const struct ocap_compiled *c)
 {
-	struct ocap_ll_path *paths = calloc(p->npaths + NREADABLE,
+	const ocap_plan *p = c->plan;
+	struct ocap_ll_path *paths = calloc(c->npaths + NREADABLE,
 					    sizeof *paths);
 	uint16_t *conn = calloc(p->nnets + 1, sizeof *conn);
 	uint16_t *bind = calloc(p->nnets + 1, sizeof *bind);
@@ -69,10 +70,10 @@ static int landlock(const ocap_plan *p)
 
 	if (!paths || !conn || !bind)
 		goto out;
-	for (size_t i = 0; i < p->npaths; i++)
-		if (p->paths[i].fd >= 0)
+	for (size_t i = 0; i < c->npaths; i++)
+		if (c->paths[i].fd >= 0)
 			paths[ll.npaths++] = (struct ocap_ll_path){
-				p->paths[i].fd, p->paths[i].rights };
+				c->paths[i].fd, c->paths[i].rights };
 	first = ll.npaths;
 	for (size_t i = 0; i < NREADABLE; i++) {
 		int fd = open(readable[i], O_PATH | O_CLOEXEC);
@@ -124,16 +125,16 @@ static int drop_caps(const ocap_plan *p)
 	return syscall(SYS_capset, &h, d) < 0 ? -errno : 0;
 }
 
-int ocap__be_confine_broker_fs(const ocap_plan *p)
+int ocap__be_confine_broker_fs(const struct ocap_compiled *c)
 {
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
 		return -errno;
-	return landlock(p);
+	return landlock(c);
 }
 
-int ocap__be_confine_broker(const ocap_plan *p)
+int ocap__be_confine_broker(const struct ocap_compiled *c)
 {
-	int r = drop_caps(p);
+	int r = drop_caps(c->plan);
 
 	return r < 0 ? r : ocap__seccomp_load_broker();
 }

@@ -31,8 +31,6 @@ struct ocap__entry {
 	bool seccomp;  /* filters can be loaded */
 	struct ocap_ll_path *paths;
 	struct ocap_ll_plan ll;
-	struct sock_filter *classes; /* NULL when no class is dropped */
-	size_t nclasses;
 };
 
 /* Threads of this process, from /proc/self/stat (field 20). */
@@ -118,7 +116,7 @@ static bool probe_seccomp(struct ocap_enter_report *r)
 		ocap__report_add(r, "seccomp", 1, "the native program: %d "
 				 "system calls, none with a path on AT_FDCWD; "
 				 "no connect, bind or listen of its own",
-				 ocap__seccomp_count(OCAP_SC_NATIVE));
+				 ocap__seccomp_prebuilt_count(OCAP_SC_NATIVE));
 		return true;
 	}
 	ocap__report_add(r, "seccomp", 0, "seccomp filters cannot be loaded "
@@ -272,9 +270,6 @@ int ocap__be_enter_prepare(const ocap_ns *ns, unsigned flags,
 			   "locked where CAP_SETPCAP allows"
 			 : "none held, none to gain");
 	ocap__enter_classes_report(flags, e->seccomp, e->abi, r);
-	if (e->seccomp && (flags & (OCAP_ENTER_NO_EXEC | OCAP_ENTER_NO_FORK |
-				    OCAP_ENTER_NO_NET | OCAP_ENTER_NO_CREATE)))
-		return ocap__enter_classes(flags, &e->classes, &e->nclasses);
 	return 0;
 }
 
@@ -301,18 +296,6 @@ static int drop_caps(void)
 	return syscall(SYS_capset, &h, d) < 0 ? -errno : 0;
 }
 
-static int load_filter(const struct sock_filter *f, size_t len)
-{
-	struct sock_fprog prog = { .len = (unsigned short)len,
-				   .filter = (struct sock_filter *)f };
-
-	if (len == 0 || len > BPF_MAXINSNS)
-		return -E2BIG;
-	return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) < 0
-		       ? -errno
-		       : 0;
-}
-
 static int failed(struct ocap_enter_report *r, const char *step, int err,
 		  const char *why)
 {
@@ -334,8 +317,8 @@ int ocap__be_enter_apply(struct ocap__entry *e, struct ocap_enter_report *r)
 	if (e->abi > 0 && (err = ocap__ll_apply(&e->ll, why, sizeof why)) < 0)
 		return failed(r, "Landlock", err, why);
 	/* The native program refuses seccomp(2): it goes last. */
-	if (e->classes && (err = load_filter(e->classes, e->nclasses)) < 0)
-		return failed(r, "the classes' seccomp filter", err, NULL);
+	if (e->seccomp && (err = ocap__enter_classes_load(e->flags)) < 0)
+		return failed(r, "the classes' seccomp filters", err, NULL);
 	if (e->seccomp && (err = ocap__seccomp_load(OCAP_SC_NATIVE)) < 0)
 		return failed(r, "the native seccomp program", err, NULL);
 	r->entered = 1;
@@ -347,6 +330,5 @@ void ocap__be_enter_free(struct ocap__entry *e)
 	if (!e)
 		return;
 	free(e->paths);
-	free(e->classes);
 	free(e);
 }

@@ -20,6 +20,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <linux/limits.h>
 #include <linux/stat.h>
 #include <stdio.h>
 #include <stdlib.h>

@@ -178,5 +178,9 @@ int ocap__seccomp_export(void *ctx, size_t room, struct sock_filter **prog,
  * time; -EINVAL for a bad mode. */
 int ocap__seccomp_prebuilt(int mode, const struct sock_filter **prog,
 			  size_t *len);
+/* How many syscalls mode's prebuilt program lets reach the kernel
+ * (ocap__seccomp_count when it was built), without libseccomp's table;
+ * -EINVAL for a bad mode. */
+int ocap__seccomp_prebuilt_count(int mode);
 
 #endif

@@ -431,18 +431,6 @@ static bool reachable(const struct rule *r, int mode)
 	return in_mode(r, mode) && r->add != add_enosys;
 }
 
-const char *ocap__seccomp_mode_name(int mode)
-{
-	static const char *const names[OCAP_SC_NMODES] = {
-		[OCAP_SC_COMPAT] = "compat",
-		[OCAP_SC_NATIVE] = "native",
-		[OCAP_SC_SUPER] = "supervised",
-		[OCAP_SC_NSUPER] = "supervised_native",
-	};
-
-	return mode >= 0 && mode < OCAP_SC_NMODES ? names[mode] : "?";
-}
-
 int ocap__seccomp_count(int mode)
 {
 	int n = 0;

@@ -59,13 +59,13 @@ struct super {
 
 /* ---- the grants, as the kernel names them ------------------------------- */
 
-static int grants_new(struct super *s, const ocap_plan *p)
+static int grants_new(struct super *s, const struct ocap_compiled *c)
 {
-	s->grants = calloc(p->npaths + 1, sizeof *s->grants);
+	s->grants = calloc(c->npaths + 1, sizeof *s->grants);
 	if (!s->grants)
 		return -ENOMEM;
-	for (size_t i = 0; i < p->npaths; i++) {
-		const struct ocap_path_grant *pg = &p->paths[i];
+	for (size_t i = 0; i < c->npaths; i++) {
+		const struct ocap_path_grant *pg = &c->paths[i];
 		struct sgrant *g = &s->grants[s->ngrants];
 		char proc[32], buf[PATH_MAX];
 		ssize_t n;
@@ -723,7 +723,7 @@ int ocap__super_start(struct broker *b, int listener)
 			       : sizeof *s->resp;
 	s->req = calloc(1, s->req_size);
 	s->resp = calloc(1, s->resp_size);
-	if (!s->req || !s->resp || grants_new(s, b->plan) < 0) {
+	if (!s->req || !s->resp || grants_new(s, b->c) < 0) {
 		close(listener);
 		return -ENOMEM;
 	}

@@ -7,8 +7,7 @@
  * a plan by hand over real sockets, starts a client with its end of the
  * root descriptor in $OCAP_ROOT and serves it with ocap__broker_run()
  * (world.c).  The client runs a scenario with child_check() and its exit
- * status comes back through the broker's.  Every test runs under io_uring
- * and under poll(2) (OCAP_BROKER_POLL=1).
+ * status comes back through the broker's.
  *
  * The other broker units have test files of their own: test_chan.c,
  * test_loop.c, test_net.c, test_open.c, and, with the client under the
@@ -23,6 +22,7 @@
 #include <sys/wait.h>
 #include <unistd.h>
 
+#include "compile.h"
 #include "world.h"
 
 /* ---- reaping and signals ---------------------------------------------- */
@@ -118,7 +118,8 @@ static void test_linger(void **state)
 {
 	struct run r;
 
-	run_start(&r, *(int *)*state, 0, sc_linger);
+	(void)state;
+	run_start(&r, 0, sc_linger);
 	/* The daemon ran (it wrote the marker) and the broker returned all
 	 * the same: it killed it rather than wait for it. */
 	assert_ret(run_finish(&r), 0);
@@ -132,10 +133,11 @@ static void test_signals(void **state)
 		{ SIGTERM, 42 }, { SIGINT, 43 }, { SIGHUP, 128 + SIGHUP },
 	};
 
+	(void)state;
 	for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
 		struct run r;
 
-		run_start(&r, *(int *)*state, 0, sc_wait_signal);
+		run_start(&r, 0, sc_wait_signal);
 		run_await(&r);
 		kill(r.w.broker, cases[i].sig);
 		assert_ret(run_finish(&r), cases[i].want);
@@ -144,24 +146,24 @@ static void test_signals(void **state)
 
 static void test_bad_args(void **state)
 {
-	ocap_plan *p;
+	struct ocap_compiled c = { 0 };
 	int st;
 
 	(void)state;
-	assert_ret(ocap_plan_new(&p), 0);
+	assert_ret(ocap_plan_new(&c.plan), 0);
 	assert_ret(ocap__broker_run(NULL, 0, -1, 1, &st), -EINVAL);
-	assert_ret(ocap__broker_run(p, -1, -1, 1, &st), -EINVAL);
-	assert_ret(ocap__broker_run(p, 0, -1, 0, &st), -EINVAL);
-	assert_ret(ocap__broker_run(p, 0, -1, 1, NULL), -EINVAL);
-	ocap_plan_free(p);
+	assert_ret(ocap__broker_run(&c, -1, -1, 1, &st), -EINVAL);
+	assert_ret(ocap__broker_run(&c, 0, -1, 0, &st), -EINVAL);
+	assert_ret(ocap__broker_run(&c, 0, -1, 1, NULL), -EINVAL);
+	ocap_plan_free(c.plan);
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_bad_args),
-		BOTH(test_linger),
-		BOTH(test_signals),
+		cmocka_unit_test(test_linger),
+		cmocka_unit_test(test_signals),
 		/* killing goes on, generation after generation, until
 		 * none is left */
 		CASE("test_linger_tree", sc_linger_tree, 0, 7),

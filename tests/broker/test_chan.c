@@ -3,8 +3,7 @@
  * The broker's channels (launcher/broker/chan.c), live: the capability
  * table it sends, the root descriptor and the private sessions opened
  * through it, what hostile or dying clients send or leave behind, and the
- * cap on channels.  world.c sets up the broker process and its client;
- * every case runs under io_uring and under poll(2).
+ * cap on channels.  world.c sets up the broker process and its client.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -6,8 +6,7 @@
  * answers for what lies in a grant or above one and for the client's own
  * /proc entries, and says ENOENT for everything else.  world.c sets up
  * the broker process, its client and the aside tree (ro/ read-only, rw/
- * read-write, out/ not granted); every case runs under io_uring and under
- * poll(2).
+ * read-write, out/ not granted).
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -1,55 +1,72 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The broker's event loop (launcher/broker/loop.c), live: io_uring unless
- * OCAP_BROKER_POLL=1 asks for poll(2) or the kernel has io_uring off, and
- * poll(2) when a seccomp filter refuses io_uring, at setup or on its first
- * wait.  world.c sets up the broker process and its client.
+ * The broker's event loop (launcher/broker/loop.c), live, at its
+ * capacity: every channel the broker takes (the root descriptor and 255
+ * sessions) open at once, each with requests in flight together, and
+ * every one answered on its own session.  world.c sets up the broker
+ * process and its client.
  */
 #include <errno.h>
-#include <sys/socket.h>
+#include <string.h>
 #include <unistd.h>
 
+#include "broker.h"
 #include "world.h"
 
-/* The loop the broker runs is the one the test asked for. */
-static int sc_loop(struct world *w)
+#define NSESS (BROKER_MAX_CHANNELS - 2) /* the root and probe()'s are two */
+
+static void ask(int s, uint32_t seq)
 {
-	probe();
-	child_check(broker_has_uring(w),
-		    w->mode == LOOP_URING && uring_enabled());
-	return 0;
+	struct ocap_msg m = { .type = OCAP_MSG_RESOLVE, .seq = seq,
+			      .fields = OCAP_F_NAME | OCAP_F_PORT, .port = 1,
+			      .name = "127.0.0.1", .name_len = 9 };
+
+	child_check(ocap_msg_send(s, &m), 0);
 }
 
-/* The broker serves as well on poll(2), and holds no ring any more. */
-static int sc_fallback(struct world *w)
+/* The answer to request seq: one address, then the REPLY. */
+static void answer(int s, uint32_t seq)
 {
-	ocap_ns *ns;
-	int s = tcp_socket(AF_INET, 0), a;
+	struct ocap_msg m;
 
-	child_check(ocap_root(&ns), 0);
-	child_check(ocap_ns_count(ns), 3 + w->nnets);
-	child_check(connect_to(s, "127.0.0.1", w->port), 0);
-	child_check((a = accept4(w->lis, NULL, NULL, SOCK_CLOEXEC)) >= 0, 1);
-	exchange(s, a);
-	close(a);
-	close(s);
-	probe();
-	child_check(broker_has_uring(w), 0);
-	return 0;
+	child_check(ocap_msg_recv(s, &m), 0);
+	child_check(m.type, OCAP_MSG_ADDR);
+	child_check(m.seq, seq);
+	child_check(ocap_msg_recv(s, &m), 0);
+	child_check(m.type, OCAP_MSG_REPLY);
+	child_check(m.seq, seq);
+	child_check(m.status, 0);
 }
 
-static void test_uring_refused(void **state)
+static int sc_full(struct world *w)
 {
-	run_expect(state, W_NO_URING, sc_fallback, 0);
-	run_expect(state, W_NO_URING_WAIT, sc_fallback, 0);
+	static int ss[NSESS];
+	int base;
+
+	probe();
+	base = broker_fds(w);
+	for (int i = 0; i < NSESS; i++)
+		child_check((ss[i] = ocap_session(root_fd())) >= 0, 1);
+	/* Each round: a request on every session before any answer is
+	 * read, the last session's first. */
+	for (uint32_t round = 1; round <= 3; round++) {
+		for (int i = NSESS - 1; i >= 0; i--)
+			ask(ss[i], round * 1000 + (uint32_t)i);
+		for (int i = 0; i < NSESS; i++)
+			answer(ss[i], round * 1000 + (uint32_t)i);
+	}
+	child_check(broker_fds(w), base + NSESS);
+	for (int i = 0; i < NSESS; i++)
+		close(ss[i]);
+	child_check(broker_fds_settle(w, base), 1);
+	probe();
+	return 0;
 }
 
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		CASE("test_loop", sc_loop, 0, 0),
-		{ "test_uring_refused", test_uring_refused, NULL, NULL,
-		  &world_modes[LOOP_URING] },
+		CASE("test_full", sc_full, 0, 0),
 	};
 
 	return world_main("loop", tests, sizeof tests / sizeof *tests);

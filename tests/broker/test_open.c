@@ -3,8 +3,7 @@
  * The broker's opener (launcher/broker/open.c), live: a file granted on
  * its own is reopened by the broker, with the rights its grant holds and
  * the program's credentials, asked for raw over a session and through
- * libocap.  world.c sets up the broker process and its client; every case
- * runs under io_uring and under poll(2).
+ * libocap.  world.c sets up the broker process and its client.
  */
 #include <errno.h>
 #include <fcntl.h>

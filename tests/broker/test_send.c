@@ -5,8 +5,7 @@
  * sockets allowed, so sendto with an address, sendmsg and sendmmsg reach
  * the broker, which judges the address as a connect's and sends on the
  * client's own socket.  Each check reads what arrived, or that nothing
- * did.  world.c sets up the broker process and its client; every case
- * runs under io_uring and under poll(2).
+ * did.  world.c sets up the broker process and its client.
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -8,8 +8,7 @@
  * (test_meta.c has the calls themselves): what the resolver lets through
  * is changed, what it refuses keeps its mode.  world.c sets up the broker
  * process, its client and the aside tree (ro/ read-only, rw/ and the file
- * rwf read-write, out/ not granted); every case runs under io_uring and
- * under poll(2).
+ * rwf read-write, out/ not granted).
  */
 #include <errno.h>
 #include <fcntl.h>

@@ -15,8 +15,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <linux/capability.h>
-#include <linux/filter.h>
-#include <linux/seccomp.h>
 #include <stddef.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
@@ -28,6 +26,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "compile.h"
 #include "netgrant.h"
 #include "sandbox.h"
 #include "world.h"
@@ -285,29 +284,9 @@ static void log_to(const char *path)
 	}
 }
 
-/* Where io_uring is refused, as a seccomp filter around a launcher may:
- * the broker must fall back on poll(2). */
-static int refuse_uring(int flags)
-{
-	long nr = (flags & W_NO_URING) ? __NR_io_uring_setup
-				       : __NR_io_uring_enter;
-	struct sock_filter f[] = {
-		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-			 offsetof(struct seccomp_data, nr)),
-		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, (uint32_t)nr, 0, 1),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ERRNO | EPERM),
-		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW),
-	};
-	struct sock_fprog prog = { sizeof f / sizeof f[0], f };
-
-	if (!(flags & (W_NO_URING | W_NO_URING_WAIT)))
-		return 0;
-	return prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) ||
-	       prctl(PR_SET_SECCOMP, SECCOMP_MODE_FILTER, &prog);
-}
-
 static _Noreturn void broker_proc(scenario fn, struct world *w)
 {
+	struct ocap_compiled c;
 	ocap_plan *p;
 	int sv[2], st, r, lfd, null = open("/dev/null", O_RDONLY);
 	pid_t pid;
@@ -315,10 +294,6 @@ static _Noreturn void broker_proc(scenario fn, struct world *w)
 	alarm(60);
 	prctl(PR_SET_PDEATHSIG, SIGKILL);
 	prctl(PR_SET_CHILD_SUBREAPER, 1);
-	if (w->mode == LOOP_POLL)
-		setenv("OCAP_BROKER_POLL", "1", 1);
-	else
-		unsetenv("OCAP_BROKER_POLL");
 	/* No terminal: SIGINT and SIGQUIT are the broker's to forward. */
 	dup2(null, STDIN_FILENO);
 	close(null);
@@ -335,10 +310,11 @@ static _Noreturn void broker_proc(scenario fn, struct world *w)
 	close(sv[1]);
 	close(w->ready[1]);
 	log_to(w->log);
-	if (refuse_uring(w->flags))
-		_exit(B_SETUP);
 	lfd = take_listener(w, pid);
-	r = ocap__broker_run(p, sv[0], lfd, pid, &st);
+	/* The plan's grants, opened by hand, are what is served. */
+	c = (struct ocap_compiled){ .plan = p, .mode = OCAP_MODE_COMPAT,
+				    .paths = p->paths, .npaths = p->npaths };
+	r = ocap__broker_run(&c, sv[0], lfd, pid, &st);
 	if (r < 0) {
 		fprintf(stderr, "ocap__broker_run: %s\n", strerror(-r));
 		_exit(B_RUN);
@@ -378,12 +354,11 @@ static void aside_make(struct world *w)
 	w->dev = mknod(dev, S_IFCHR | 0666, makedev(1, 3)) == 0;
 }
 
-void run_start(struct run *r, int mode, int flags, scenario fn)
+void run_start(struct run *r, int flags, scenario fn)
 {
 	struct world *w = &r->w;
 
 	memset(r, 0, sizeof *r);
-	w->mode = mode;
 	w->flags = flags;
 	assert_ret(tmpdir_make(&w->td), 0);
 	assert_ret(tree_write(w->td.path, "hello", "hello, world\n"), 0);
@@ -435,27 +410,21 @@ int run_finish(struct run *r)
 	return WIFSIGNALED(st) ? 1000 + WTERMSIG(st) : WEXITSTATUS(st);
 }
 
-static void run_mode(int mode, int flags, scenario fn, int want,
-		     struct run *r)
+void run_log(int flags, scenario fn, int want, struct run *r)
 {
 	int st;
 
-	run_start(r, mode, flags, fn);
+	run_start(r, flags, fn);
 	if ((st = run_finish(r)) != want)
 		fprintf(stderr, "broker's stderr:\n%s", r->log);
 	assert_ret(st, want);
 }
 
-void run_log(void **state, int flags, scenario fn, int want, struct run *r)
-{
-	run_mode(*(int *)*state, flags, fn, want, r);
-}
-
-void run_expect(void **state, int flags, scenario fn, int want)
+void run_expect(int flags, scenario fn, int want)
 {
 	struct run r;
 
-	run_mode(*(int *)*state, flags, fn, want, &r);
+	run_log(flags, fn, want, &r);
 }
 
 void world_case(void **state)
@@ -463,10 +432,8 @@ void world_case(void **state)
 	const struct world_case *c = *state;
 	struct run r;
 
-	run_mode(c->mode, c->flags, c->fn, c->want, &r);
+	run_log(c->flags, c->fn, c->want, &r);
 }
-
-int world_modes[2] = { LOOP_URING, LOOP_POLL };
 
 int world_main(const char *name, const struct CMUnitTest *tests, size_t n)
 {
@@ -511,40 +478,6 @@ bool broker_fds_settle(const struct world *w, int want)
 	fprintf(stderr, "broker has %d descriptors, expected %d\n",
 		broker_fds(w), want);
 	return false;
-}
-
-bool broker_has_uring(const struct world *w)
-{
-	char dir[64], path[320], link[128];
-	struct dirent *e;
-	bool found = false;
-	DIR *d;
-
-	snprintf(dir, sizeof dir, "/proc/%d/fd", (int)w->broker);
-	if (!(d = opendir(dir)))
-		return false;
-	while (!found && (e = readdir(d))) {
-		ssize_t n;
-		snprintf(path, sizeof path, "%s/%s", dir, e->d_name);
-		n = readlink(path, link, sizeof link - 1);
-		link[n > 0 ? n : 0] = '\0';
-		found = strstr(link, "io_uring") != NULL;
-	}
-	closedir(d);
-	return found;
-}
-
-bool uring_enabled(void)
-{
-	char c = '0';
-	int fd = open("/proc/sys/kernel/io_uring_disabled", O_RDONLY);
-
-	if (fd >= 0) {
-		if (read(fd, &c, 1) != 1)
-			c = '0';
-		close(fd);
-	}
-	return c == '0';
 }
 
 /* The broker still answers: a granted name resolves. */

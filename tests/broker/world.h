@@ -20,11 +20,7 @@
 #include "plan.h"
 #include "support.h"
 
-enum { LOOP_URING, LOOP_POLL };
-
 #define W_STAR          (1 << 0) /* add "--connect *:OTHER_PORT" */
-#define W_NO_URING      (1 << 1) /* seccomp: io_uring_setup fails */
-#define W_NO_URING_WAIT (1 << 2) /* seccomp: io_uring_enter fails */
 #define W_STALE         (1 << 3) /* names looked up long ago: the broker
 				    looks them up again */
 /* The client runs under the supervised compat seccomp program (as a
@@ -45,7 +41,7 @@ enum { B_SETUP = 201, B_RUN = 202, B_SUPER = 203 };
 
 /* What the broker process sets up; the client inherits all of it. */
 struct world {
-	int mode, flags;
+	int flags;
 	struct tmpdir td;      /* granted read-write as a directory */
 	char file[PATH_MAX];   /* granted read-only */
 	char rwfile[PATH_MAX]; /* granted read-write */
@@ -85,37 +81,29 @@ struct run {
 
 /* ---- the test's side ---------------------------------------------------- */
 
-void run_start(struct run *r, int mode, int flags, scenario fn);
+void run_start(struct run *r, int flags, scenario fn);
 /* Wait until the client calls ready(). */
 void run_await(struct run *r);
 /* The broker process's exit status (1000 + N when killed by signal N);
  * its stderr is kept in r->log. */
 int run_finish(struct run *r);
-/* Run fn under the loop *state names and expect the status want. */
-void run_expect(void **state, int flags, scenario fn, int want);
+/* Run fn under flags and expect the status want. */
+void run_expect(int flags, scenario fn, int want);
 /* Like run_expect, and the run kept in *r: its world's names, the
  * broker's stderr. */
-void run_log(void **state, int flags, scenario fn, int want, struct run *r);
+void run_log(int flags, scenario fn, int want, struct run *r);
 
-/* Every scenario runs under both loops.  CASE("test_x", sc_x, flags,
- * want) is two cmocka cases, test_x/uring and test_x/poll, each running
- * sc_x under flags and expecting the status want; BOTH(test_x) makes the
- * same two of a test function of one's own, whose *state is the loop. */
+/* CASE("test_x", sc_x, flags, want) is a cmocka case running sc_x under
+ * flags and expecting the status want. */
 struct world_case {
-	int mode, flags;
+	int flags;
 	scenario fn;
 	int want;
 };
 void world_case(void **state);
 #define CASE(name, fn, flags, want)                                          \
-	{ name "/uring", world_case, NULL, NULL,                             \
-	  &(struct world_case){ LOOP_URING, flags, fn, want } },             \
-		{ name "/poll", world_case, NULL, NULL,                      \
-		  &(struct world_case){ LOOP_POLL, flags, fn, want } }
-extern int world_modes[2];
-#define BOTH(f)                                                              \
-	{ #f "/uring", f, NULL, NULL, &world_modes[LOOP_URING] },            \
-		{ #f "/poll", f, NULL, NULL, &world_modes[LOOP_POLL] }
+	{ name, world_case, NULL, NULL,                                      \
+	  &(struct world_case){ flags, fn, want } }
 /* Run the cases (BROKER_TEST='test_x*' picks some). */
 int world_main(const char *name, const struct CMUnitTest *tests, size_t n);
 
@@ -140,8 +128,6 @@ int root_fd(void);
 int broker_fds(const struct world *w);
 /* Wait (5 s at most) until the broker holds want descriptors. */
 bool broker_fds_settle(const struct world *w, int want);
-bool broker_has_uring(const struct world *w);
-bool uring_enabled(void);
 /* The broker still answers: a granted name resolves. */
 void probe(void);
 /* Tell the test to go on, once the broker takes its signals. */

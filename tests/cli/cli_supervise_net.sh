@@ -343,7 +343,7 @@ t name-ungranted 0 \
 	: "$O" "${L[@]}" -- "$PY" -c "$PY_NAMES" "$P" ocap-test.invalid example.invalid
 nothing_new
 t name-ungranted-verbose 0 -o "=ocap-test.invalid: Name or service not known (quick)" \
-	-e "=ocapsh: denied resolve of ocap-test.invalid (--connect ocap-test.invalid:PORT grants it)" \
+	-e "=ocapsh: denied resolve of ocap-test.invalid (--connect ocap-test.invalid:$P grants it)" \
 	: "$O" -v "${L[@]}" -- "$PY" -c "$PY_NAMES" "$P" ocap-test.invalid
 if [ -x /usr/bin/curl ]; then
 	t name-curl 0 -o "$HELLO" \

@@ -309,7 +309,7 @@ void check_plan(const ocap_plan *p, int argc)
 				     p->allow_syscalls[j]) != 0);
 	check(p->mode >= OCAP_MODE_AUTO && p->mode <= OCAP_MODE_COMPAT);
 	check(p->verbose >= 0 && p->depth == 0);
-	check(!p->launched && !p->checked && !p->prog && !p->argv);
+	check(!p->launched && !p->compiled && !p->prog && !p->argv);
 	check(p->nwarnings == 0);
 	check(p->rlimits[0].set); /* core: 0 unless overridden */
 	check_formatted(p);

@@ -33,12 +33,32 @@ const char *env_get(char **envp, const char *name)
 	return NULL;
 }
 
-bool runtime_granted(const ocap_plan *p, const char *name, ocap_rights_t r)
+struct ocap_compiled *compiled_bare(ocap_plan *p, int mode)
 {
+	struct ocap_compiled *c = calloc(1, sizeof *c);
+
+	assert_non_null(c);
+	assert_null(p->compiled);
+	c->plan = p;
+	c->mode = mode;
 	for (size_t i = 0; i < p->npaths; i++)
-		if (!strcmp(p->paths[i].name, name))
-			return p->paths[i].runtime &&
-			       (p->paths[i].rights & r) == r;
+		assert_int_equal(ocap__grants_add(&c->paths, &c->npaths,
+						  p->paths[i].name,
+						  p->paths[i].rights,
+						  p->paths[i].where, NULL,
+						  p->paths[i].runtime), 0);
+	p->compiled = c;
+	p->compiled_free = ocap__compiled_free;
+	return c;
+}
+
+bool runtime_granted(const struct ocap_compiled *c, const char *name,
+		     ocap_rights_t r)
+{
+	for (size_t i = 0; i < c->npaths; i++)
+		if (!strcmp(c->paths[i].name, name))
+			return c->paths[i].runtime &&
+			       (c->paths[i].rights & r) == r;
 	return false;
 }
 

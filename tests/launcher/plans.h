@@ -9,7 +9,7 @@
 
 #include <stdbool.h>
 
-#include "plan.h"
+#include "compile.h"
 
 /* A plan from opts, pairs of option and value (NULL for a flag) ending
  * at a NULL option, with argv its program unless NULL.  Fails the test
@@ -19,8 +19,14 @@ ocap_plan *plan_of(const char *const *opts, char *const *argv);
 /* NAME's value in envp, or NULL. */
 const char *env_get(char **envp, const char *name);
 
-/* Whether name is a runtime grant of p with at least the rights r. */
-bool runtime_granted(const ocap_plan *p, const char *name, ocap_rights_t r);
+/* A compiled plan made by hand for a test of one compile step: p's
+ * grants copied, mode as given, nothing else yet.  p keeps and frees
+ * it. */
+struct ocap_compiled *compiled_bare(ocap_plan *p, int mode);
+
+/* Whether name is a runtime grant of c with at least the rights r. */
+bool runtime_granted(const struct ocap_compiled *c, const char *name,
+		     ocap_rights_t r);
 
 /* What ocap_plan_explain() printed (text, or JSON when json), to free;
  * fails the test unless it returned want. */

@@ -35,12 +35,9 @@ static char *const true_argv[] = { "/bin/true", NULL };
 static int compiled(const char *const *opts, int mode, ocap_plan **p,
 		    struct ocap__enforce **e)
 {
-	struct ocap_compiled c = { .mode = mode };
-
 	*p = plan_of(opts, true_argv);
-	c.plan = *p;
 	*e = NULL;
-	return ocap__be_compile(&c, e);
+	return ocap__be_compile(compiled_bare(*p, mode), e);
 }
 
 static bool also_allows(const struct ocap__enforce *e, const char *name)
@@ -240,13 +237,14 @@ static void test_bind(void **state)
 	assert_ret(compiled(one, OCAP_MODE_COMPAT, &p, &e), 0);
 	assert_int_equal(e->ll.npaths, 1);
 	assert_int_equal(e->paths[0].fd, -1);
-	p->paths[0].fd = 42;
-	assert_ret(ocap__be_bind(e, p), 0);
+	p->compiled->paths[0].fd = 42;
+	assert_ret(ocap__be_bind(e, p->compiled), 0);
 	assert_int_equal(e->paths[0].fd, 42);
 	assert_ptr_equal(e->ll.paths, e->paths);
-	p->paths[0].fd = -1;
+	p->compiled->paths[0].fd = -1;
 	q = plan_of(two, true_argv);
-	assert_ret(ocap__be_bind(e, q), -EINVAL);
+	assert_ret(ocap__be_bind(e, compiled_bare(q, OCAP_MODE_COMPAT)),
+		   -EINVAL);
 	ocap_plan_free(q);
 	ocap__be_free(e);
 	ocap_plan_free(p);

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /*
  * The classes of calls ocap_enter() can drop (launcher/linux/classes.c)
- * on their own: the filter ocap__enter_classes() compiles is loaded raw
- * in a child, with nothing else around it, and the kernel's answers say
+ * on their own: the filters gen-seccomp compiled, one per class, are
+ * loaded by ocap__enter_classes_load() in a child, with nothing else
+ * around them, and the kernel's answers say
  * what it refuses (EPERM) and what it leaves (threads, AF_UNIX, opening
  * what exists, removing).  ocap__enter_classes_report() says what each
  * class does, or why it cannot.  tests/enter/test_enter.c has the
@@ -27,7 +28,6 @@
 #include <unistd.h>
 
 #include <cmocka.h>
-#include <linux/seccomp.h>
 
 #include <ocap/enter.h>
 
@@ -144,8 +144,8 @@ static const struct cl_case {
 
 #define NCASES (sizeof cases / sizeof *cases)
 
-/* In a child: the classes' filter for flags loaded raw, then the probe;
- * exit 0 when the kernel answered as flags say. */
+/* In a child: the filters of flags' classes, then the probe; exit 0 when
+ * the kernel answered as flags say. */
 struct run {
 	unsigned flags;
 	const struct cl_case *c;
@@ -154,17 +154,10 @@ struct run {
 static int probe_child(void *arg)
 {
 	const struct run *r = arg;
-	struct sock_filter *f;
-	struct sock_fprog prog;
-	size_t len;
 	long got;
 
-	child_check(ocap__enter_classes(r->flags, &f, &len), 0);
-	prog = (struct sock_fprog){ (unsigned short)len, f };
 	child_check(prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0), 0);
-	child_check(ret_errno(syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0,
-				      &prog)), 0);
-	free(f);
+	child_check(ocap__enter_classes_load(r->flags), 0);
 	got = r->c->probe();
 	if ((r->flags & r->c->flag) ? got != -EPERM : got == -EPERM) {
 		fprintf(stderr, "%s under 0x%x: %s\n", r->c->name, r->flags,

@@ -29,7 +29,8 @@ static void test_env_order(void **state)
 	setenv("OCAP_TEST_SECRET", "x", 1);
 	setenv("HOME", "/home/test", 1);
 	p = plan_of(opts, NULL);
-	assert_int_equal(ocap__build_env(p, &envp), 0);
+	assert_int_equal(ocap__build_env(compiled_bare(p, OCAP_MODE_COMPAT), &envp),
+			 0);
 	assert_string_equal(env_get(envp, "A"), "2");
 	assert_string_equal(env_get(envp, "OCAP_TEST_PASS"), "passed");
 	assert_null(env_get(envp, "OCAP_TEST_SECRET"));
@@ -55,7 +56,8 @@ static void test_env_no_tmpdir(void **state)
 
 	setenv("OCAP_TEST_SECRET", "x", 1);
 	unsetenv("TMPDIR");
-	assert_int_equal(ocap__build_env(p, &envp), 0);
+	assert_int_equal(ocap__build_env(compiled_bare(p, OCAP_MODE_COMPAT), &envp),
+			 0);
 	assert_null(env_get(envp, "TMPDIR"));
 	assert_null(env_get(envp, "TEMP"));
 	assert_string_equal(env_get(envp, "OCAP_TEST_SECRET"), "x");

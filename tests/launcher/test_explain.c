@@ -82,7 +82,8 @@ static void test_text(void **state)
 	assert_string_equal(line, "mode:         native");
 	/* the two grants, the program and its loader, two endpoints */
 	assert_true(next_line(&t, line, sizeof line));
-	assert_int_equal(p->npaths, 4);
+	assert_int_equal(p->npaths, 2); /* the user's, as written */
+	assert_int_equal(p->compiled->npaths, 4);
 	assert_string_equal(line, "capabilities: 6");
 	assert_true(next_line(&t, line, sizeof line));
 	row(want, sizeof want, "dir", dir, OCAP_RIGHTS_RO, NULL, "test");
@@ -148,7 +149,7 @@ static void test_text_compat(void **state)
 		 "\nnames:        resolved by the broker, to the addresses it "
 		 "checks connects against (%s); the program sends no DNS "
 		 "question of its own but through --udp\nenvironment:\n",
-		 p->shim);
+		 p->compiled->shim);
 	assert_non_null(strstr(out, want));
 	assert_non_null(strstr(out, "\nnot enforced:\n  a gap\\nof two lines\n"));
 	free(out);

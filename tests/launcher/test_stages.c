@@ -33,7 +33,7 @@ enum { FDS = 1, RLIMITS, PRIVS, LANDLOCK, SECCOMP };
 
 struct fx {
 	ocap_plan *p;
-	struct ocap_compiled c;
+	struct ocap_compiled *c;
 	struct ocap_child child;
 	char dir[32];
 	char file[64];
@@ -57,22 +57,21 @@ static void compile_plan(const char *const *opts)
 	assert_int_equal(ocap_plan_program(fx.p, argv), 0);
 	assert_int_equal(ocap__compile(fx.p, &fx.c), 0);
 	/* above the root descriptor's slot, as a launch keeps them */
-	for (size_t i = 0; i < fx.p->npaths; i++) {
-		int fd = open(fx.p->paths[i].name, O_PATH | O_CLOEXEC);
+	for (size_t i = 0; i < fx.c->npaths; i++) {
+		int fd = open(fx.c->paths[i].name, O_PATH | O_CLOEXEC);
 
-		fx.p->paths[i].fd = fcntl(fd, F_DUPFD_CLOEXEC, OCAP_ROOT_FD + 1);
+		fx.c->paths[i].fd = fcntl(fd, F_DUPFD_CLOEXEC, OCAP_ROOT_FD + 1);
 		close(fd);
 	}
-	assert_int_equal(ocap__be_bind(fx.c.enforce, fx.p), 0);
-	fx.child = (struct ocap_child){ .c = &fx.c, .rootfd = -1,
+	assert_int_equal(ocap__be_bind(fx.c->enforce, fx.c), 0);
+	fx.child = (struct ocap_child){ .c = fx.c, .rootfd = -1,
 					.errfd = -1, .progfd = -1,
 					.superfd = -1, .broker = getpid() };
 }
 
 static void free_plan(void)
 {
-	ocap__compiled_free(&fx.c);
-	ocap_plan_free(fx.p);
+	ocap_plan_free(fx.p); /* and its compiled plan */
 	fx.p = NULL;
 }
 
@@ -233,7 +232,7 @@ static int c_seccomp(void *arg)
 	if (syscall(SYS_bpf, 0, NULL, 0) >= 0 || errno != EPERM)
 		return 92;
 	/* supervised, with nobody listening (superfd -1): the call fails */
-	if (fx.c.mode == OCAP_MODE_COMPAT &&
+	if (fx.c->mode == OCAP_MODE_COMPAT &&
 	    (chmod(fx.file, 0600) == 0 || errno != ENOSYS))
 		return 93;
 	return 0;

@@ -30,6 +30,7 @@ static void test_tmpdir_life(void **state)
 {
 	char outside[sizeof base + 16], path[PATH_MAX], link[PATH_MAX];
 	ocap_plan *p = plan_of(NULL, NULL);
+	struct ocap_compiled *c = compiled_bare(p, OCAP_MODE_COMPAT);
 	struct stat st;
 	const char *dir;
 	int fd;
@@ -37,14 +38,15 @@ static void test_tmpdir_life(void **state)
 	setenv("TMPDIR", base, 1);
 	snprintf(outside, sizeof outside, "%s/keep", base);
 	assert_int_equal(mkdir(outside, 0700), 0);
-	assert_int_equal(ocap__tmpdir_plan(p), 0);
-	assert_int_equal(p->tmpdir_grant, p->npaths);
-	assert_int_equal(p->paths[p->npaths - 1].rights, OCAP_RIGHTS_RW);
-	assert_int_equal(ocap__tmpdir_make(p), 0);
+	assert_int_equal(ocap__tmpdir_plan(c), 0);
+	assert_int_equal(c->tmpdir_grant, c->npaths);
+	assert_int_equal(p->npaths, 0); /* the plan's own list is untouched */
+	assert_int_equal(c->paths[c->npaths - 1].rights, OCAP_RIGHTS_RW);
+	assert_int_equal(ocap__tmpdir_make(c), 0);
 	dir = p->tmpdir;
 	assert_non_null(dir);
 	assert_int_equal(strncmp(dir, base, strlen(base)), 0);
-	assert_string_equal(p->paths[p->npaths - 1].name, dir);
+	assert_string_equal(c->paths[c->npaths - 1].name, dir);
 	assert_int_equal(stat(dir, &st), 0);
 	assert_int_equal(st.st_mode & 07777, 0700);
 	/* what a program might leave */
@@ -71,11 +73,12 @@ static void test_tmpdir_keep(void **state)
 {
 	const char *opts[] = { "--keep-tmpdir", NULL, NULL };
 	ocap_plan *p = plan_of(opts, NULL);
+	struct ocap_compiled *c = compiled_bare(p, OCAP_MODE_COMPAT);
 	char dir[PATH_MAX];
 
 	setenv("TMPDIR", base, 1);
-	assert_int_equal(ocap__tmpdir_plan(p), 0);
-	assert_int_equal(ocap__tmpdir_make(p), 0);
+	assert_int_equal(ocap__tmpdir_plan(c), 0);
+	assert_int_equal(ocap__tmpdir_make(c), 0);
 	assert_int_equal(ocap__tmpdir_remove(p), 0);
 	assert_non_null(ocap_plan_tmpdir(p));
 	snprintf(dir, sizeof dir, "%s", ocap_plan_tmpdir(p));
@@ -118,27 +121,28 @@ static void test_tmpdir_base(void **state)
 static void test_tmpdir_named(void **state)
 {
 	ocap_plan *p = plan_of(NULL, NULL);
+	struct ocap_compiled *c = compiled_bare(p, OCAP_MODE_COMPAT);
 	char tmpl[PATH_MAX], **envp;
 
 	setenv("TMPDIR", base, 1);
 	assert_int_equal(ocap__tmpdir_template(tmpl, sizeof tmpl), 0);
-	assert_int_equal(ocap__tmpdir_plan(p), 0);
-	assert_string_equal(p->paths[p->tmpdir_grant - 1].name, tmpl);
-	assert_string_equal(p->paths[p->tmpdir_grant - 1].where, "tmpdir");
-	assert_true(p->paths[p->tmpdir_grant - 1].runtime);
+	assert_int_equal(ocap__tmpdir_plan(c), 0);
+	assert_string_equal(c->paths[c->tmpdir_grant - 1].name, tmpl);
+	assert_string_equal(c->paths[c->tmpdir_grant - 1].where, "tmpdir");
+	assert_true(c->paths[c->tmpdir_grant - 1].runtime);
 	assert_null(ocap_plan_tmpdir(p));
-	assert_int_equal(ocap__build_env(p, &envp), 0);
+	assert_int_equal(ocap__build_env(c, &envp), 0);
 	assert_string_equal(env_get(envp, "TMPDIR"), tmpl);
 	ocap__free_env(envp);
 
-	assert_int_equal(ocap__tmpdir_make(p), 0);
+	assert_int_equal(ocap__tmpdir_make(c), 0);
 	assert_string_not_equal(p->tmpdir, tmpl);
 	assert_int_equal(strlen(p->tmpdir), strlen(tmpl));
 	assert_int_equal(strncmp(p->tmpdir, tmpl, strlen(tmpl) - 6), 0);
 	/* made once per launch */
-	assert_int_equal(ocap__tmpdir_make(p), 0);
-	assert_string_equal(p->paths[p->tmpdir_grant - 1].name, p->tmpdir);
-	assert_int_equal(ocap__build_env(p, &envp), 0);
+	assert_int_equal(ocap__tmpdir_make(c), 0);
+	assert_string_equal(c->paths[c->tmpdir_grant - 1].name, p->tmpdir);
+	assert_int_equal(ocap__build_env(c, &envp), 0);
 	assert_string_equal(env_get(envp, "TMPDIR"), p->tmpdir);
 	assert_string_equal(env_get(envp, "TMP"), p->tmpdir);
 	assert_string_equal(env_get(envp, "TEMP"), p->tmpdir);
@@ -152,11 +156,12 @@ static void test_tmpdir_none(void **state)
 {
 	const char *opts[] = { "--no-tmpdir", NULL, NULL };
 	ocap_plan *p = plan_of(opts, NULL);
+	struct ocap_compiled *c = compiled_bare(p, OCAP_MODE_COMPAT);
 
-	assert_int_equal(ocap__tmpdir_plan(p), 0);
-	assert_int_equal(p->npaths, 0);
-	assert_int_equal(p->tmpdir_grant, 0);
-	assert_int_equal(ocap__tmpdir_make(p), 0);
+	assert_int_equal(ocap__tmpdir_plan(c), 0);
+	assert_int_equal(c->npaths, 0);
+	assert_int_equal(c->tmpdir_grant, 0);
+	assert_int_equal(ocap__tmpdir_make(c), 0);
 	assert_null(ocap_plan_tmpdir(p));
 	assert_int_equal(ocap__tmpdir_remove(p), 0);
 	ocap_plan_free(p);
@@ -168,22 +173,24 @@ static void test_tmpdir_errors(void **state)
 {
 	char gone[sizeof base + 8];
 	ocap_plan *p = plan_of(NULL, NULL);
+	struct ocap_compiled *c = compiled_bare(p, OCAP_MODE_COMPAT);
 
 	snprintf(gone, sizeof gone, "%s/gone", base);
 	assert_int_equal(mkdir(gone, 0700), 0);
 	setenv("TMPDIR", gone, 1);
-	assert_int_equal(ocap__tmpdir_plan(p), 0);
+	assert_int_equal(ocap__tmpdir_plan(c), 0);
 	assert_int_equal(rmdir(gone), 0);
-	assert_int_equal(ocap__tmpdir_make(p), -ENOENT);
+	assert_int_equal(ocap__tmpdir_make(c), -ENOENT);
 	assert_int_equal(strncmp(ocap_plan_error(p), "tmpdir: ", 8), 0);
 	assert_non_null(strstr(ocap_plan_error(p), "No such file or directory"));
 	assert_null(ocap_plan_tmpdir(p));
 	ocap_plan_free(p);
 
 	p = plan_of(NULL, NULL);
+	c = compiled_bare(p, OCAP_MODE_COMPAT);
 	setenv("TMPDIR", base, 1);
-	assert_int_equal(ocap__tmpdir_plan(p), 0);
-	assert_int_equal(ocap__tmpdir_make(p), 0);
+	assert_int_equal(ocap__tmpdir_plan(c), 0);
+	assert_int_equal(ocap__tmpdir_make(c), 0);
 	assert_int_equal(rmdir(p->tmpdir), 0);
 	assert_int_equal(ocap__tmpdir_remove(p), 0);
 	assert_null(ocap_plan_tmpdir(p));

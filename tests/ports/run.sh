@@ -118,9 +118,9 @@ gcc "${cflags[@]}" -I"$prefix/include" -I"$here/../support" -c "$here/probe.c" \
 	fail "compiling probe.c: $(tail -5 "$work/probe.log")"
 
 # What a port adds to a program's build: the header, and the archives
-# (libseccomp and liburing from the system, as ocap-launch.pc says).
+# (libseccomp from the system, as ocap-launch.pc says).
 ocap_cppflags="-DHAVE_OCAP_ENTER -I$prefix/include"
-ocap_libs="$work/probe.o $work/errname.o -Wl,--wrap=ocap_enter $launch_a $libocap_a -lseccomp -luring -lpthread"
+ocap_libs="$work/probe.o $work/errname.o -Wl,--wrap=ocap_enter $launch_a $libocap_a -lseccomp -lpthread"
 
 # --- helpers --------------------------------------------------------------
 

@@ -1,7 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
 #include <pthread.h>
+#include <string.h>
 
+#include "adopt.h"
 #include "ov.h"
 
 static pthread_once_t once = PTHREAD_ONCE_INIT;
@@ -41,6 +43,22 @@ ocap_ns *ocap__ov_ns(void)
 {
 	pthread_once(&once, init);
 	return root;
+}
+
+/* An ocap_root() namespace stays libocap's: the one replaced is not
+ * freed. */
+void ocap__ov_adopt(ocap_ns *ns)
+{
+	char cwd[OCAP_PATH_BUF];
+	ocap_ns *old = ocap__ov_ns();
+
+	if (ocap_ns_getcwd(ns, cwd, sizeof cwd) == 0 && !strcmp(cwd, "/")) {
+		if (old && ocap_ns_getcwd(old, cwd, sizeof cwd) == 0)
+			ocap_ns_chdir(ns, cwd);
+		else if (!old)
+			start_cwd(ns);
+	}
+	root = ns;
 }
 
 /* Fetched before main: a program may close or reuse descriptor 3 (the

@@ -1,0 +1,114 @@
+/* SPDX-License-Identifier: MIT */
+/*
+ * The broker's processes (backend.h): a signal to one process, the
+ * children it reaps as a subreaper, and its signals as events through a
+ * signalfd.  The broker decides when to signal, kill and forward; this
+ * file only knows how, on Linux.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <sys/signalfd.h>
+#include <sys/syscall.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include "backend.h"
+
+/* Through a pidfd: the confined broker has no kill(2), whose pid can name
+ * a group or every process.  A broker nested in another sandbox, whose
+ * filter refuses pidfd_open, sends it to the process's main thread
+ * (tgkill names one thread, never a group): a fatal signal ends the
+ * process all the same, another runs the process's handler on that
+ * thread. */
+int ocap__be_signal_pid(pid_t pid, int sig)
+{
+	long fd;
+	int r = 0;
+
+	if (pid <= 0)
+		return -EINVAL;
+	if ((fd = syscall(SYS_pidfd_open, pid, 0)) < 0) {
+		if (errno != EPERM && errno != ENOSYS)
+			return -errno;
+		return syscall(SYS_tgkill, pid, pid, sig) < 0 ? -errno : 0;
+	}
+	if (syscall(SYS_pidfd_send_signal, (int)fd, sig, NULL, 0) < 0)
+		r = -errno;
+	close((int)fd);
+	return r;
+}
+
+/* The main thread's children: the descendants a dead process leaves are
+ * reparented to the subreaper's first thread while it lives, and the
+ * broker's loop runs on it. */
+void ocap__be_kill_children(void)
+{
+	char path[64], buf[4096], *p, *end;
+	ssize_t n;
+	int fd;
+
+	snprintf(path, sizeof path, "/proc/self/task/%d/children",
+		 (int)getpid());
+	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
+		return;
+	n = read(fd, buf, sizeof buf - 1);
+	close(fd);
+	if (n <= 0)
+		return;
+	buf[n] = '\0';
+	for (p = buf;; p = end) {
+		long pid = strtol(p, &end, 10);
+		if (end == p)
+			break;
+		if (pid > 0)
+			(void)ocap__be_signal_pid((pid_t)pid, SIGKILL);
+	}
+}
+
+/* __WALL: a child made with no exit signal (the network helper of a
+ * program that called ocap_enter(3), reparented here) is waited for
+ * too. */
+pid_t ocap__be_wait_child(int *status, bool block)
+{
+	pid_t pid = waitpid(-1, status, (block ? 0 : WNOHANG) | __WALL);
+
+	return pid < 0 ? -errno : pid;
+}
+
+int ocap__be_sigsrc_open(const sigset_t *set, sigset_t *old)
+{
+	int fd, r;
+
+	if (sigprocmask(SIG_BLOCK, set, old) < 0)
+		return -errno;
+	if ((fd = signalfd(-1, set, SFD_NONBLOCK | SFD_CLOEXEC)) < 0) {
+		r = -errno;
+		sigprocmask(SIG_SETMASK, old, NULL);
+		return r;
+	}
+	return fd;
+}
+
+int ocap__be_sigsrc_read(int fd, struct ocap_sigev *ev)
+{
+	struct signalfd_siginfo si;
+
+	if (read(fd, &si, sizeof si) != (ssize_t)sizeof si)
+		return 0;
+	ev->signo = (int)si.ssi_signo;
+	ev->kernel = si.ssi_code == SI_KERNEL;
+	return 1;
+}
+
+void ocap__be_sigsrc_close(int fd, const sigset_t *old)
+{
+	struct signalfd_siginfo si;
+
+	while (read(fd, &si, sizeof si) > 0)
+		;
+	close(fd);
+	sigprocmask(SIG_SETMASK, old, NULL);
+}
