@@ -63,6 +63,10 @@ hidden void ocap__be_free(struct ocap__enforce *e);
  * it). */
 hidden int ocap__be_confine_broker_fs(const struct ocap_compiled *c);
 hidden int ocap__be_confine_broker(const struct ocap_compiled *c);
+/* The broker's opener thread (broker/open.c), which reopens files for
+ * the program, confines itself as the program is: the program's own
+ * path rules, no capability in effect.  For the calling thread only. */
+hidden int ocap__be_confine_opener(const struct ocap_compiled *c);
 
 /* What the forked child needs, all prepared before fork so that a stage
  * allocates nothing and reports a failure as (stage, errno). */
@@ -88,6 +92,19 @@ struct ocap_child_err {
 /* Lay out the descriptors, confine the process and exec the program;
  * returns only on failure. */
 hidden struct ocap_child_err ocap__be_child_run(const struct ocap_child *c);
+
+/* The parent's side of the child's last stage: take the supervisor's
+ * handle from child pid, which says over sock which of its descriptors
+ * it is, and let the child go on: 0 with *fd the handle, or -1 when the
+ * child says nothing (a mode without a supervisor, a stage that
+ * failed); -errno when it cannot be taken, and the child is not let go
+ * on. */
+hidden int ocap__be_take_listener(pid_t pid, int sock, int *fd);
+/* With --suggest, the child's own exec of the program comes to the
+ * supervisor's handle before the broker serves it: let it go on (as the
+ * rule it replaced allows), refuse anything else; returns when errfd has
+ * something to say (the exec happened or a stage failed). */
+hidden void ocap__be_pass_exec(int errfd, int lfd);
 
 /* The name of the child's stage, for the one-line error. */
 hidden const char *ocap__be_stage_name(int stage);
@@ -116,6 +133,16 @@ hidden void ocap__be_enter_free(struct ocap__entry *e);
  * program leaves behind (its caller made it their reaper), kills those at
  * the session's end and takes its signals as events in its loop; it
  * decides when and which, these calls are the means. */
+
+/* Make the calling process the reaper of every descendant it leaves
+ * orphaned (they are reparented to it, not to init): 0 or -errno. */
+hidden int ocap__be_become_reaper(void);
+/* Be sent SIGKILL when the parent dies; fails (-ESRCH) when the parent
+ * is no longer parent, having died already. */
+hidden int ocap__be_die_with_parent(pid_t parent);
+/* Whether si says the kernel sent the signal (a terminal's keys, its
+ * hangup: the whole foreground group had it) rather than a process. */
+hidden bool ocap__be_kernel_sent(const siginfo_t *si);
 
 /* Send sig to process pid alone, never to a group: 0 or -errno. */
 hidden int ocap__be_signal_pid(pid_t pid, int sig);

@@ -11,12 +11,12 @@
 #include <fcntl.h>
 #include <signal.h>
 #include <stdlib.h>
-#include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include <ocap/enter.h>
 
+#include "backend.h"
 #include "casper.h"
 
 /* The descriptors the child keeps: ns's (network grants hold none), fds
@@ -54,7 +54,7 @@ static _Noreturn void child(ocap_isolate_fn *fn, void *arg,
 {
 	int r = 0;
 
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != parent)
+	if (ocap__be_die_with_parent(parent) < 0)
 		r = -ESRCH; /* the caller has gone */
 	if (r == 0)
 		r = ocap__close_except(keep, nkeep);

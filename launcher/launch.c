@@ -5,16 +5,11 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <linux/seccomp.h>
-#include <poll.h>
 #include <signal.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/ioctl.h>
-#include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
-#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -117,65 +112,6 @@ static _Noreturn void child(const struct ocap_child *c)
 	_exit(e.err == ENOENT ? 127 : 126);
 }
 
-/* The supervisor's handle: the child, its filter loaded, says which of
- * its descriptors is the listener; it is taken with pidfd_getfd and the
- * child told to go on: 0 with *fd the listener, or -1 when the child says
- * nothing (a mode without a supervisor, a stage that failed); -errno when
- * it cannot be taken, and the child is not let go on. */
-static int take_listener(pid_t pid, int sock, int *fd)
-{
-	int theirs, r = 0;
-	long pidfd;
-	ssize_t n;
-
-	*fd = -1;
-	do
-		n = read(sock, &theirs, sizeof theirs);
-	while (n < 0 && errno == EINTR);
-	if (n != (ssize_t)sizeof theirs)
-		return 0;
-	if ((pidfd = syscall(SYS_pidfd_open, pid, 0)) < 0 ||
-	    (*fd = (int)syscall(SYS_pidfd_getfd, (int)pidfd, theirs, 0)) < 0)
-		r = -errno;
-	if (pidfd >= 0)
-		close((int)pidfd);
-	if (r == 0 && write(sock, "k", 1) != 1)
-		r = -errno;
-	return r;
-}
-
-/* With --suggest the child's own execve of the program comes to
- * the listener before the broker serves it: the launch's exec, let go on
- * as the seccomp row it replaced allows (broker/suggest.c).  Returns
- * when errfd has something to say. */
-static void pass_exec(int errfd, int lfd)
-{
-	struct pollfd f[2] = { { errfd, POLLIN, 0 }, { lfd, POLLIN, 0 } };
-	struct seccomp_notif req;
-	struct seccomp_notif_resp resp;
-
-	while (lfd >= 0) {
-		if (poll(f, 2, -1) < 0) {
-			if (errno == EINTR)
-				continue;
-			return;
-		}
-		if (f[0].revents)
-			return;
-		if (!(f[1].revents & POLLIN))
-			return; /* the listener is gone: the read says why */
-		memset(&req, 0, sizeof req);
-		if (ioctl(lfd, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
-			continue;
-		resp = (struct seccomp_notif_resp){ .id = req.id };
-		if (req.data.nr == SYS_execve || req.data.nr == SYS_execveat)
-			resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
-		else
-			resp.error = -EPERM; /* nothing else is the launch's */
-		(void)ioctl(lfd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
-	}
-}
-
 /* Wait for the child's exec; a failure comes back through the pipe. */
 static int await_exec(ocap_plan *p, int errfd, pid_t pid, int *status)
 {
@@ -206,9 +142,8 @@ static int start(ocap_plan *p, struct ocap_child *c, int sv[2], int ep[2],
 	pid_t pid;
 	int r, lfd;
 
-	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
-		return ocap__plan_fail(p, -errno, "subreaper: %s",
-				       strerror(errno));
+	if ((r = ocap__be_become_reaper()) < 0)
+		return ocap__plan_fail(p, r, "subreaper: %s", strerror(-r));
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, sv) < 0)
 		return ocap__plan_fail(p, -errno, "root descriptor: %s",
 				       strerror(errno));
@@ -242,13 +177,13 @@ static int start(ocap_plan *p, struct ocap_child *c, int sv[2], int ep[2],
 		close(ep[1]);
 		close(su[1]);
 		sv[1] = ep[1] = su[1] = -1;
-		if ((r = take_listener(pid, su[0], &lfd)) < 0) {
+		if ((r = ocap__be_take_listener(pid, su[0], &lfd)) < 0) {
 			kill(pid, SIGKILL);
 			r = ocap__plan_fail(p, r, "supervisor: cannot take the "
 						  "listener: %s", strerror(-r));
 		}
 		if (r == 0 && lfd >= 0 && p->suggest)
-			pass_exec(ep[0], lfd);
+			ocap__be_pass_exec(ep[0], lfd);
 		if (r == 0)
 			r = await_exec(p, ep[0], pid, status);
 		else
@@ -325,7 +260,7 @@ static _Noreturn void broker_main(ocap_plan *p, pid_t caller, int out,
 	struct outcome o = { 0 };
 	ssize_t n;
 
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0 || getppid() != caller)
+	if (ocap__be_die_with_parent(caller) < 0)
 		_exit(125);
 	ocap__broker_log_open(p);
 	if ((o.r = ocap__be_confine_broker_fs(c->c)) < 0)
@@ -357,7 +292,7 @@ static int await_broker(ocap_plan *p, pid_t b, int in, const sigset_t *set,
 
 	while (waitpid(b, &st, WNOHANG) != b) {
 		if (sigwaitinfo(set, &si) > 0) {
-			if (si.si_signo != SIGCHLD && si.si_code != SI_KERNEL)
+			if (si.si_signo != SIGCHLD && !ocap__be_kernel_sent(&si))
 				kill(b, si.si_signo);
 		} else if (errno != EINTR) {
 			/* Refused by a filter around us: wait, never spin. */
@@ -395,9 +330,8 @@ static int run(ocap_plan *p, struct ocap_child *c, int sv[2], int ep[2],
 	sigset_t set, old;
 	pid_t b, caller = getpid();
 
-	if (prctl(PR_SET_CHILD_SUBREAPER, 1) < 0)
-		return ocap__plan_fail(p, -errno, "subreaper: %s",
-				       strerror(errno));
+	if ((r = ocap__be_become_reaper()) < 0)
+		return ocap__plan_fail(p, r, "subreaper: %s", strerror(-r));
 	if (pipe2(out, O_CLOEXEC) < 0)
 		return ocap__plan_fail(p, -errno, "pipe: %s", strerror(errno));
 	/* From fork until the broker's signalfd, a SIGTERM would kill it

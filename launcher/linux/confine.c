@@ -125,6 +125,37 @@ static int drop_caps(const ocap_plan *p)
 	return syscall(SYS_capset, &h, d) < 0 ? -errno : 0;
 }
 
+/* Effective capabilities set aside (the permitted stay, for the loop's
+ * thread), no_new_privs, and the program's own Landlock rules. */
+int ocap__be_confine_opener(const struct ocap_compiled *c)
+{
+	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
+	struct __user_cap_data_struct d[2];
+	struct ocap_ll_path *paths = calloc(c->npaths + 1, sizeof *paths);
+	struct ocap_ll_plan ll = { .paths = paths,
+				   .flags = OCAP_LL_ANY_TCP | OCAP_LL_UNSCOPED };
+	int r;
+
+	if (!paths)
+		return -ENOMEM;
+	for (size_t i = 0; i < c->npaths; i++)
+		if (c->paths[i].fd >= 0) /* a grant not opened grants nothing */
+			paths[ll.npaths++] = (struct ocap_ll_path){
+				c->paths[i].fd, c->paths[i].rights };
+	if (c->plan->best_effort)
+		ll.flags |= OCAP_LL_BEST_EFFORT;
+	r = syscall(SYS_capget, &h, d) < 0 ? -errno : 0;
+	d[0].effective = d[1].effective = 0;
+	if (r == 0 && syscall(SYS_capset, &h, d) < 0)
+		r = -errno;
+	if (r == 0 && prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)
+		r = -errno;
+	if (r == 0)
+		r = ocap__ll_apply(&ll, NULL, 0);
+	free(paths);
+	return r < 0 ? r : 0;
+}
+
 int ocap__be_confine_broker_fs(const struct ocap_compiled *c)
 {
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)

@@ -7,15 +7,34 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <limits.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
+#include <sys/prctl.h>
 #include <sys/signalfd.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "backend.h"
+
+int ocap__be_become_reaper(void)
+{
+	return prctl(PR_SET_CHILD_SUBREAPER, 1) < 0 ? -errno : 0;
+}
+
+int ocap__be_die_with_parent(pid_t parent)
+{
+	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+		return -errno;
+	return getppid() == parent ? 0 : -ESRCH;
+}
+
+bool ocap__be_kernel_sent(const siginfo_t *si)
+{
+	return si->si_code == SI_KERNEL;
+}
 
 /* Through a pidfd: the confined broker has no kill(2), whose pid can name
  * a group or every process.  A broker nested in another sandbox, whose
@@ -43,10 +62,14 @@ int ocap__be_signal_pid(pid_t pid, int sig)
 
 /* The main thread's children: the descendants a dead process leaves are
  * reparented to the subreaper's first thread while it lives, and the
- * broker's loop runs on it. */
+ * broker's loop runs on it.  The list is read to its end (a broker with
+ * hundreds of children has more than one read's worth), and a read may
+ * end inside a number: a pid counts only once the space after it, or
+ * the end of the list, has come, so that a cut "23456" never kills 234. */
 void ocap__be_kill_children(void)
 {
-	char path[64], buf[4096], *p, *end;
+	char path[64], buf[512];
+	long pid = -1; /* -1: no digit yet; over INT_MAX: not a pid */
 	ssize_t n;
 	int fd;
 
@@ -54,18 +77,26 @@ void ocap__be_kill_children(void)
 		 (int)getpid());
 	if ((fd = open(path, O_RDONLY | O_CLOEXEC)) < 0)
 		return;
-	n = read(fd, buf, sizeof buf - 1);
-	close(fd);
-	if (n <= 0)
-		return;
-	buf[n] = '\0';
-	for (p = buf;; p = end) {
-		long pid = strtol(p, &end, 10);
-		if (end == p)
+	while ((n = read(fd, buf, sizeof buf)) != 0) {
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n < 0)
 			break;
-		if (pid > 0)
-			(void)ocap__be_signal_pid((pid_t)pid, SIGKILL);
+		for (ssize_t i = 0; i < n; i++) {
+			if (buf[i] >= '0' && buf[i] <= '9') {
+				pid = (pid < 0 ? 0 : pid) * 10 + (buf[i] - '0');
+				if (pid > INT_MAX)
+					pid = (long)INT_MAX + 1;
+				continue;
+			}
+			if (pid > 0 && pid <= INT_MAX)
+				(void)ocap__be_signal_pid((pid_t)pid, SIGKILL);
+			pid = -1;
+		}
 	}
+	if (n == 0 && pid > 0 && pid <= INT_MAX)
+		(void)ocap__be_signal_pid((pid_t)pid, SIGKILL);
+	close(fd);
 }
 
 /* __WALL: a child made with no exit signal (the network helper of a

@@ -3,12 +3,15 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <linux/close_range.h>
+#include <linux/seccomp.h>
 #include <linux/securebits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/ioctl.h>
 #include <sys/prctl.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -191,6 +194,65 @@ static int stage_seccomp(const struct ocap_child *c, char *why, size_t n)
 	if (r <= 0 || !ocap__sc_supervised(e->sc_mode))
 		return r;
 	return hand_listener(c->superfd, r);
+}
+
+/* The parent's side (backend.h).  The child, its filter loaded, says which of
+ * its descriptors is the listener; it is taken with pidfd_getfd and the
+ * child told to go on: 0 with *fd the listener, or -1 when the child says
+ * nothing (a mode without a supervisor, a stage that failed); -errno when
+ * it cannot be taken, and the child is not let go on. */
+int ocap__be_take_listener(pid_t pid, int sock, int *fd)
+{
+	int theirs, r = 0;
+	long pidfd;
+	ssize_t n;
+
+	*fd = -1;
+	do
+		n = read(sock, &theirs, sizeof theirs);
+	while (n < 0 && errno == EINTR);
+	if (n != (ssize_t)sizeof theirs)
+		return 0;
+	if ((pidfd = syscall(SYS_pidfd_open, pid, 0)) < 0 ||
+	    (*fd = (int)syscall(SYS_pidfd_getfd, (int)pidfd, theirs, 0)) < 0)
+		r = -errno;
+	if (pidfd >= 0)
+		close((int)pidfd);
+	if (r == 0 && write(sock, "k", 1) != 1)
+		r = -errno;
+	return r;
+}
+
+/* With --suggest the child's own execve of the program comes to
+ * the listener before the broker serves it: the launch's exec, let go on
+ * as the seccomp row it replaced allows (broker/suggest.c).  Returns
+ * when errfd has something to say. */
+void ocap__be_pass_exec(int errfd, int lfd)
+{
+	struct pollfd f[2] = { { errfd, POLLIN, 0 }, { lfd, POLLIN, 0 } };
+	struct seccomp_notif req;
+	struct seccomp_notif_resp resp;
+
+	while (lfd >= 0) {
+		if (poll(f, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return;
+		}
+		if (f[0].revents)
+			return;
+		if (!(f[1].revents & POLLIN))
+			return; /* the listener is gone: the read says why */
+		memset(&req, 0, sizeof req);
+		if (ioctl(lfd, SECCOMP_IOCTL_NOTIF_RECV, &req) < 0)
+			continue;
+		resp = (struct seccomp_notif_resp){ .id = req.id };
+		if (req.data.nr == SYS_execve || req.data.nr == SYS_execveat)
+			resp.flags = SECCOMP_USER_NOTIF_FLAG_CONTINUE;
+		else
+			resp.error = -EPERM; /* nothing else is the launch's */
+		(void)ioctl(lfd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
+	}
 }
 
 /* In this order: seccomp last, once nothing else needs a system call. */
