@@ -85,8 +85,8 @@ int ocapsh_args_parse(ocap_plan *p, int argc, char **argv,
 			continue;
 		}
 		if (!strncmp(opt, "--explain=", 10)) {
-			snprintf(msg, size, "argument %d: --explain: unknown "
-				 "format '%s' (json is the one)", i, opt + 10);
+			snprintf(msg, size, "argument %d: --explain: the one "
+				 "format it takes is json", i);
 			return -EINVAL;
 		}
 		if (!strcmp(opt, "--learn") || !strncmp(opt, "--learn=", 8)) {

@@ -91,6 +91,10 @@ static void to_file(int argc, char **argv, struct as_file *f)
 
 		if (!strcmp(opt, "--explain") || !strcmp(opt, "--explain=json"))
 			continue;
+		if (!strncmp(opt, "--explain=", 10)) {
+			f->ok = false; /* ocapsh's own: a format it lacks */
+			break;
+		}
 		if (!strcmp(opt, "-c") || !strcmp(opt, "-f"))
 			f->shell_at = i;
 		if (f->shell_at || !strcmp(opt, "--") || !strcmp(opt, "-h") ||

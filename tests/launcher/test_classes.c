@@ -5,8 +5,8 @@
  * loaded by ocap__enter_classes_load() in a child, with nothing else
  * around them, and the kernel's answers say
  * what it refuses (EPERM) and what it leaves (threads, AF_UNIX, opening
- * what exists, removing).  ocap__enter_classes_report() says what each
- * class does, or why it cannot.  tests/enter/test_enter.c has the
+ * what exists, removing).  How they are loaded, and the report of each,
+ * are launcher/test_classes_load.c's; tests/enter/test_enter.c has the
  * classes as ocap_enter() applies them, with Landlock and the native
  * program.
  */
@@ -207,50 +207,6 @@ static void test_each(void **state)
 	assert_int_equal(failures, 0);
 }
 
-static bool has(const struct ocap_enter_report *r, const char *what,
-		int enforced, const char *how)
-{
-	for (size_t i = 0; i < r->nitems; i++)
-		if (!strcmp(r->items[i].what, what) &&
-		    r->items[i].enforced == enforced &&
-		    strstr(r->items[i].how, how))
-			return true;
-	return false;
-}
-
-static void test_report(void **state)
-{
-	struct ocap_enter_report r;
-
-	(void)state;
-	memset(&r, 0, sizeof r);
-	ocap__enter_classes_report(OCAP_ENTER_NO_EXEC | OCAP_ENTER_NO_NET, true,
-				   1, &r);
-	assert_int_equal(r.nitems, 2);
-	assert_int_equal(r.nunenforced, 0);
-	assert_true(has(&r, "no-exec", 1, "execve, execveat: EPERM"));
-	assert_true(has(&r, "no-net", 1, "AF_UNIX stays"));
-	/* no seccomp: nothing a class drops is enforced */
-	memset(&r, 0, sizeof r);
-	ocap__enter_classes_report(OCAP_ENTER_NO_FORK | OCAP_ENTER_NO_CREATE,
-				   false, 3, &r);
-	assert_int_equal(r.nitems, 2);
-	assert_int_equal(r.nunenforced, 2);
-	assert_true(has(&r, "no-fork", 0, "seccomp filters cannot be loaded"));
-	/* openat2's flags are Landlock's to refuse */
-	memset(&r, 0, sizeof r);
-	ocap__enter_classes_report(OCAP_ENTER_NO_CREATE, true, 0, &r);
-	assert_int_equal(r.nunenforced, 1);
-	assert_true(has(&r, "no-create", 0, "openat2 may still create"));
-	memset(&r, 0, sizeof r);
-	ocap__enter_classes_report(OCAP_ENTER_NO_CREATE, true, 1, &r);
-	assert_int_equal(r.nunenforced, 0);
-	assert_true(has(&r, "no-create", 1, "by Landlock"));
-	memset(&r, 0, sizeof r);
-	ocap__enter_classes_report(OCAP_ENTER_STRICT, true, 1, &r);
-	assert_int_equal(r.nitems, 0);
-}
-
 static int setup(void **state)
 {
 	(void)state;
@@ -267,7 +223,6 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_each),
-		cmocka_unit_test(test_report),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -22,12 +22,15 @@
 
 #include "errname.h"
 
+/* Not every program uses every helper. */
+#define OVT_MAYBE_UNUSED __attribute__((unused))
+
 static int ovt_inside, ovt_failed, ovt_n;
 static const char *ovt_root;
 static size_t ovt_rootlen;
 
 /* T/rel, in one of a few rotating buffers. */
-static const char *P(const char *rel)
+OVT_MAYBE_UNUSED static const char *P(const char *rel)
 {
 	static char buf[8][4096];
 	static int i;
@@ -38,7 +41,7 @@ static const char *P(const char *rel)
 }
 
 /* A path shown relative to T in transcripts. */
-static const char *shown(const char *s)
+OVT_MAYBE_UNUSED static const char *shown(const char *s)
 {
 	if (s && !strncmp(s, ovt_root, ovt_rootlen) &&
 	    (s[ovt_rootlen] == '/' || !s[ovt_rootlen]))
@@ -66,7 +69,7 @@ static void ovt_check(int line, const char *what, long r, int e, int want)
 	ovt_failed++;
 }
 
-static void ovt_str(int line, const char *what, const char *got,
+OVT_MAYBE_UNUSED static void ovt_str(int line, const char *what, const char *got,
 		    const char *want)
 {
 	ovt_n++;
@@ -83,7 +86,7 @@ static void ovt_str(int line, const char *what, const char *got,
 	ovt_failed++;
 }
 
-static void ovt_num(int line, const char *what, long got, long want)
+OVT_MAYBE_UNUSED static void ovt_num(int line, const char *what, long got, long want)
 {
 	ovt_n++;
 	if (!ovt_inside) {

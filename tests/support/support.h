@@ -119,6 +119,13 @@ long try_process(void);
 /* execve of /bin/true: returns only when refused. */
 long try_exec(void);
 
+/* ---- a kernel that refuses one call ------------------------------------ */
+
+/* Set no_new_privs and load a filter that answers err to system call nr
+ * (a kernel without the call, or a sandbox around the test): 0 or
+ * -errno. */
+int refuse_call(int nr, int err);
+
 /* ---- raw protocol datagrams ------------------------------------------ */
 
 enum {
