@@ -197,7 +197,7 @@ static void prompt_signals(void)
 
 	sigemptyset(&sa.sa_mask);
 	sigemptyset(&ign.sa_mask);
-	sigaction(SIGINT, &sa, NULL); /* no SA_RESTART: read returns */
+	sigaction(SIGINT, &sa, NULL); /* the flag read_byte() takes */
 	sigaction(SIGQUIT, &ign, NULL);
 }
 
