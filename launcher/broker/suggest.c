@@ -20,6 +20,17 @@
  * FOLD files read in one directory: the directory, unless it is broad or
  * holds secrets) and handed to the caller as lines (launch.c).  A secret
  * the runtime leaves out on purpose is never offered as a plain grant.
+ *
+ * A program stops at its first refusal, so one run shows one file where
+ * the job needs its folder: a program run from a directory of programs
+ * runs others (tar runs sh, then gzip), a file rewritten is mostly
+ * rewritten through a new one beside it (sqlite's journal), and a
+ * program that reads one file of the project it runs in reads its
+ * neighbours (cmake its sources, git its repository).  An executable
+ * refused, a file refused a write, or a file beneath the program's
+ * working directory refused a read, is said with its folder's grant
+ * beside it, "its folder: --rx /usr/bin", for the user to choose; what
+ * is noted and learned stays the file's grant.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -44,6 +55,7 @@ struct note {
 	char *opt;      /* "--ro" */
 	char *arg;      /* "/etc/foo/a.conf", "example.com:443" */
 	const char *what; /* "read", "write", "connect to" */
+	char *folder;   /* the file's directory, said beside it, or NULL */
 	char comm[16];
 	bool secret;
 	bool tree;      /* a directory for what lies beneath: folded, or made in */
@@ -129,6 +141,37 @@ static bool broad(const struct suggest *s, const char *dir)
 	return secret(s, dir);
 }
 
+/* The directory of a file refused, when it may be offered: NULL for a
+ * broad one. */
+static char *folder_of(const struct suggest *s, const char *path)
+{
+	const char *slash = strrchr(path, '/');
+	char *dir;
+
+	if (!slash || slash == path ||
+	    !(dir = strndup(path, (size_t)(slash - path))))
+		return NULL;
+	if (broad(s, dir)) {
+		free(dir);
+		return NULL;
+	}
+	return dir;
+}
+
+/* Whether path lies beneath the directory tid works in: a file of the
+ * project the program was run in. */
+static bool in_cwd(pid_t tid, const char *path)
+{
+	char proc[64], cwd[PATH_MAX];
+	ssize_t n;
+
+	snprintf(proc, sizeof proc, "/proc/%d/cwd", (int)tid);
+	if (tid <= 0 || (n = readlink(proc, cwd, sizeof cwd - 1)) <= 1)
+		return false;
+	cwd[n] = '\0';
+	return under(path, cwd) && strcmp(path, cwd);
+}
+
 /* ---- notes ---------------------------------------------------------------- */
 
 static void comm_of(pid_t tid, char *comm)
@@ -209,6 +252,8 @@ void ocap__suggest_path(struct broker *b, pid_t tid, const char *path,
 		arg = "/proc";
 	if (!ocap__suggest_note(b, opt, arg, what, tid))
 		return;
+	if (arg == path && (strcmp(opt, "--ro") || in_cwd(tid, path)))
+		b->sug->v[b->sug->n - 1].folder = folder_of(b->sug, path);
 	n = &b->sug->v[b->sug->n - 1];
 	snprintf(line, sizeof line, "%s %s", opt, arg);
 	ocap__broker_log(b, "ocapsh: denied %s of %s%s%s (%s grants it%s)\n",
@@ -379,6 +424,10 @@ void ocap__super_suggest(struct broker *b, int i, const struct call *c)
 		there = st.st_mode != 0;
 		if (w[j].flags >= 0) {
 			need = open_need(w[j].flags, there, &what);
+			/* O_TRUNC truncates only a regular file (Landlock
+			 * checks nothing else: sh's >/dev/null) */
+			if (there && !S_ISREG(st.st_mode))
+				need &= ~OCAP_RIGHT_TRUNCATE;
 			/* O_TMPFILE makes its file in name, not beside it */
 			if ((w[j].flags & O_TMPFILE) == O_TMPFILE &&
 			    strlen(name) + 2 < sizeof name)
@@ -459,6 +508,7 @@ static void free_notes(struct suggest *s)
 	for (size_t i = 0; i < s->n; i++) {
 		free(s->v[i].opt);
 		free(s->v[i].arg);
+		free(s->v[i].folder);
 	}
 	free(s->v);
 	free(s);
@@ -478,7 +528,7 @@ void ocap__suggest_stop(struct broker *b)
 			s->v[i].gone = covers(&s->v[j], &s->v[i]);
 	for (size_t i = 0; i < s->n; i++) {
 		const struct note *n = &s->v[i];
-		char line[PATH_MAX + 96];
+		char line[2 * PATH_MAX + 128];
 
 		if (n->gone)
 			continue;
@@ -486,9 +536,12 @@ void ocap__suggest_stop(struct broker *b)
 			s->dropped++;
 			continue;
 		}
-		snprintf(line, sizeof line, "%s %s  (%s%s%s%s)", n->opt, n->arg,
-			 n->what, n->comm[0] ? " by " : "", n->comm,
-			 n->secret ? "; secret: think twice" : "");
+		snprintf(line, sizeof line, "%s %s  (%s%s%s%s%s%s%s%s)", n->opt,
+			 n->arg, n->what, n->comm[0] ? " by " : "", n->comm,
+			 n->secret ? "; secret: think twice" : "",
+			 n->folder ? "; its folder: " : "",
+			 n->folder ? n->opt : "", n->folder ? " " : "",
+			 n->folder ? n->folder : "");
 		if (ocap__plan_suggest(b->plan, line) == 0)
 			lines++;
 	}

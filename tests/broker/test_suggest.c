@@ -95,7 +95,10 @@ static void test_paths(void **state)
 	/* what the directory covers is not said again */
 	assert_false(suggested("--ro %s/f  (read by " COMM ")", out));
 	assert_false(suggested("--rw %s/f  (truncation by " COMM ")", out));
-	assert_true(suggested("--rw %s/f  (write by " COMM ")", ro));
+	/* a file rewritten: its folder said beside it */
+	snprintf(line, sizeof line, "--rw %s/f  (write by " COMM
+		 "; its folder: --rw %s)", ro, ro);
+	assert_true(suggested("%s", line));
 	assert_true(suggested("--rw %s  (removal by " COMM ")", many));
 	assert_false(suggested("--ro %s/missing  (read by " COMM ")", ro));
 	assert_null(strstr(run_.log, "hello"));

@@ -29,7 +29,7 @@ t learn-new 1 -e "~cat: $T/x/secret: Permission denied" \
 	-e "~${L}1 grant written to $G" \
 	: "$O" --learn "$G" -- cat "$T/x/secret"
 post 'the grant is in the file' has "$G" "--ro $T/x/secret"
-post 'with who needed it' has "$G" "# read by cat"
+post 'with who needed it' has "$G" "# read by cat; its folder: --ro $T/x"
 t learn-used 0 -o '=hush' : "$O" --grants "$G" -- cat "$T/x/secret"
 t learn-nothing-new 0 -o '=hush' -e "=${L}nothing new for $G" \
 	: "$O" --grants "$G" --learn "$G" -- cat "$T/x/secret"

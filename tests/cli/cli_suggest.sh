@@ -38,7 +38,7 @@ chmod 0644 race/ok
 # ---- a read: --ro FILE -----------------------------------------------------
 t read-refused 1 -e "~cat: $T/x/secret: Permission denied" \
 	-e "=cat: $T/x/secret: Permission denied
-${S}--ro $T/x/secret  (read by cat)" \
+${S}--ro $T/x/secret  (read by cat; its folder: --ro $T/x)" \
 	: "$O" --suggest -- cat "$T/x/secret"
 t read-applied 0 -o '=hush' : "$O" --ro "$T/x/secret" -- cat "$T/x/secret"
 t read-granted-quiet 0 -o '=hush' : "$O" --suggest --ro "$T/x" -- cat "$T/x/secret"
@@ -51,9 +51,20 @@ t create-applied 0 : "$O" --rw "$T/y" -- sh -c "echo made >$T/y/out"
 post 'the file made' file_is "$T/y/out" made
 
 # ---- an executable: --rx FILE ------------------------------------------------
-t exec-refused 126 -e "~${S}--rx $T/bin/tool  (execution by sh)" \
+# (and its folder beside it: a program that runs one of a directory's
+# programs may run the others)
+t exec-refused 126 -e "~${S}--rx $T/bin/tool  (execution by sh; its folder: --rx $T/bin)" \
 	: "$O" --suggest -- sh -c "$T/bin/tool"
 t exec-applied 0 : "$O" --rx "$T/bin/tool" -- sh -c "$T/bin/tool"
+t exec-folder-applied 0 : "$O" --rx "$T/bin" -- sh -c "$T/bin/tool"
+
+# ---- O_TRUNC of a device truncates nothing: no --rw /dev/null ---------------------
+t devnull-quiet 2 -e "~${S}--ro $T/x/secret" -e '!/dev/null' \
+	: "$O" --suggest -- sh -c "echo >/dev/null; : <$T/x/secret"
+
+# ---- a file outside the working directory: no folder ----------------------------
+t read-elsewhere 1 -e "~${S}--ro $T/x/secret  (read by cat)" \
+	: sh -c "cd '$T/y' && exec '$O' --suggest -- cat '$T/x/secret'"
 
 # ---- many files of one directory: the directory --------------------------------
 # (python3 lists /usr/local/lib/python3.11/dist-packages on the way, and

@@ -53,8 +53,12 @@ xfail_reason() {
 # the project folder and @PORT@ for the port of the job's server.
 refused_line() { awk -v j="$1" '$1 == j { print; exit }' "$HERE/refused"; }
 
-# The suggestions in $P/err, as OPTION VALUE lines.
-suggested() { sed -n 's/^ocapsh: suggest: \(.*\)  (.*)$/\1/p' "$P/err"; }
+# The suggestions in $P/err, as OPTION VALUE lines: each grant, and the
+# folder's grant said beside it ("; its folder: --rx /usr/bin)").
+suggested() {
+	sed -n -e h -e 's/^ocapsh: suggest: \(.*\)  (.*)$/\1/p' -e g \
+		-e 's/^ocapsh: suggest: .*  (.*; its folder: \(.*\))$/\1/p' "$P/err"
+}
 
 # attempt JOB: job_JOB in a fresh fixture, its local servers stopped
 # after; its status.  Sets begun: when the job began, after its fixture.
