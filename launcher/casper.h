@@ -43,7 +43,8 @@ hidden void ocap__casper_undo(struct ocap_enter_report *r);
 /* The helper's broker: serve rootfd and its sessions until no channel is
  * left.  Before serving it confines itself as ocapsh's broker does and
  * writes 0, or the -errno it failed with, to readyfd. */
-hidden int ocap__broker_serve(ocap_plan *p, int rootfd, int readyfd);
+hidden int ocap__broker_serve(ocap_plan *p, int rootfd, int readyfd,
+			      int endfd);
 
 /* forked.c: close every descriptor but keep[n] (sorted in place); write
  * v whole to fd (-EPIPE otherwise). */

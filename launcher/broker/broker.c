@@ -124,6 +124,9 @@ void ocap__broker_event(struct broker *b, int i, short revents)
 	case SLOT_NOTIF:
 		ocap__super_event(b, i, revents);
 		break;
+	case SLOT_END:
+		b->ended = true;
+		break;
 	}
 }
 

@@ -28,7 +28,10 @@
 #define BROKER_MAX_ADDRS    64  /* ADDR messages for one RESOLVE */
 #define BROKER_NSLOTS       (2 + BROKER_MAX_CHANNELS + BROKER_MAX_JOBS)
 
-enum slot_type { SLOT_FREE, SLOT_SIGNAL, SLOT_CHAN, SLOT_JOB, SLOT_NOTIF };
+/* SLOT_END: readable once what is served has gone (serve.c: the entered
+ * process's pidfd); the broker then ends. */
+enum slot_type { SLOT_FREE, SLOT_SIGNAL, SLOT_CHAN, SLOT_JOB, SLOT_NOTIF,
+		 SLOT_END };
 
 /* What a channel is writing: one reply, the table, resolved addresses
  * followed by their REPLY, or a file the broker opened. */
@@ -92,6 +95,7 @@ struct broker {
 	pid_t child;
 	int status;
 	bool child_done, no_children;
+	bool ended;     /* SLOT_END was readable */
 	sigset_t oldmask;
 	struct sigaction oldchld, oldttou, oldttin;
 	int logfd;      /* stderr, or the broker's own description of it */

@@ -8,10 +8,14 @@
  * $OCAP_ROOT names, so that libocap and the overlay find it as they find
  * ocapsh's broker.
  *
- * Its life is the process's: a thread of the helper's waits on a pidfd
- * of the process and ends the helper when the process has exited, and
- * it leaves by itself once nobody holds the other end of the root
- * descriptor.  Not PR_SET_PDEATHSIG: the kernel sends that signal as the
+ * Its life is the process's: its loop polls a pidfd of the process
+ * with its channels and ends the helper when the process has exited,
+ * and it leaves by itself once nobody holds the other end of the root
+ * descriptor.  Not a thread of its own waiting on the pidfd: a thread
+ * started before the helper confines itself stays unconfined (Landlock,
+ * seccomp, no_new_privs and capabilities are per thread), holding
+ * root's capabilities beside the confined loop (tests/escape,
+ * broker-peer-caps entered).  Not PR_SET_PDEATHSIG: the kernel sends that signal as the
  * dying parent, whose Landlock domain scopes signals (ABI 6) and so
  * refuses it, and sends it when the thread that forked exits, which
  * would take the network from a process whose first thread calls
@@ -22,8 +26,6 @@
  */
 #include <errno.h>
 #include <fcntl.h>
-#include <poll.h>
-#include <pthread.h>
 #include <signal.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -94,36 +96,12 @@ static int keep_only(const ocap_plan *p, int root, int ready, int watch)
 	return r;
 }
 
-static void *await_parent(void *arg)
-{
-	struct pollfd p = { .fd = *(int *)arg, .events = POLLIN };
-
-	while (poll(&p, 1, -1) < 0 && errno == EINTR)
-		;
-	_exit(0);
-}
-
-/* A thread that ends the helper when the process has exited (its pidfd
- * becomes readable), execs or not.  Returns the pidfd, to be kept. */
+/* A pidfd of the process: readable once it has exited, execs or not. */
 static int watch_parent(pid_t parent)
 {
-	pthread_t t;
-	int *fd = malloc(sizeof *fd), e; /* the thread's, for good */
+	int fd = (int)syscall(SYS_pidfd_open, parent, 0);
 
-	if (!fd)
-		return -ENOMEM;
-	if ((*fd = (int)syscall(SYS_pidfd_open, parent, 0)) < 0) {
-		e = errno;
-		free(fd);
-		return -e;
-	}
-	if ((e = pthread_create(&t, NULL, await_parent, fd))) {
-		close(*fd);
-		free(fd);
-		return -e;
-	}
-	pthread_detach(t);
-	return *fd;
+	return fd < 0 ? -errno : fd;
 }
 
 static _Noreturn void helper(const ocap_plan *plan, int root, int ready,
@@ -132,7 +110,7 @@ static _Noreturn void helper(const ocap_plan *plan, int root, int ready,
 	ocap_plan *p = (ocap_plan *)plan; /* this process's copy */
 	int r, watch;
 
-	quiet_signals(); /* the thread inherits the mask */
+	quiet_signals();
 	watch = watch_parent(parent);
 	if (getppid() != parent)
 		_exit(0); /* the process has gone already */
@@ -140,7 +118,7 @@ static _Noreturn void helper(const ocap_plan *plan, int root, int ready,
 		(void)ocap__write_int(ready, r);
 		_exit(1);
 	}
-	r = ocap__broker_serve(p, root, ready);
+	r = ocap__broker_serve(p, root, ready, watch);
 	_exit(r < 0 ? 1 : 0);
 }
 

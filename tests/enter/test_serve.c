@@ -68,7 +68,7 @@ static void test_serve(void **state)
 	if (pid == 0) {
 		close(sv[0]);
 		close(ready[0]);
-		_exit(ocap__broker_serve(p, sv[1], ready[1]) == 0 ? 0 : 1);
+		_exit(ocap__broker_serve(p, sv[1], ready[1], -1) == 0 ? 0 : 1);
 	}
 	close(sv[1]);
 	close(ready[1]);

@@ -3,10 +3,13 @@
  * escape-probe: one escape attempt per run, from inside ocapsh.
  *
  *   escape-probe NAME KEY=VALUE...   try technique NAME (see probe.h)
+ *   escape-probe --enter GRANT... -- NAME KEY=VALUE...
+ *                                    the same after ocap_enter(3)
  *   escape-probe --list              name, flags and what "blocked" means
  *   escape-probe --handle PATH       PATH's file handle, for open-by-handle
  *   escape-probe --hold              the process canary: block every signal
  *                                    and wait to be killed
+ *   escape-probe --can-enter         0 if built with ocap_enter, else 77
  *
  * Every run prints one verdict line; the exit status is in probe.h.
  */
@@ -88,7 +91,7 @@ int mode_err(const struct ctx *c)
 
 int meta_err(const struct ctx *c, int dirfd)
 {
-	return c->native && dirfd == AT_FDCWD ? EPERM : EACCES;
+	return c->entered || (c->native && dirfd == AT_FDCWD) ? EPERM : EACCES;
 }
 
 int leak(int fd, const char *what)
@@ -111,6 +114,12 @@ int grant_dir(const struct ctx *c, const char *path)
 	if (!path) {
 		say(SETUP, "no such grant given (rodir=?)");
 		return -1;
+	}
+	if (c->entered) {
+		fd = entered_dir(path);
+		if (fd < 0)
+			say(SETUP, "%s: not in the namespace entered", path);
+		return fd;
 	}
 	if (!c->native) {
 		fd = open(path, O_PATH | O_DIRECTORY | O_CLOEXEC);
@@ -181,8 +190,10 @@ static int parse(struct ctx *c, int argc, char **argv)
 		*v++ = '\0';
 #define KEY(name, field) else if (!strcmp(k, name)) c->field = v
 #define NUM(name, field) else if (!strcmp(k, name)) c->field = atoi(v)
-		if (!strcmp(k, "mode"))
-			c->native = !strcmp(v, "native");
+		if (!strcmp(k, "mode")) {
+			c->entered = !strcmp(v, "entered");
+			c->native = c->entered || !strcmp(v, "native");
+		}
 		NUM("port", port);
 		NUM("uport", uport);
 		NUM("pid", pid);
@@ -325,7 +336,8 @@ static int peer_server(const char *path)
 int main(int argc, char **argv)
 {
 	struct ctx c = { 0 };
-	int r;
+	int r, ngrants = 0;
+	bool enter = argc > 1 && !strcmp(argv[1], "--enter");
 
 	if (argc == 2 && !strcmp(argv[1], "--list")) {
 		for (size_t i = 0; i < NTECH; i++)
@@ -339,15 +351,32 @@ int main(int argc, char **argv)
 		return hold();
 	if (argc == 3 && !strcmp(argv[1], "--peer"))
 		return peer_server(argv[2]);
+	if (argc == 2 && !strcmp(argv[1], "--can-enter"))
+		return probe_can_enter();
+	if (enter) {
+		while (2 + ngrants < argc && strcmp(argv[2 + ngrants], "--"))
+			ngrants++;
+		if (2 + ngrants == argc)
+			return say(SETUP, "--enter GRANT... without --");
+		argc -= ngrants + 2;
+		argv += ngrants + 2;
+	}
 	if (argc < 2) {
 		fprintf(stderr, "usage: escape-probe NAME KEY=VALUE...\n"
+				"       escape-probe --enter GRANT... -- NAME "
+				"KEY=VALUE...\n"
 				"       escape-probe --list\n"
 				"       escape-probe --handle PATH\n"
 				"       escape-probe --hold\n"
-				"       escape-probe --peer PATH\n");
+				"       escape-probe --peer PATH\n"
+				"       escape-probe --can-enter\n");
 		return SETUP;
 	}
 	if ((r = parse(&c, argc - 2, argv + 2)) != 0)
+		return r;
+	if (enter != c.entered)
+		return say(SETUP, "--enter and mode=entered go together");
+	if (enter && (r = probe_enter(ngrants, argv - ngrants)) != 0)
 		return r;
 	/* A peer that hangs up must not turn an escape into a SIGPIPE. */
 	signal(SIGPIPE, SIG_IGN);

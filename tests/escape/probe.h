@@ -5,6 +5,8 @@
 /*
  * escape-probe NAME KEY=VALUE...: try one escape technique from inside
  * ocapsh and say, in one line and the exit status, what happened.
+ * escape-probe --enter GRANT... -- NAME KEY=VALUE... confines itself
+ * with ocap_enter(3) first, started without ocapsh (enter.c).
  *
  * The probe is built twice from the same sources: with glibc (dynamic,
  * run in compat mode) and with musl-gcc -static (run with --mode native),
@@ -27,7 +29,11 @@ enum {
 
 /* What the driver tells every technique (KEY=VALUE arguments). */
 struct ctx {
-	bool native;            /* mode=native: capability mode seccomp */
+	bool native;            /* mode=native or entered: capability mode
+				 * seccomp */
+	bool entered;           /* mode=entered: ocap_enter(3), no ocapsh:
+				 * no supervisor, no broker but the network
+				 * helper, the parent is the driver's */
 	const char *granted;    /* granted=: the --rw directory */
 	const char *canary;     /* canary=: the canary file */
 	const char *cdir;       /* cdir=: its directory, a sibling of granted */
@@ -92,8 +98,23 @@ int mode_err(const struct ctx *c);
  * mode those on a real descriptor (an absolute path given to an *at call
  * too): its EACCES, no write grant.  Native mode's seccomp refuses the
  * rest before any supervisor sees them: EPERM.  (A new set-ID bit, a
- * security.* or trusted.* attribute: EPERM either way.) */
+ * security.* or trusted.* attribute: EPERM either way.)  An entered
+ * probe has no supervisor: the plain native program refuses them all,
+ * EPERM. */
 int meta_err(const struct ctx *c, int dirfd);
+
+/* The entered mode (enter.c): build a namespace from the ocapsh-style
+ * grants in argv (option and value pairs) and enter it, strict; 0, or the
+ * probe's status after its verdict line (MISSING when the kernel would
+ * leave part of it unenforced). */
+int probe_enter(int argc, char **argv);
+
+/* 0 when this probe can enter, else MISSING after saying why. */
+int probe_can_enter(void);
+
+/* The directory capability mounted at path in the namespace entered, or
+ * -1. */
+int entered_dir(const char *path);
 
 /* An escape that opened fd: read what it holds, print it (so that the
  * driver sees the canary's secret leak) and return ESCAPED. */

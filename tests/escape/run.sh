@@ -4,7 +4,9 @@
 #
 # The escape suite under the real ocapsh.  Every technique escape-probe
 # --list names runs in each mode (compat: PROBE, glibc, dynamic; native:
-# STATIC_PROBE, musl -static, --mode native) and as each user (root and
+# STATIC_PROBE, musl -static, --mode native; entered: PROBE without
+# ocapsh, confined by ocap_enter(3) to the same grants, or STATIC_PROBE,
+# "entered-static", where PROBE cannot enter) and as each user (root and
 # 65534 when run as root), with one grant: --rw GRANTED.  Outside it sit
 # a canary file and directory holding a secret, canary listeners (TCP on
 # 127.0.0.1 and ::1, UDP, pathname and abstract Unix sockets) and a
@@ -23,13 +25,17 @@
 # files must be as they were, the grant must hold no copy, the listeners
 # must have heard nothing, the process canary must be alive with no
 # signal pending, and ocapsh must have passed the probe's own status
-# through.  First a self-check runs a few techniques without ocapsh,
-# where they must escape and be caught.
+# through.  The entered mode skips, saying why, the techniques flagged
+# "broker", "supervisor" or "own-fds" (techniques.def): ocapsh's alone;
+# as 65534 those flagged "bpf" too, for time.
+# First a self-check runs a few techniques without ocapsh, where they
+# must escape and be caught.
 #
 # Prints "PASS|FAIL|SKIP name (mode, user)[: detail]" per run, then
 # "N passed, N failed, N skipped".  Exits 1 on any FAIL, 77 when all
 # were skipped.  ESCAPE_ONLY=ERE runs the matching techniques only;
-# ESCAPE_VERBOSE=1 adds the probe's line to PASS too.
+# ESCAPE_MODES="compat native entered" (the default; entered-static too)
+# the modes; ESCAPE_VERBOSE=1 adds the probe's line to PASS too.
 # Needs bash, coreutils, findutils; setpriv (util-linux) for the 65534
 # runs, script (util-linux) for the tty techniques (SKIP without).
 set -u
@@ -41,6 +47,7 @@ fi
 ocapsh=$1 listener=$2 probe=$3 euid=$4 static=${5:-}
 only=${ESCAPE_ONLY:-}
 verbose=${ESCAPE_VERBOSE:-0}
+modes=${ESCAPE_MODES:-compat native entered}
 limit=10 # seconds per run: a hang is a FAIL either way
 npass=0 nfail=0 nskip=0
 
@@ -294,9 +301,14 @@ run_one() {
 			 --connect "unix:$granted/sub/sock")
 		[ "$mode" = compat ] && grants+=(--best-effort)
 	fi
-	probe_args "$mode"
-	run_cmd "$flags" "$user" "$ocapsh" --mode "$mode" "${grants[@]}" -- \
-		"$bin" "$name" "${pargs[@]}"
+	probe_args "${mode%-static}"
+	if [[ $mode == entered* ]]; then
+		run_cmd "$flags" "$user" "$bin" --enter "${grants[@]}" -- \
+			"$name" "${pargs[@]}"
+	else
+		run_cmd "$flags" "$user" "$ocapsh" --mode "$mode" \
+			"${grants[@]}" -- "$bin" "$name" "${pargs[@]}"
+	fi
 	st=$?
 	verdict
 	case $st in
@@ -307,7 +319,7 @@ run_one() {
 	77) v=SKIP detail=${line#missing: } ;;
 	124) v=FAIL detail="timed out after $limit s (hung: probe or broker)" ;;
 	125 | 126 | 127)
-		v=FAIL detail="ocapsh exited $st: $(grep -v '^$' "$out" | head -n 2 | tr '\n' ' ')" ;;
+		v=FAIL detail="${mode/entered*/the probe} exited $st: $(grep -v '^$' "$out" | head -n 2 | tr '\n' ' ')" ;;
 	*)
 		if [ "$st" -gt 128 ]; then
 			v=FAIL detail="ocapsh exited $st (signal $((st - 128))): the probe or the broker was killed; probe said: ${line:-nothing}"
@@ -373,6 +385,22 @@ self_check() {
 	reset_canary
 }
 
+# Why the entered mode skips a technique with these flags (see
+# techniques.def), or nothing.
+entered_skip() {
+	case ,$1, in
+	*,broker,*)
+		echo "attacks ocapsh's broker: an entered process has none (a network helper only with network grants, which this technique is not given)" ;;
+	*,supervisor,*)
+		echo "attacks ocapsh's supervisor: an entered process has none (the plain native program refuses every metadata call)" ;;
+	*,bpf,*)
+		[ "$2" = nobody ] &&
+			echo "refused by the native seccomp program alone, as in native mode, whatever the uid: entered, run as root only (time)" ;;
+	*,own-fds,*)
+		echo "the descriptors ocapsh closes: ocap_enter keeps every one the process holds, by design; the probe closes the driver's itself" ;;
+	esac
+}
+
 techniques=$("$tmp/bin/escape-probe" --list) || exit 2
 [ -n "$only" ] && techniques=$(grep -E "^($only)	" <<<"$techniques")
 
@@ -401,21 +429,35 @@ for user in "${users[@]}"; do
 	esac
 	reset_canary
 	[ "$user" = "$huser" ] || start_hold "$user"
-	for mode in compat native; do
-		bin=$tmp/bin/escape-probe skip=
-		if [ "$mode" = native ]; then
+	for mode in $modes; do
+		bin=$tmp/bin/escape-probe skip= start=$SECONDS
+		if [ "$mode" = native ] || [ "$mode" = entered-static ]; then
 			bin=$tmp/bin/escape-probe-static
 			[ -x "$bin" ] || skip="no static probe (musl-gcc not found)"
+		fi
+		# A sanitizer build's glibc probe cannot enter: the static
+		# one can.
+		if [ "$mode" = entered ] && ! "$bin" --can-enter >/dev/null &&
+			[ -x "$tmp/bin/escape-probe-static" ]; then
+			mode=entered-static bin=$tmp/bin/escape-probe-static
+		fi
+		if [ -z "$skip" ] && [[ $mode == entered* ]]; then
+			skip=$("$bin" --can-enter) && skip=
+			skip=${skip#missing: }
 		fi
 		[ "$user" = nobody ] && [ -n "$nobody_ok" ] && skip=$nobody_ok
 		while IFS=$'\t' read -r name flags _; do
 			[ -n "$name" ] || continue
-			if [ -n "$skip" ]; then
-				result SKIP "$name" "$mode" "$user" "$skip"
+			why=$skip
+			[[ $mode == entered* ]] && [ -z "$why" ] &&
+				why=$(entered_skip "$flags" "$user")
+			if [ -n "$why" ]; then
+				result SKIP "$name" "$mode" "$user" "$why"
 				continue
 			fi
 			run_one "$name" "$flags" "$mode" "$user" "$bin"
 		done <<<"$techniques"
+		echo "# $mode, $user: $((SECONDS - start)) s"
 	done
 done
 

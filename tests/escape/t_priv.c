@@ -184,8 +184,9 @@ int t_rlimit_raise(const struct ctx *c)
 		      EPERM);
 }
 
-/* The old setrlimit system call, which libc no longer uses: refused
- * outright (EPERM), and by the kernel all the same. */
+/* The old setrlimit system call, which libc no longer uses: allowed on
+ * the process itself (ALLOWLIST.md), and the kernel refuses the raise
+ * (EPERM) with no CAP_SYS_RESOURCE left. */
 int t_setrlimit_raise(const struct ctx *c)
 {
 #ifdef SYS_setrlimit
