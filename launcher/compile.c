@@ -5,6 +5,7 @@
  * enforced, the environment and the backend's part.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -39,69 +40,70 @@ static bool beneath(const char *a, const char *b)
 	       (len == 1 || (!strncmp(a, b, len) && b[len] == '/'));
 }
 
-/* Where a grant really is: symlinks resolved (the parent's, for a file
- * that is to be created), so that an alias cannot hide a nesting. */
-static char *real_name(const char *name)
-{
-	char *r = realpath(name, NULL), *slash, *dir;
+struct nest_ctx {
+	const struct ocap_compiled *c;
+	int r;
+};
 
-	if (r || !(slash = strrchr(name, '/')))
-		return r ? r : strdup(name);
-	dir = strndup(name, (size_t)(slash - name));
-	r = dir ? realpath(*dir ? dir : "/", NULL) : NULL;
-	free(dir);
-	if (r) {
-		char *full;
-		int n = asprintf(&full, "%s%s", strcmp(r, "/") ? r : "", slash);
-		free(r);
-		return n < 0 ? NULL : full;
-	}
-	return strdup(name);
+static int nested(const struct ocap_compiled *c, size_t i, size_t j,
+		  ocap_rights_t m)
+{
+	const struct ocap_path_grant *a = &c->paths[i], *b = &c->paths[j];
+	char more[128];
+
+	ocap_rights_format(m, more, sizeof more);
+	return ocap__plan_fail(c->plan, -EINVAL,
+			       "%s: %s: inside %s (%s), which also grants %s; "
+			       "rights add up down a tree, so it would get "
+			       "them too", b->where, b->name, a->name, a->where,
+			       more);
 }
 
-static void free_names(char **v, size_t n)
+/* Nested in the real tree: an alias must not hide a nesting.  A grant
+ * that cannot be looked at is the launch's to refuse, when it opens it. */
+static int nested_found(void *ctx, size_t outer, size_t inner,
+			uint64_t more, int err)
 {
-	for (size_t i = 0; v && i < n; i++)
-		free(v[i]);
-	free(v);
+	struct nest_ctx *n = ctx;
+
+	if (err < 0)
+		return 0;
+	n->r = nested(n->c, outer, inner, (ocap_rights_t)more);
+	return 1;
 }
 
 static int check_nesting(const struct ocap_compiled *c)
 {
-	char more[128], **real = calloc(c->npaths + 1, sizeof *real);
+	struct ocap_nest *v = calloc(c->npaths + 1, sizeof *v);
+	struct nest_ctx ctx = { c, 0 };
+	int r;
 
-	if (!real)
+	if (!v)
 		return -ENOMEM;
+	/* Nested as written: a link planted in a wider grant must not be
+	 * named to reach out of it. */
 	for (size_t i = 0; i < c->npaths; i++)
-		if (!(real[i] = real_name(c->paths[i].name))) {
-			free_names(real, c->npaths);
-			return -ENOMEM;
-		}
-	for (size_t i = 0; i < c->npaths; i++) {
-		const struct ocap_path_grant *a = &c->paths[i];
 		for (size_t j = 0; j < c->npaths; j++) {
 			const struct ocap_path_grant *b = &c->paths[j];
 			ocap_rights_t m;
-			/* Nested as written (a link planted in a wider grant
-			 * must not be named to reach out of it) or in the real
-			 * tree (an alias must not hide a nesting). */
-			if (i == j || b->runtime ||
-			    !(beneath(a->name, b->name) ||
-			      beneath(real[i], real[j])) ||
-			    !(m = gained(a, b)))
-				continue;
-			free_names(real, c->npaths);
-			ocap_rights_format(m, more, sizeof more);
-			return ocap__plan_fail(
-				c->plan, -EINVAL,
-				"%s: %s: inside %s (%s), which also grants %s; "
-				"rights add up down a tree, so it would get "
-				"them too", b->where, b->name, a->name,
-				a->where, more);
+
+			if (i != j && !b->runtime &&
+			    beneath(c->paths[i].name, b->name) &&
+			    (m = gained(&c->paths[i], b))) {
+				free(v);
+				return nested(c, i, j, m);
+			}
 		}
-	}
-	free_names(real, c->npaths);
-	return 0;
+	for (size_t i = 0; i < c->npaths; i++)
+		v[i] = (struct ocap_nest){ .dirfd = AT_FDCWD,
+					   .path = c->paths[i].name,
+					   .gives = c->paths[i].rights,
+					   .holds = c->paths[i].rights,
+					   .file_rights = FILE_RIGHTS,
+					   .inner = !c->paths[i].runtime };
+	r = ocap__nest_check(v, c->npaths, NULL, nested_found, &ctx);
+	free(v);
+	return r < 0 ? r : ctx.r;
 }
 
 /* The user's grants, copied: the compiled plan's list, which the

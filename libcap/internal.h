@@ -63,7 +63,13 @@ hidden bool ocap__virtual_dir(const ocap_ns *ns, const char *abs);
  * overlay replaces with calls back into libocap).  -errno, and errno is
  * left as it was. */
 hidden int ocap__openat2(int dirfd, const char *rel, int flags, mode_t mode);
+/* A new open file description for what fd refers to, through
+ * /proc/thread-self/fd; relative to procfs's root once it is kept. */
 hidden int ocap__reopen(int fd, int flags);
+/* procfs's root, opened and kept (at 3 or above) when it is not, or no
+ * longer (the program closed it); -errno when /proc cannot be opened.
+ * ocap_enter() calls it before confining. */
+hidden int ocap__proc_root(void);
 hidden int ocap__sys_open(const char *path, int flags);
 hidden int ocap__sys_fstat(int fd, struct stat *st);
 hidden ssize_t ocap__sys_readlinkat(int dirfd, const char *name, char *buf,

@@ -1,14 +1,20 @@
 /* SPDX-License-Identifier: MIT */
 #include <errno.h>
 #include <fcntl.h>
+#include <stdbool.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/vfs.h>
 #include <unistd.h>
 
 #include "internal.h"
 #include "open_how.h"
+
+#ifndef PROC_SUPER_MAGIC
+#define PROC_SUPER_MAGIC 0x9fa0
+#endif
 
 #ifndef SYS_faccessat2
 #define SYS_faccessat2 439
@@ -154,7 +160,6 @@ int ocap__sys_utimensat(int dirfd, const char *name,
 	return (int)SYS(SYS_utimensat, dirfd, name, times, flags);
 }
 
-/* A new open file description for what fd refers to. */
 int ocap__sys_fchmod(int fd, mode_t mode)
 {
 	return (int)SYS(SYS_fchmod, fd, mode);
@@ -166,10 +171,73 @@ int ocap__sys_fchownat(int dirfd, const char *name, uid_t uid, gid_t gid,
 	return (int)SYS(SYS_fchownat, dirfd, (long)name, uid, gid, flags);
 }
 
+/* procfs's root, kept once ocap_enter() asked for it: a descriptor is
+ * then reopened relative to it, which the native seccomp program lets
+ * pass (it refuses every path on AT_FDCWD).  The root and not
+ * /proc/self, which would stay the opener's: "thread-self" names, at
+ * each call, the calling thread (a forked child's own descriptors). */
+static int proc_fd = -1;
+
+/* Whether fd is still a procfs directory: the program may have closed
+ * it and reused its number.  Only procfs's root has "thread-self". */
+static bool is_procfs(int fd)
+{
+	struct statfs sfs;
+
+	return fd >= 0 && SYS(SYS_fstatfs, fd, &sfs) == 0 &&
+	       sfs.f_type == PROC_SUPER_MAGIC;
+}
+
+int ocap__proc_root(void)
+{
+	int fd = __atomic_load_n(&proc_fd, __ATOMIC_ACQUIRE), mine;
+
+	if (is_procfs(fd))
+		return fd;
+	mine = ocap__sys_open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
+	if (mine >= 0 && mine < 3) {
+		/* Not where the program looks for stdin, stdout, stderr. */
+		int high = (int)SYS(SYS_fcntl, mine, F_DUPFD_CLOEXEC, 3);
+
+		close(mine);
+		mine = high;
+	}
+	if (mine < 0)
+		return mine;
+	if (!is_procfs(mine)) {
+		close(mine);
+		return -ENOENT;
+	}
+	/* A stale number is not ours to close; a thread that got there
+	 * first keeps its own. */
+	if (__atomic_compare_exchange_n(&proc_fd, &fd, mine, false,
+					__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return mine;
+	if (is_procfs(fd)) {
+		close(mine);
+		return fd;
+	}
+	__atomic_store_n(&proc_fd, mine, __ATOMIC_RELEASE);
+	return mine;
+}
+
+/* A new open file description for what fd refers to.  Landlock checks
+ * the file the magic link leads to against the process's domain, as any
+ * open: reopening never gains an access the domain does not give. */
 int ocap__reopen(int fd, int flags)
 {
-	char proc[32];
+	char self[48];
+	int proc = __atomic_load_n(&proc_fd, __ATOMIC_ACQUIRE);
+	long r;
 
-	snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
-	return ocap__sys_open(proc, flags & ~(O_CREAT | O_EXCL | O_NOFOLLOW));
+	flags &= ~(O_CREAT | O_EXCL | O_NOFOLLOW);
+	if (!is_procfs(proc)) {
+		snprintf(self, sizeof self, "/proc/thread-self/fd/%d", fd);
+		return ocap__sys_open(self, flags);
+	}
+	snprintf(self, sizeof self, "thread-self/fd/%d", fd);
+	do
+		r = SYS(SYS_openat, proc, self, flags, 0);
+	while (r == -EINTR);
+	return (int)r;
 }

@@ -22,8 +22,15 @@
 #include "backend.h"
 #include "classes.h"
 #include "landlock-abi.h"
+#include "nesting.h"
 #include "report.h"
 #include "sandbox.h"
+
+/* libocap's (libcap/sys.c): the procfs root it reopens file
+ * capabilities through.  Weak: a shared libocap keeps it to itself, and
+ * opens it when a capability is made. */
+hidden int ocap__proc_root(void);
+#pragma weak ocap__proc_root
 
 struct ocap__entry {
 	unsigned flags;
@@ -130,17 +137,7 @@ static void gap_to_report(void *ctx, const char *reason)
 	ocap__report_add(ctx, "landlock", 0, "%s", reason);
 }
 
-/* The rights Landlock holds for path i, which Landlock widens with the
- * rights of every rule above it: a capability nested on the host in a
- * wider one is not enforced as narrower. */
-static uint64_t ll_access(const struct ocap_ll_path *p, int abi, bool *dir)
-{
-	struct stat st;
-
-	*dir = fstat(p->fd, &st) == 0 && S_ISDIR(st.st_mode);
-	return ocap__ll_fs_access(p->rights, *dir, abi);
-}
-
+/* A file capability's host path, which only /proc tells. */
 static int host_path(int fd, char *buf, size_t size)
 {
 	char link[32];
@@ -154,44 +151,54 @@ static int host_path(int fd, char *buf, size_t size)
 	return 0;
 }
 
-static bool beneath(const char *in, const char *dir)
-{
-	size_t n = strlen(dir);
+struct nest_report {
+	const char **names; /* each path rule's capability's */
+	struct ocap_enter_report *r;
+};
 
-	if (strcmp(dir, "/") == 0)
-		return in[0] == '/' && in[1] != '\0';
-	return strncmp(in, dir, n) == 0 && in[n] == '/';
+static int nested_found(void *ctx, size_t outer, size_t inner,
+			uint64_t more, int err)
+{
+	const struct nest_report *n = ctx;
+	struct ocap_enter_report *r = n->r;
+	const char *in = n->names[inner];
+
+	(void)more;
+	if (err < 0)
+		ocap__report_add(r, "landlock", 0, "cannot tell where %s lies "
+				 "on the host (%s)", in, strerror(-err));
+	else
+		ocap__report_add(r, "landlock", 0, "%s lies beneath %s on the "
+				 "host: Landlock gives it the wider rights too",
+				 in, n->names[outer]);
+	return 0;
 }
 
-static void check_nesting(const struct ocap__entry *e,
-			  struct ocap_enter_report *r)
+/* Landlock widens a rule with the rights of every rule above it: a
+ * capability nested on the host in a wider one is not enforced as
+ * narrower. */
+static int check_nesting(const struct ocap__entry *e, const char **names,
+			 struct ocap_enter_report *r)
 {
-	char a[4096], b[4096];
-	bool adir, bdir;
+	struct ocap_nest *v = calloc(e->ll.npaths, sizeof *v);
+	struct nest_report ctx = { names, r };
 	int err;
 
+	if (!v)
+		return -ENOMEM;
 	for (size_t i = 0; i < e->ll.npaths; i++) {
-		uint64_t ai = ll_access(&e->paths[i], e->abi, &adir);
+		uint64_t a = ocap__ll_fs_access(e->paths[i].rights, true,
+						e->abi);
 
-		if (!adir)
-			continue;
-		if ((err = host_path(e->paths[i].fd, a, sizeof a)) < 0) {
-			ocap__report_add(r, "landlock", 0, "cannot tell where "
-					 "capability %zu lies on the host "
-					 "(%s)", i, strerror(-err));
-			return;
-		}
-		for (size_t j = 0; j < e->ll.npaths; j++) {
-			uint64_t aj = ll_access(&e->paths[j], e->abi, &bdir);
-
-			if (j == i || host_path(e->paths[j].fd, b, sizeof b) ||
-			    !beneath(b, a) || !(ai & ~aj))
-				continue;
-			ocap__report_add(r, "landlock", 0, "%s lies beneath %s "
-					 "on the host: Landlock gives it the "
-					 "wider rights too", b, a);
-		}
+		v[i] = (struct ocap_nest){
+			.dirfd = e->paths[i].fd, .path = "", .gives = a,
+			.holds = a, .inner = true,
+			.file_rights = ocap__ll_fs_access(OCAP_RIGHTS_ALL,
+							  false, e->abi) };
 	}
+	err = ocap__nest_check(v, e->ll.npaths, host_path, nested_found, &ctx);
+	free(v);
+	return err;
 }
 
 /* Directory and file capabilities become path rules; a dropped class
@@ -206,16 +213,23 @@ static int build_landlock(struct ocap__entry *e, const ocap_ns *ns,
 		drop |= OCAP_RIGHT_CREATE;
 	if (e->flags & OCAP_ENTER_NO_EXEC)
 		drop |= OCAP_RIGHT_EXEC;
+	const char **names = calloc(n ? n : 1, sizeof *names);
+	int err = 0;
+
 	e->paths = calloc(n ? n : 1, sizeof *e->paths);
-	if (!e->paths)
+	if (!e->paths || !names) {
+		free(names);
 		return -ENOMEM;
+	}
 	for (size_t i = 0; i < n; i++) {
 		const ocap_cap *c = ocap_ns_entry(ns, i);
 		int kind = ocap_cap_kind(c);
 
-		if (kind == OCAP_KIND_DIR || kind == OCAP_KIND_FILE)
+		if (kind == OCAP_KIND_DIR || kind == OCAP_KIND_FILE) {
+			names[e->ll.npaths] = ocap_cap_name(c);
 			e->paths[e->ll.npaths++] = (struct ocap_ll_path){
 				ocap_cap_fd(c), ocap_cap_rights(c) & ~drop };
+		}
 	}
 	e->ll.paths = e->paths;
 	/* Before ABI 4 the native seccomp program alone keeps TCP out. */
@@ -230,9 +244,10 @@ static int build_landlock(struct ocap__entry *e, const ocap_ns *ns,
 				 e->abi >= 6 ? ", abstract Unix sockets and "
 					       "signals scoped" : "");
 	if (e->abi > 0 && e->ll.npaths > 1)
-		check_nesting(e, r);
+		err = check_nesting(e, names, r);
+	free(names);
 	e->ll.gap = NULL; /* apply reports nothing twice */
-	return 0;
+	return err;
 }
 
 static bool holds_caps(void)
@@ -310,6 +325,9 @@ int ocap__be_enter_apply(struct ocap__entry *e, struct ocap_enter_report *r)
 	char why[256] = "";
 	int err;
 
+	/* Open now, while /proc is reachable on AT_FDCWD. */
+	if (ocap__proc_root)
+		(void)ocap__proc_root();
 	if ((err = drop_caps()) < 0)
 		return failed(r, "dropping capabilities", err, NULL);
 	if (prctl(PR_SET_NO_NEW_PRIVS, 1, 0, 0, 0) < 0)

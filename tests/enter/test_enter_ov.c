@@ -238,6 +238,38 @@ static int libocap_child(void *arg)
 	return ovt_end();
 }
 
+/* A file capability, opened and derived once entered: libocap reopens it
+ * through procfs's root, relative to a descriptor. */
+static int filecap_child(void *arg)
+{
+	const ocap_cap *rw;
+	ocap_cap *file, *got;
+	ocap_ns *fns;
+	int fd = open(P("ro/f"), O_PATH | O_CLOEXEC);
+
+	(void)arg;
+	CHECK(0, write_file(P("rw/g"), "rw data"));
+	CHECK(0, lib(ocap_ns_new(&fns)));
+	CHECK(0, lib(ocap_cap_from_fd(fd, OCAP_KIND_FILE, OCAP_RIGHT_READ,
+				      "/f", &file)));
+	CHECK(0, lib(ocap_ns_mount(fns, file)));
+	CHECK(0, lib(mount_dir(fns, P("rw"), OCAP_RIGHTS_RW, "/rw")));
+	CHECK(0, lib(ocap_enter(fns, OCAP_ENTER_STRICT, NULL)));
+	CHECKS(read_all((int)lib(ocap_ns_open(fns, "/f", O_RDONLY, 0))),
+	       "ro data");
+	CHECKS(read_all(open("/f", O_RDONLY | O_CLOEXEC)), "ro data");
+	CHECK(EACCES, lib(ocap_ns_open(fns, "/f", O_WRONLY, 0)));
+	CHECK(EACCES, open("/f", O_RDWR | O_CLOEXEC));
+	CHECK(0, lib(ocap_cap_derive(file, ".", OCAP_RIGHT_READ, &got)));
+	CHECKS(read_all((int)lib(ocap_openat(got, ".", O_RDONLY, 0))),
+	       "ro data");
+	CHECK(EACCES, lib(ocap_cap_derive(file, ".", OCAP_RIGHT_WRITE, &got)));
+	CHECKP(0, rw = ocap_ns_find(fns, "/rw"));
+	CHECK(0, lib(ocap_cap_derive(rw, "g", OCAP_RIGHT_READ, &got)));
+	CHECKS(read_all(dup(ocap_cap_fd(got))), "rw data");
+	return ovt_end();
+}
+
 /* Where relative paths start: the namespace's working directory when the
  * caller set one, else the kernel's when a capability holds it. */
 static int cwd_child(void *arg)
@@ -510,6 +542,45 @@ static int isolate_child(void *arg)
 	return ovt_end();
 }
 
+/* "nest DIR", run under ocapsh with DIR granted: strict entering with
+ * two path capabilities, which the nesting check must judge without /proc
+ * (ocapsh grants none, and native mode refuses paths on AT_FDCWD).  A
+ * capability beneath a wider one is still refused, and says so. */
+static int nest_main(const char *dir)
+{
+	char a[PATH_MAX], b[PATH_MAX], in[PATH_MAX];
+	struct ocap_enter_report r;
+	ocap_ns *wide, *two;
+
+	ovt_inside = 1;
+	snprintf(a, sizeof a, "%s/a", dir);
+	snprintf(b, sizeof b, "%s/b", dir);
+	snprintf(in, sizeof in, "%s/b/in", dir);
+	CHECK(0, lib(ocap_ns_new(&wide)));
+	CHECK(0, lib(ocap_ns_new(&two)));
+	CHECK(0, lib(mount_dir(wide, b, OCAP_RIGHTS_RW, "/b")));
+	CHECK(0, lib(mount_dir(wide, in, OCAP_RIGHTS_RO, "/in")));
+	CHECK(EOPNOTSUPP, lib(ocap_enter(wide, OCAP_ENTER_STRICT, &r)));
+	CHECKN(r.nunenforced, 1);
+	CHECKN(r.entered, 0);
+	for (size_t i = 0; i < r.nitems; i++)
+		if (!r.items[i].enforced)
+			CHECKS(r.items[i].how, "/in lies beneath /b on the host: "
+					       "Landlock gives it the wider "
+					       "rights too");
+	CHECK(0, lib(mount_dir(two, a, OCAP_RIGHTS_RO, "/a")));
+	CHECK(0, lib(mount_dir(two, b, OCAP_RIGHTS_RW, "/b")));
+	CHECK(0, lib(ocap_enter(two, OCAP_ENTER_STRICT, &r)));
+	if (r.nunenforced)
+		ocap_enter_report_print(&r, stdout);
+	CHECKS(read_all((int)lib(ocap_ns_open(two, "/a/f", O_RDONLY, 0))),
+	       "a data");
+	CHECK(0, write_file("/b/new", "b data"));
+	CHECKS(read_all(open("/b/new", O_RDONLY | O_CLOEXEC)), "b data");
+	CHECK(EACCES, open("/a/f", O_WRONLY | O_CLOEXEC));
+	return ovt_end();
+}
+
 static bool landlock_on(void)
 {
 	long abi = RAW(SYS_landlock_create_ruleset, NULL, 0, 1UL);
@@ -527,6 +598,8 @@ int main(int argc, char **argv)
 
 	if (argc == 2 && !strcmp(argv[1], "exit7"))
 		return EXEC_STATUS;
+	if (argc == 3 && !strcmp(argv[1], "nest"))
+		return nest_main(argv[2]);
 	if (!landlock_on())
 		return 77;
 	if (setup(argv[0]) < 0) {
@@ -539,6 +612,7 @@ int main(int argc, char **argv)
 	}
 	failed += run("paths, through the overlay", paths_child, NULL, 0);
 	failed += run("paths, through libocap", libocap_child, NULL, 0);
+	failed += run("file capabilities reopened", filecap_child, NULL, 0);
 	failed += run("working directory, the kernel's", cwd_child, NULL, 0);
 	failed += run("working directory, the namespace's", chdir_child,
 		      NULL, 0);
