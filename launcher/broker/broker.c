@@ -354,9 +354,12 @@ int ocap__broker_run(const struct ocap_compiled *c, int rootfd, int listener,
 	for (int i = 0; i < BROKER_NSLOTS; i++)
 		b->slots[i].fd = -1;
 	if ((r = start(b, rootfd, listener)) == 0 && p->confine_broker &&
-	    ((r = ocap__be_confine_broker(c)) < 0 ||
-	     (r = ocap__super_recap(b)) < 0))
+	    (r = ocap__be_confine_broker(c)) < 0)
 		r = ocap__plan_fail(p, r, "broker: cannot confine itself: %s",
+				    strerror(-r));
+	/* What the supervisor sets aside: the capabilities left, once. */
+	if (r == 0 && (r = ocap__super_recap(b)) < 0)
+		r = ocap__plan_fail(p, r, "supervisor: capget: %s",
 				    strerror(-r));
 	if (r == 0)
 		r = serve(b);

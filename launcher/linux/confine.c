@@ -12,6 +12,7 @@
 #include <fcntl.h>
 #include <linux/capability.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/prctl.h>
 #include <sys/syscall.h>
 #include <unistd.h>
@@ -103,24 +104,31 @@ out:
 }
 
 /* Every capability goes, from every set, but CAP_NET_BIND_SERVICE when
- * a --listen grant names a port below 1024: the broker binds it. */
+ * a --listen grant names a port below 1024: the broker binds it.  The
+ * bounding set is emptied one capability at a time up to the kernel's
+ * last (the first EINVAL), which takes CAP_SETPCAP: without it every
+ * drop would fail (EPERM), so none is tried. */
 static int drop_caps(const ocap_plan *p)
 {
 	struct __user_cap_header_struct h = { _LINUX_CAPABILITY_VERSION_3, 0 };
 	struct __user_cap_data_struct d[2] = { { 0, 0, 0 }, { 0, 0, 0 } };
 	bool keep = ocap__broker_binds_low(p);
+	bool got = syscall(SYS_capget, &h, d) == 0;
+	bool setpcap = !got || (d[0].effective & CAP_TO_MASK(CAP_SETPCAP));
 
-	for (int cap = 0; prctl(PR_CAPBSET_READ, cap, 0, 0, 0) >= 0; cap++)
-		if (!(keep && cap == CAP_NET_BIND_SERVICE))
-			(void)prctl(PR_CAPBSET_DROP, cap, 0, 0, 0); /* EPERM:
-			   none to drop without CAP_SETPCAP */
+	for (int cap = 0; setpcap && cap < 64; cap++)
+		if (!(keep && cap == CAP_NET_BIND_SERVICE) &&
+		    prctl(PR_CAPBSET_DROP, cap, 0, 0, 0) < 0 && errno == EINVAL)
+			break; /* past the last one */
 	(void)prctl(PR_CAP_AMBIENT, PR_CAP_AMBIENT_CLEAR_ALL, 0, 0, 0);
-	if (keep && syscall(SYS_capget, &h, d) == 0) {
+	if (keep && got) {
 		uint32_t bit = CAP_TO_MASK(CAP_NET_BIND_SERVICE);
 		bool has = d[0].permitted & bit;
 		d[0] = (struct __user_cap_data_struct){ has ? bit : 0,
 							has ? bit : 0, 0 };
 		d[1] = (struct __user_cap_data_struct){ 0, 0, 0 };
+	} else {
+		memset(d, 0, sizeof d);
 	}
 	return syscall(SYS_capset, &h, d) < 0 ? -errno : 0;
 }

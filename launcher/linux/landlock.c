@@ -217,12 +217,18 @@ static int ruleset_create(const struct ocap_ll_plan *p, int abi)
 static int add_path(int rs, const struct ocap_ll_path *path, int abi)
 {
 	struct landlock_path_beneath_attr pb = { .parent_fd = path->fd };
+	uint64_t dir = ocap__ll_fs_access(path->rights, true, abi);
 	struct stat st;
 
-	if (fstat(path->fd, &st) < 0)
-		return -errno;
-	pb.allowed_access =
-		ocap__ll_fs_access(path->rights, S_ISDIR(st.st_mode), abi);
+	/* Only rights a directory alone takes (list, create, delete) make
+	 * the rule depend on what the descriptor is. */
+	pb.allowed_access = ocap__ll_fs_access(path->rights, false, abi);
+	if (dir != pb.allowed_access) {
+		if (fstat(path->fd, &st) < 0)
+			return -errno;
+		if (S_ISDIR(st.st_mode))
+			pb.allowed_access = dir;
+	}
 	if (pb.allowed_access == 0)
 		return 0; /* nothing Landlock grants: an empty rule is ENOMSG */
 	if (syscall(__NR_landlock_add_rule, rs, LL_RULE_PATH_BENEATH, &pb, 0))

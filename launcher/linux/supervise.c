@@ -51,7 +51,9 @@ struct super {
 	struct seccomp_notif *req;
 	struct seccomp_notif_resp *resp;
 	size_t req_size, resp_size;
-	struct sgrant *grants;
+	const struct ocap_compiled *c;
+	struct sgrant *grants; /* NULL until a call needs them; then
+				  ended by one whose path is NULL */
 	size_t ngrants;
 	bool caps; /* the broker holds capabilities to set aside */
 	struct __user_cap_data_struct held[2];
@@ -59,11 +61,30 @@ struct super {
 
 /* ---- the grants, as the kernel names them ------------------------------- */
 
-static int grants_new(struct super *s, const struct ocap_compiled *c)
+static void grants_free(struct super *s)
 {
-	s->grants = calloc(c->npaths + 1, sizeof *s->grants);
-	if (!s->grants)
-		return -ENOMEM;
+	for (size_t i = 0; i < s->ngrants; i++)
+		free(s->grants[i].path);
+	free(s->grants);
+	s->grants = NULL;
+	s->ngrants = 0;
+}
+
+/* Read back at the first call that needs them, not at start: a program
+ * that makes no such call (most of them) does not wait for the broker to
+ * read every grant's name.  The names are the kernel's, as are those of
+ * the program's paths they are matched against, so that a granted name
+ * through a symbolic link, or "/", compares as the kernel spells it.
+ * NULL when they cannot be read (no memory): no grant matches, and the
+ * call fails. */
+static const struct sgrant *grants(struct super *s)
+{
+	const struct ocap_compiled *c = s->c;
+
+	if (s->grants)
+		return s->grants;
+	if (!(s->grants = calloc(c->npaths + 1, sizeof *s->grants)))
+		return NULL;
 	for (size_t i = 0; i < c->npaths; i++) {
 		const struct ocap_path_grant *pg = &c->paths[i];
 		struct sgrant *g = &s->grants[s->ngrants];
@@ -77,15 +98,17 @@ static int grants_new(struct super *s, const struct ocap_compiled *c)
 		if (n <= 0 || buf[0] != '/')
 			continue; /* not reachable by name: never matched */
 		buf[n] = '\0';
-		if (!(g->path = strdup(buf)))
-			return -ENOMEM;
+		if (!(g->path = strdup(buf))) {
+			grants_free(s);
+			return NULL;
+		}
 		g->len = (size_t)n;
 		g->fd = pg->fd;
 		g->rights = pg->rights;
 		g->dir = pg->kind == OCAP_KIND_DIR;
 		s->ngrants++;
 	}
-	return 0;
+	return s->grants;
 }
 
 /* Whether path lies at or beneath g. */
@@ -102,12 +125,9 @@ static bool beneath(const struct sgrant *g, const char *path)
 const struct sgrant *ocap__super_grant(const struct broker *b,
 				       const char *path, ocap_rights_t need)
 {
-	const struct super *s = b->sup;
 	const struct sgrant *best = NULL;
 
-	for (size_t i = 0; i < s->ngrants; i++) {
-		const struct sgrant *g = &s->grants[i];
-
+	for (const struct sgrant *g = grants(b->sup); g && g->path; g++) {
 		if ((g->rights & need) == need && beneath(g, path) &&
 		    (!best || g->len > best->len))
 			best = g;
@@ -117,12 +137,9 @@ const struct sgrant *ocap__super_grant(const struct broker *b,
 
 bool ocap__super_above(const struct broker *b, const char *path)
 {
-	const struct super *s = b->sup;
 	size_t n = strlen(path);
 
-	for (size_t i = 0; i < s->ngrants; i++) {
-		const struct sgrant *g = &s->grants[i];
-
+	for (const struct sgrant *g = grants(b->sup); g && g->path; g++) {
 		if (g->len > n && !strncmp(g->path, path, n) &&
 		    (g->path[n] == '/' || n == 1))
 			return true;
@@ -723,13 +740,10 @@ int ocap__super_start(struct broker *b, int listener)
 			       : sizeof *s->resp;
 	s->req = calloc(1, s->req_size);
 	s->resp = calloc(1, s->resp_size);
-	if (!s->req || !s->resp || grants_new(s, b->c) < 0) {
+	s->c = b->c;
+	if (!s->req || !s->resp) {
 		close(listener);
 		return -ENOMEM;
-	}
-	if ((r = ocap__super_recap(b)) < 0) {
-		close(listener);
-		return r;
 	}
 	(void)ioctl(listener, SECCOMP_IOCTL_NOTIF_SET_FLAGS, fl);
 	if ((r = ocap__broker_slot_new(b, SLOT_NOTIF, listener)) < 0) {
@@ -748,9 +762,7 @@ void ocap__super_stop(struct broker *b)
 	if (!s)
 		return;
 	stop_listening(b);
-	for (size_t i = 0; i < s->ngrants; i++)
-		free(s->grants[i].path);
-	free(s->grants);
+	grants_free(s);
 	free(s->req);
 	free(s->resp);
 	free(s);
