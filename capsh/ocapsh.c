@@ -47,6 +47,7 @@ static const char usage_text[] =
 	"  --allow-syscall NAME    allow a system call (chmod: all that chmod)\n"
 	"  --rlimit NAME=VALUE     core, nofile, nproc, as, cpu, fsize\n"
 	"  --best-effort           run even when a grant cannot be enforced\n"
+	"  --exec                  exec in place: no broker (see ocapsh(1))\n"
 	"  -v, --verbose           log each denial and the grant it needs\n"
 	"Shell (no program: interactive, or a script on standard input):\n"
 	"  -c STRING               run the commands in STRING\n"
@@ -69,6 +70,16 @@ static _Noreturn void fail(ocap_plan *p, int r)
 		fprintf(stderr, "Hint: --best-effort runs it anyway and "
 				"reports what is not enforced\n");
 	exit(ocap_exit_status(p, r, 0));
+}
+
+/* --exec: ocapsh becomes the program, or says why not (confined in part
+ * perhaps: it only reports and exits). */
+static int run_in_place(ocap_plan *p)
+{
+	int r = ocap_exec(p);
+
+	warnx("%s", ocap_plan_error(p));
+	return ocap_exit_status(p, r, 0);
 }
 
 int main(int argc, char **argv)
@@ -96,6 +107,8 @@ int main(int argc, char **argv)
 		usage(OCAP_EXIT_LAUNCHER);
 	}
 	if (a.shell) {
+		if (a.exec)
+			errx(OCAP_EXIT_LAUNCHER, "--exec needs a program");
 		if (a.learn)
 			errx(OCAP_EXIT_LAUNCHER, "--learn needs a program");
 		if (a.explain)
@@ -110,6 +123,10 @@ int main(int argc, char **argv)
 	ocapsh_args_free(&a);
 	if ((r = ocap_plan_program(p, a.prog)) < 0)
 		errx(ocap_exit_status(p, r, 0), "%s", ocap_plan_error(p));
+	if (a.exec && a.learn)
+		errx(OCAP_EXIT_LAUNCHER, "--exec: --learn needs the supervisor");
+	if (a.exec && (r = ocap_plan_in_place(p)) < 0)
+		fail(p, r);
 	if (a.explain) {
 		if ((r = ocap_plan_explain(p, stdout, a.explain == 2)) < 0)
 			fail(p, r);
@@ -123,6 +140,8 @@ int main(int argc, char **argv)
 	for (; ocap_plan_warning(p, nwarn); nwarn++)
 		warnx("not enforced: %s", ocap_plan_warning(p, nwarn));
 	fflush(stdout);
+	if (a.exec)
+		return run_in_place(p);
 	r = ocap_launch(p, &status);
 	if (r < 0)
 		warnx("%s", ocap_plan_error(p));

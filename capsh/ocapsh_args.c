@@ -76,6 +76,10 @@ int ocapsh_args_parse(ocap_plan *p, int argc, char **argv,
 			return OCAPSH_ARGS_HELP;
 		if (!strcmp(opt, "--version"))
 			return OCAPSH_ARGS_VERSION;
+		if (!strcmp(opt, "--exec")) {
+			a->exec = true;
+			continue;
+		}
 		if (!strcmp(opt, "--explain")) {
 			a->explain = 1;
 			continue;

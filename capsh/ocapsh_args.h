@@ -4,16 +4,18 @@
 
 /*
  * ocapsh's command line up to the program.  Each grant option goes to the
- * plan as it comes; -c, -f, --explain, --learn, --help and --version are
+ * plan as it comes; -c, -f, --exec, --explain, --learn, --help and --version are
  * ocapsh's own.  Nothing here prints or exits, so the fuzzer can drive it.
  */
 
+#include <stdbool.h>
 #include <stddef.h>
 
 #include <ocap/launch.h>
 
 struct ocapsh_args {
 	int explain;       /* 0 no, 1 text, 2 json */
+	bool exec;         /* --exec: run in place (ocap_exec()) */
 	const char *learn; /* --learn FILE, or NULL */
 	char **prog;       /* into argv: the program and its arguments */
 	char shell;        /* 0 (a program), 'c', 'f' or 'i': see shell.h */

@@ -11,6 +11,8 @@
 #include <sys/stat.h>
 
 #include "compile.h"
+#include "nesting.h"
+#include "prepare.h"
 #include "runtime.h"
 #include "tmpdir.h"
 
@@ -176,7 +178,9 @@ int ocap__compile(ocap_plan *p, struct ocap_compiled **out)
 	if (!(c = calloc(1, sizeof *c)))
 		return -ENOMEM;
 	c->plan = p;
-	if ((r = prepare(c)) == 0 &&
+	if ((r = ocap__in_place_check(p, NULL)) == 0 &&
+	    (r = prepare(c)) == 0 &&
+	    (r = ocap__in_place_check(p, c)) == 0 &&
 	    (r = ocap__be_compile(c, &c->enforce)) == 0 &&
 	    (r = ocap__build_env(c, &c->envp)) < 0)
 		r = ocap__plan_fail(p, r, "environment: %s", strerror(-r));

@@ -124,7 +124,7 @@ int ocap__build_env(const struct ocap_compiled *c, char ***envp)
 	if (r == 0 && c->shim)
 		r = preload(c->shim, &env, &n);
 	snprintf(root, sizeof root, "%s=%d", OCAP_ROOT_ENV, OCAP_ROOT_FD);
-	if (r == 0)
+	if (r == 0 && !p->in_place) /* in place: no root descriptor */
 		r = env_set(&env, &n, root);
 	if (r < 0) {
 		ocap__free_env(env);

@@ -8,6 +8,7 @@
 #include "compile.h"
 #include "json.h"
 #include "netgrant.h"
+#include "prepare.h"
 
 static const char *const mode_names[] = { "auto", "native", "compat" };
 
@@ -62,6 +63,12 @@ static bool udp_granted(const ocap_plan *p)
 	return false;
 }
 
+/* What a launch in place does without (ocapsh(1), "Exec in place"). */
+#define GIVEN_UP                                                           \
+	"descendant cleanup (what the program leaves behind outlives it), "  \
+	"signal forwarding, the root descriptor (descriptor 3 answers "     \
+	"nothing), the supervisor, the private temporary directory"
+
 static void explain_text(const struct ocap_compiled *c, FILE *f,
 			 const struct row *rows, size_t nrows)
 {
@@ -78,6 +85,10 @@ static void explain_text(const struct ocap_compiled *c, FILE *f,
 		fprintf(f, "  %-9s %-40s %-30s %s\n", rows[i].kind,
 			rows[i].name, rows[i].rights, rows[i].where);
 	ocap__be_describe(c->enforce, f, false);
+	if (p->in_place)
+		fputs("launch:       in place (--exec): ocapsh confines itself "
+		      "and execs the program, with no broker and no fork\n"
+		      "given up:     " GIVEN_UP "\n", f);
 	if (c->shim)
 		fprintf(f, "names:        resolved by the broker, to the "
 			   "addresses it checks connects against (%s); the "
@@ -120,6 +131,9 @@ static void explain_json(const struct ocap_compiled *c, FILE *f,
 	}
 	fputs("],", f);
 	ocap__be_describe(c->enforce, f, true);
+	if (p->in_place)
+		fputs("\"launch\":\"in place\",\"given_up\":\"" GIVEN_UP
+		      "\",", f);
 	fprintf(f, "\"names\":\"%s\",", !c->shim ? "libc"
 				       : udp_granted(p) ? "broker, and DNS over --udp"
 							: "broker");

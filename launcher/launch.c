@@ -17,6 +17,7 @@
 #include "compile.h"
 #include "tmpdir.h"
 #include "netgrant.h"
+#include "prepare.h"
 
 /* Descriptors the child keeps until exec must sit above the root
  * descriptor's slot, which the fd layout overwrites.  Consumes fd. */
@@ -98,6 +99,17 @@ static int open_grant(ocap_plan *p, struct ocap_path_grant *g,
 	return readable_here(p, g, &st);
 }
 
+int ocap__child_failed(ocap_plan *p, struct ocap_child_err *e)
+{
+	e->why[sizeof e->why - 1] = '\0';
+	if (e->stage == OCAP_STAGE_EXEC)
+		return ocap__plan_fail(p, -e->err, "%s: %s", p->argv[0],
+				       strerror(e->err));
+	return ocap__plan_fail(p, -e->err, "%s: %s",
+			       ocap__be_stage_name(e->stage),
+			       e->why[0] ? e->why : strerror(e->err));
+}
+
 /* The child: run the stages and exec, or say why not and exit as env(1). */
 static _Noreturn void child(const struct ocap_child *c)
 {
@@ -127,12 +139,7 @@ static int await_exec(ocap_plan *p, int errfd, pid_t pid, int *status)
 		;
 	if (n != sizeof e)
 		return ocap__plan_fail(p, -EPIPE, "the child died before exec");
-	e.why[sizeof e.why - 1] = '\0';
-	if (e.stage == OCAP_STAGE_EXEC)
-		return ocap__plan_fail(p, -e.err, "%s: %s", p->argv[0],
-				       strerror(e.err));
-	return ocap__plan_fail(p, -e.err, "%s: %s", ocap__be_stage_name(e.stage),
-			       e.why[0] ? e.why : strerror(e.err));
+	return ocap__child_failed(p, &e);
 }
 
 /* The broker process: fork the program, see it exec, serve it. */
@@ -369,21 +376,12 @@ static int run(ocap_plan *p, struct ocap_child *c, int sv[2], int ep[2],
 	return r;
 }
 
-int ocap_launch(ocap_plan *p, int *status)
+int ocap__launch_open(struct ocap_compiled *cp)
 {
-	struct ocap_compiled *cp;
-	struct ocap_child c = { .progfd = -1, .superfd = -1 };
+	ocap_plan *p = cp->plan;
 	struct low_slots low = { .n = 0 };
-	int sv[2] = { -1, -1 }, ep[2] = { -1, -1 }, su[2] = { -1, -1 }, r, e;
+	int r;
 
-	if (!p || !status)
-		return -EINVAL;
-	if (p->launched)
-		return ocap__plan_fail(p, -EBUSY, "the plan has run");
-	p->launched = true;
-	if ((r = ocap__compile(p, &cp)) < 0)
-		return r;
-	c.c = cp;
 	/* The environment names the temporary directory once it is made. */
 	if ((r = ocap__tmpdir_make(cp)) == 0 && p->tmpdir) {
 		ocap__free_env(cp->envp);
@@ -400,7 +398,27 @@ int ocap_launch(ocap_plan *p, int *status)
 		r = ocap__net_resolve(p);
 	if (r == 0)
 		r = ocap__be_bind(cp->enforce, cp);
-	if (r == 0)
+	return r;
+}
+
+int ocap_launch(ocap_plan *p, int *status)
+{
+	struct ocap_compiled *cp;
+	struct ocap_child c = { .progfd = -1, .superfd = -1 };
+	int sv[2] = { -1, -1 }, ep[2] = { -1, -1 }, su[2] = { -1, -1 }, r, e;
+
+	if (!p || !status)
+		return -EINVAL;
+	if (p->launched)
+		return ocap__plan_fail(p, -EBUSY, "the plan has run");
+	if (p->in_place)
+		return ocap__plan_fail(p, -EINVAL, "the plan is to run in "
+				       "place, with ocap_exec()");
+	p->launched = true;
+	if ((r = ocap__compile(p, &cp)) < 0)
+		return r;
+	c.c = cp;
+	if ((r = ocap__launch_open(cp)) == 0)
 		r = run(p, &c, sv, ep, su, status);
 	/* Nothing of the program's is left to use it now. */
 	if ((e = ocap__tmpdir_remove(p)) < 0)

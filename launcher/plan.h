@@ -79,6 +79,7 @@ struct ocap_plan {
 	size_t nsuggestions;
 	bool launched;
 	bool confine_broker; /* the broker is a process of its own */
+	bool in_place;       /* ocap_exec(): no broker, no supervisor */
 	ocap_log_fn *log_fn; /* where the broker's lines go, or NULL */
 	void *log_ctx;
 	bool log_open;       /* logfd opened for the broker's -v lines */

@@ -157,7 +157,9 @@ int ocap__runtime_shim(struct ocap_compiled *c)
 		names |= named(&p->nets[i]);
 	/* With --suggest, a name no grant holds comes to the broker too,
 	 * which refuses it and names the --connect that would grant it. */
-	if (!(names || p->suggest) || c->mode != OCAP_MODE_COMPAT || c->shim)
+	/* In place no broker answers the shim: *:PORT needs no name. */
+	if (!(names || p->suggest) || c->mode != OCAP_MODE_COMPAT || c->shim ||
+	    p->in_place)
 		return 0;
 	if (!(path = ocap__installed("/lib/ocap/libocap-resolve.so",
 				     OCAP_SHIM_BUILD, OCAP_SHIM_INSTALL, buf,

@@ -97,6 +97,22 @@ OCAP_API const char *ocap_plan_tmpdir(const ocap_plan *p);
  * program's wait status (waitpid(2) form).  Must be called once. */
 OCAP_API int ocap_launch(ocap_plan *p, int *status);
 
+/* Run the plan in place instead (ocapsh --exec): the calling process
+ * confines itself with the same stages and becomes the program, with no
+ * broker and no fork.  What needs the broker or its supervisor is
+ * refused (-EINVAL): native mode, network grants but "--connect *:PORT",
+ * --suggest, --hide-metadata, -v and a log function, --keep-tmpdir; no
+ * private temporary directory is made.  Given up: descendants outlive
+ * the program, nobody forwards signals, the root descriptor answers
+ * nothing.  ocap_plan_in_place() marks the plan, before
+ * ocap_plan_check() or ocap_plan_explain() (-EBUSY after), and checks
+ * the options given so far; ocap_exec() calls it when the caller has
+ * not.  ocap_exec() returns only on failure, and when a stage has run
+ * the caller is confined in part: it should only report and exit.
+ * Flush stdio first: what is buffered is lost with the exec. */
+OCAP_API int ocap_plan_in_place(ocap_plan *p);
+OCAP_API int ocap_exec(ocap_plan *p);
+
 /* Exit statuses, as env(1) and timeout(1) report them. */
 #define OCAP_EXIT_LAUNCHER 125 /* the launcher's own failure, bad input too */
 #define OCAP_EXIT_CANNOT_EXEC 126

@@ -86,6 +86,9 @@ static int check_unsupervised(ocap_plan *p)
 		"sandbox, ocapsh or not, whose seccomp filter keeps the one "
 		"listener there may be, or Yama's ptrace_scope forbids it): "
 		"chmod, chown and utime calls would be refused";
+	static const char why_exec[] =
+		"--exec: no supervisor runs in place: chmod, chown and utime "
+		"calls would be refused";
 
 	for (size_t i = 0; i < p->npaths; i++) {
 		const struct ocap_path_grant *g = &p->paths[i];
@@ -94,8 +97,9 @@ static int check_unsupervised(ocap_plan *p)
 			continue;
 		if (!p->best_effort)
 			return ocap__plan_fail(p, -EOPNOTSUPP, "%s: %s: %s",
-					       g->where, g->name, why);
-		return ocap__plan_warn(p, "%s", why);
+					       g->where, g->name,
+					       p->in_place ? why_exec : why);
+		return ocap__plan_warn(p, "%s", p->in_place ? why_exec : why);
 	}
 	return 0;
 }
@@ -269,7 +273,10 @@ int ocap__be_compile(const struct ocap_compiled *c, struct ocap__enforce **out)
 
 	if (!e)
 		return -ENOMEM;
-	if (can_supervise())
+	/* In place (ocap_exec()) nobody would listen: the program without
+	 * user notifications, whose checks below then apply. */
+	e->in_place = p->in_place;
+	if (!p->in_place && can_supervise())
 		e->sc_mode = compat ? OCAP_SC_SUPER : OCAP_SC_NSUPER;
 	else
 		e->sc_mode = compat ? OCAP_SC_COMPAT : OCAP_SC_NATIVE;
@@ -339,6 +346,10 @@ void ocap__be_describe(const struct ocap__enforce *e, FILE *f, bool json)
 			ocap__seccomp_count(e->sc_mode),
 			ocap__sc_supervised(e->sc_mode) ? "true" : "false");
 		ocap__json_strv(f, e->sc_extra, e->nsc_extra);
+		if (e->in_place) {
+			fputs("},\"broker\":null,", f);
+			return;
+		}
 		fprintf(f, "},\"broker\":{\"process\":\"own\","
 			   "\"landlock\":%s,\"capabilities\":[%s],"
 			   "\"seccomp\":\"allowlist\"},",
@@ -374,6 +385,8 @@ void ocap__be_describe(const struct ocap__enforce *e, FILE *f, bool json)
 		      "setxattr calls on descriptors inside write grants (or "
 		      "open for writing), with the program's credentials, no "
 		      "new set-ID bit\n", f);
+	if (e->in_place)
+		return; /* the launch's own lines say what there is instead */
 	fprintf(f, "broker:       a process of its own, confined: %s; "
 		   "capabilities: %s; a seccomp allowlist of its own (no "
 		   "exec, no new process, no kill)\n",

@@ -15,6 +15,7 @@ struct ocap__enforce {
 	const char **sc_extra;       /* compiled at launch when not empty */
 	size_t nsc_extra;
 	bool broker_binds_low;       /* the broker keeps CAP_NET_BIND_SERVICE */
+	bool in_place;               /* ocap_exec(): no broker at all */
 };
 
 /* confine.c: whether a --listen grant names a port below 1024, which

@@ -20,21 +20,10 @@
 #include "compile.h"
 #include "enforce.h"
 
-/* stdio stays; the root descriptor goes to fd 3; the rest is closed at
- * exec (the Landlock stage still needs the grant descriptors). */
-static int stage_fds(const struct ocap_child *c, char *why, size_t n)
+/* An inherited descriptor 0-2 that is closed would be reused by the
+ * program's first open; give it /dev/null instead. */
+static int stdio_kept(void)
 {
-	if (c->rootfd == OCAP_ROOT_FD) {
-		if (fcntl(OCAP_ROOT_FD, F_SETFD, 0) < 0)
-			return -errno;
-	} else if (dup2(c->rootfd, OCAP_ROOT_FD) < 0) {
-		return -errno;
-	}
-	if (syscall(SYS_close_range, OCAP_ROOT_FD + 1, ~0U,
-		    CLOSE_RANGE_CLOEXEC) < 0)
-		return -errno;
-	/* An inherited descriptor 0-2 that is closed would be reused by the
-	 * program's first open; give it /dev/null instead. */
 	for (int fd = 0; fd < 3; fd++) {
 		if (fcntl(fd, F_GETFD) >= 0)
 			continue;
@@ -47,6 +36,26 @@ static int stage_fds(const struct ocap_child *c, char *why, size_t n)
 		}
 	}
 	return 0;
+}
+
+/* stdio stays; the root descriptor goes to fd 3; the rest is closed at
+ * exec (the Landlock stage still needs the grant descriptors).  With no
+ * root descriptor (ocap_exec: no broker), fd 3 is closed at exec too. */
+static int stage_fds(const struct ocap_child *c, char *why, size_t n)
+{
+	unsigned first = OCAP_ROOT_FD;
+
+	if (c->rootfd == OCAP_ROOT_FD) {
+		if (fcntl(OCAP_ROOT_FD, F_SETFD, 0) < 0)
+			return -errno;
+	} else if (c->rootfd >= 0 && dup2(c->rootfd, OCAP_ROOT_FD) < 0) {
+		return -errno;
+	}
+	if (c->rootfd >= 0)
+		first = OCAP_ROOT_FD + 1;
+	if (syscall(SYS_close_range, first, ~0U, CLOSE_RANGE_CLOEXEC) < 0)
+		return -errno;
+	return stdio_kept();
 }
 
 static int stage_rlimits(const struct ocap_child *c, char *why, size_t n)
@@ -131,9 +140,11 @@ static int stage_privs(const struct ocap_child *c, char *why, size_t n)
 	sigset_t none;
 	int r;
 
-	if (prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
+	/* The broker's death ends the program; in place (ocap_exec) there
+	 * is no broker, and the program lives as the caller would have. */
+	if (c->broker > 0 && prctl(PR_SET_PDEATHSIG, SIGKILL) < 0)
 		return -errno;
-	if (getppid() != c->broker)
+	if (c->broker > 0 && getppid() != c->broker)
 		return -ESRCH; /* the broker died before the line above */
 	sigemptyset(&none);
 	sigprocmask(SIG_SETMASK, &none, NULL);

@@ -233,6 +233,19 @@ static void test_explain_learn(void **state)
 				    "it takes is json");
 	done(t);
 
+	/* --exec is ocapsh's own: nothing for the plan or the shell. */
+	t = PARSE("--exec", "--ro", "/usr", "prog");
+	assert_ret(t->r, OCAPSH_ARGS_OK);
+	assert_true(t->a.exec);
+	assert_int_equal(t->a.n, 1);
+	expect_opt(t, 0, "--ro", "/usr");
+	assert_string_equal(t->a.prog[0], "prog");
+	done(t);
+	t = PARSE("--ro", "/usr", "prog");
+	assert_ret(t->r, OCAPSH_ARGS_OK);
+	assert_false(t->a.exec);
+	done(t);
+
 	/* --learn FILE asks the plan for --suggest, and hands that on. */
 	t = PARSE("--learn", "out.grants", "prog");
 	assert_ret(t->r, OCAPSH_ARGS_OK);

@@ -89,8 +89,9 @@ static void to_file(int argc, char **argv, struct as_file *f)
 		char name[64];
 		int arity;
 
-		if (!strcmp(opt, "--explain") || !strcmp(opt, "--explain=json"))
-			continue;
+		if (!strcmp(opt, "--explain") || !strcmp(opt, "--explain=json") ||
+		    !strcmp(opt, "--exec"))
+			continue; /* ocapsh's own, not the plan's */
 		if (!strncmp(opt, "--explain=", 10)) {
 			f->ok = false; /* ocapsh's own: a format it lacks */
 			break;

@@ -287,6 +287,7 @@ static const struct seed args_seeds[] = {
 	SEED("help", "--ro\0/\0-h\0"),
 	SEED("version", "--version\0"),
 	SEED("explain", "--explain\0--explain=json\0--ro\0/usr\0ls\0"),
+	SEED("exec", "--exec\0--ro\0/usr\0--explain\0--\0true\0"),
 	SEED("dashdash-only", "--ro\0/usr\0--\0"),
 	SEED("dash-program", "--\0-x\0"),
 	SEED("unknown", "--frobnicate\0prog\0"),
