@@ -89,8 +89,8 @@ static void iteration(int work, int zero, int null, int usr)
 /* Landlock with one rule, read and list beneath /usr. */
 static void landlock_usr(void)
 {
-	struct ocap_ll_path usr = { open("/usr", O_PATH | O_CLOEXEC),
-				    OCAP_RIGHTS_RO };
+	struct ocap_ll_path usr = { .fd = open("/usr", O_PATH | O_CLOEXEC),
+				    .rights = OCAP_RIGHTS_RO };
 	struct ocap_ll_plan p = { .paths = &usr, .npaths = 1 };
 	char why[256] = "";
 	int r;

@@ -233,8 +233,8 @@ static int ll_plan(const struct ocap_compiled *c, bool compat,
 	if (!e->paths || !conn || !bind)
 		return -ENOMEM;
 	for (size_t i = 0; i < c->npaths; i++)
-		e->paths[i] = (struct ocap_ll_path){ c->paths[i].fd,
-						     c->paths[i].rights };
+		e->paths[i] = (struct ocap_ll_path){
+			.fd = c->paths[i].fd, .rights = c->paths[i].rights };
 	ll->paths = e->paths;
 	ll->npaths = c->npaths;
 	for (size_t i = 0; compat && i < p->nnets; i++) {
@@ -311,8 +311,10 @@ int ocap__be_bind(struct ocap__enforce *e, const struct ocap_compiled *c)
 {
 	if (c->npaths != e->ll.npaths)
 		return -EINVAL;
-	for (size_t i = 0; i < c->npaths; i++)
+	for (size_t i = 0; i < c->npaths; i++) {
 		e->paths[i].fd = c->paths[i].fd;
+		e->paths[i].kind = c->paths[i].kind; /* what open recorded */
+	}
 	return 0;
 }
 

@@ -74,14 +74,17 @@ static int landlock(const struct ocap_compiled *c)
 	for (size_t i = 0; i < c->npaths; i++)
 		if (c->paths[i].fd >= 0)
 			paths[ll.npaths++] = (struct ocap_ll_path){
-				c->paths[i].fd, c->paths[i].rights };
+				.fd = c->paths[i].fd,
+				.rights = c->paths[i].rights,
+				.kind = c->paths[i].kind };
 	first = ll.npaths;
 	for (size_t i = 0; i < NREADABLE; i++) {
 		int fd = open(readable[i], O_PATH | O_CLOEXEC);
 		if (fd >= 0)
 			paths[ll.npaths++] = (struct ocap_ll_path){
-				fd, OCAP_RIGHT_READ | OCAP_RIGHT_LIST |
-					    (i == 0 ? OCAP_RIGHT_WRITE : 0) };
+				.fd = fd,
+				.rights = OCAP_RIGHT_READ | OCAP_RIGHT_LIST |
+					  (i == 0 ? OCAP_RIGHT_WRITE : 0) };
 	}
 	conn[ll.nconnect++] = DNS_PORT;
 	for (size_t i = 0; i < p->nnets; i++) {
@@ -149,7 +152,9 @@ int ocap__be_confine_opener(const struct ocap_compiled *c)
 	for (size_t i = 0; i < c->npaths; i++)
 		if (c->paths[i].fd >= 0) /* a grant not opened grants nothing */
 			paths[ll.npaths++] = (struct ocap_ll_path){
-				c->paths[i].fd, c->paths[i].rights };
+				.fd = c->paths[i].fd,
+				.rights = c->paths[i].rights,
+				.kind = c->paths[i].kind };
 	if (c->plan->best_effort)
 		ll.flags |= OCAP_LL_BEST_EFFORT;
 	r = syscall(SYS_capget, &h, d) < 0 ? -errno : 0;

@@ -228,7 +228,8 @@ static int build_landlock(struct ocap__entry *e, const ocap_ns *ns,
 		if (kind == OCAP_KIND_DIR || kind == OCAP_KIND_FILE) {
 			names[e->ll.npaths] = ocap_cap_name(c);
 			e->paths[e->ll.npaths++] = (struct ocap_ll_path){
-				ocap_cap_fd(c), ocap_cap_rights(c) & ~drop };
+				.fd = ocap_cap_fd(c),
+				.rights = ocap_cap_rights(c) & ~drop };
 		}
 	}
 	e->ll.paths = e->paths;

@@ -223,7 +223,9 @@ static int add_path(int rs, const struct ocap_ll_path *path, int abi)
 	/* Only rights a directory alone takes (list, create, delete) make
 	 * the rule depend on what the descriptor is. */
 	pb.allowed_access = ocap__ll_fs_access(path->rights, false, abi);
-	if (dir != pb.allowed_access) {
+	if (dir != pb.allowed_access && path->kind == OCAP_KIND_DIR)
+		pb.allowed_access = dir;
+	else if (dir != pb.allowed_access && !path->kind) {
 		if (fstat(path->fd, &st) < 0)
 			return -errno;
 		if (S_ISDIR(st.st_mode))

@@ -42,6 +42,7 @@ uint64_t ocap__ll_fs_access(ocap_rights_t rights, bool dir, int abi);
 struct ocap_ll_path {
 	int fd;
 	ocap_rights_t rights;
+	int kind; /* OCAP_KIND_DIR or OCAP_KIND_FILE; 0: fstat asks */
 };
 
 /* Plan flags.  A zeroed plan is the strictest: no path, no TCP port, no

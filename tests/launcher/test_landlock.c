@@ -124,14 +124,21 @@ static int setup(void **state)
 	copy_true("ro/true");
 	copy_true("rw/true");
 	copy_true("out/true");
-	fx.paths[0] = (struct ocap_ll_path){ opath("ro"), OCAP_RIGHTS_RO };
-	fx.paths[1] = (struct ocap_ll_path){ opath("rw"), OCAP_RIGHTS_RW };
+	fx.paths[0] = (struct ocap_ll_path){ .fd = opath("ro"),
+					     .rights = OCAP_RIGHTS_RO };
+	fx.paths[1] = (struct ocap_ll_path){ .fd = opath("rw"),
+					     .rights = OCAP_RIGHTS_RW };
 	fx.paths[2] = (struct ocap_ll_path){
-		opath("wo"), OCAP_RIGHT_READ | OCAP_RIGHT_WRITE | OCAP_RIGHT_LIST };
-	/* A file rule: the directory-only rights in RW must be dropped. */
-	fx.paths[3] = (struct ocap_ll_path){ opath("out/single"),
-					     OCAP_RIGHTS_RW };
-	fx.paths[4] = (struct ocap_ll_path){ opath("/usr"), OCAP_RIGHTS_RX };
+		.fd = opath("wo"),
+		.rights = OCAP_RIGHT_READ | OCAP_RIGHT_WRITE | OCAP_RIGHT_LIST };
+	/* A file rule: the directory-only rights in RW must be dropped,
+	 * whether its kind is known (as a launch knows it) or asked. */
+	fx.paths[3] = (struct ocap_ll_path){ .fd = opath("out/single"),
+					     .rights = OCAP_RIGHTS_RW,
+					     .kind = OCAP_KIND_FILE };
+	fx.paths[4] = (struct ocap_ll_path){ .fd = opath("/usr"),
+					     .rights = OCAP_RIGHTS_RX,
+					     .kind = OCAP_KIND_DIR };
 	return 0;
 }
 
@@ -543,7 +550,7 @@ static void test_log(void **state)
 
 static int bad_fd_child(void *arg)
 {
-	struct ocap_ll_path bad = { 1000, OCAP_RIGHTS_RO };
+	struct ocap_ll_path bad = { .fd = 1000, .rights = OCAP_RIGHTS_RO };
 	struct ocap_ll_plan p = { .paths = &bad, .npaths = 1,
 				  .flags = OCAP_LL_BEST_EFFORT };
 	char why[256] = "";
@@ -571,7 +578,7 @@ static void count_gap(void *ctx, const char *reason)
 
 static void test_gaps(void **state)
 {
-	struct ocap_ll_path dir = { 3, OCAP_RIGHTS_RW };
+	struct ocap_ll_path dir = { .fd = 3, .rights = OCAP_RIGHTS_RW };
 	int seen = 0;
 	struct ocap_ll_plan p = { .paths = &dir, .npaths = 1,
 				  .gap = count_gap, .gap_ctx = &seen };

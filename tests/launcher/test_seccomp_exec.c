@@ -46,8 +46,8 @@ struct run {
 
 static int apply_landlock(void)
 {
-	struct ocap_ll_path root = { open("/", O_PATH | O_CLOEXEC),
-				     OCAP_RIGHTS_RX };
+	struct ocap_ll_path root = { .fd = open("/", O_PATH | O_CLOEXEC),
+				     .rights = OCAP_RIGHTS_RX };
 	struct ocap_ll_plan plan = { .paths = &root, .npaths = 1,
 				     .flags = OCAP_LL_BEST_EFFORT };
 	char why[256];
