@@ -63,6 +63,10 @@ hidden bool ocap__virtual_dir(const ocap_ns *ns, const char *abs);
  * overlay replaces with calls back into libocap).  -errno, and errno is
  * left as it was. */
 hidden int ocap__openat2(int dirfd, const char *rel, int flags, mode_t mode);
+hidden int ocap__sys_openat(int dirfd, const char *name, int flags,
+			   mode_t mode);
+/* Whether fd is on procfs. */
+hidden bool ocap__is_procfs(int fd);
 /* A new open file description for what fd refers to, through
  * /proc/thread-self/fd; relative to procfs's root once it is kept. */
 hidden int ocap__reopen(int fd, int flags);
@@ -95,6 +99,11 @@ hidden int ocap__sys_fchownat(int dirfd, const char *name, uid_t uid,
 			      gid_t gid, int flags);
 hidden int ocap__sys_utimensat(int dirfd, const char *name,
 			       const struct timespec *times, int flags);
+
+/* beneath.c: ocap__openat2's walk where openat2 is ENOSYS, from openat
+ * alone: OCAP__ESCAPE when rel would leave dirfd, -ELOOP at a magic
+ * link.  flags and mode as openat2 takes them. */
+hidden int ocap__beneath(int dirfd, const char *rel, int flags, mode_t mode);
 
 /* walk.c: rewrite abs with every symlink resolved through the view (the
  * last component only when follow); *links counts what was followed. */

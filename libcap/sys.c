@@ -38,9 +38,14 @@ static long sys(long nr, long a, long b, long c, long d, long e)
 	sys((long)(nr), (long)(a), (long)(b), (long)(c), (long)(d), (long)(e))
 #define SYS(...) SYS_(__VA_ARGS__, 0, 0, 0, 0, 0, 0)
 
+/* Set once openat2 said ENOSYS: the kernel lacks it, or a seccomp
+ * program refuses it (ocapsh's compat mode). */
+static bool no_openat2;
+
 /* Open rel beneath dirfd; EXDEV (the walk would leave dirfd) becomes
  * OCAP__ESCAPE so callers can tell it from a cross-device rename.  No new
- * set-ID file (ocap_open_how_beneath). */
+ * set-ID file (ocap_open_how_beneath).  Without openat2, the same walk
+ * from openat (beneath.c). */
 int ocap__openat2(int dirfd, const char *rel, int flags, mode_t mode)
 {
 	struct ocap_open_how how;
@@ -48,10 +53,25 @@ int ocap__openat2(int dirfd, const char *rel, int flags, mode_t mode)
 
 	if (fd < 0)
 		return (int)fd;
+	if (!__atomic_load_n(&no_openat2, __ATOMIC_RELAXED)) {
+		do
+			fd = SYS(SYS_openat2, dirfd, rel, &how, sizeof how);
+		while (fd == -EINTR);
+		if (fd != -ENOSYS)
+			return fd == -EXDEV ? OCAP__ESCAPE : (int)fd;
+		__atomic_store_n(&no_openat2, true, __ATOMIC_RELAXED);
+	}
+	return ocap__beneath(dirfd, rel, (int)how.flags, (mode_t)how.mode);
+}
+
+int ocap__sys_openat(int dirfd, const char *name, int flags, mode_t mode)
+{
+	long fd;
+
 	do
-		fd = SYS(SYS_openat2, dirfd, rel, &how, sizeof how);
+		fd = SYS(SYS_openat, dirfd, name, flags, mode);
 	while (fd == -EINTR);
-	return fd == -EXDEV ? OCAP__ESCAPE : (int)fd;
+	return (int)fd;
 }
 
 int ocap__open_beneath(int dirfd, const char *rel, int flags, mode_t mode)
@@ -180,7 +200,7 @@ static int proc_fd = -1;
 
 /* Whether fd is still a procfs directory: the program may have closed
  * it and reused its number.  Only procfs's root has "thread-self". */
-static bool is_procfs(int fd)
+bool ocap__is_procfs(int fd)
 {
 	struct statfs sfs;
 
@@ -192,7 +212,7 @@ int ocap__proc_root(void)
 {
 	int fd = __atomic_load_n(&proc_fd, __ATOMIC_ACQUIRE), mine;
 
-	if (is_procfs(fd))
+	if (ocap__is_procfs(fd))
 		return fd;
 	mine = ocap__sys_open("/proc", O_PATH | O_DIRECTORY | O_CLOEXEC);
 	if (mine >= 0 && mine < 3) {
@@ -204,7 +224,7 @@ int ocap__proc_root(void)
 	}
 	if (mine < 0)
 		return mine;
-	if (!is_procfs(mine)) {
+	if (!ocap__is_procfs(mine)) {
 		close(mine);
 		return -ENOENT;
 	}
@@ -213,7 +233,7 @@ int ocap__proc_root(void)
 	if (__atomic_compare_exchange_n(&proc_fd, &fd, mine, false,
 					__ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
 		return mine;
-	if (is_procfs(fd)) {
+	if (ocap__is_procfs(fd)) {
 		close(mine);
 		return fd;
 	}
@@ -231,7 +251,7 @@ int ocap__reopen(int fd, int flags)
 	long r;
 
 	flags &= ~(O_CREAT | O_EXCL | O_NOFOLLOW);
-	if (!is_procfs(proc)) {
+	if (!ocap__is_procfs(proc)) {
 		snprintf(self, sizeof self, "/proc/thread-self/fd/%d", fd);
 		return ocap__sys_open(self, flags);
 	}

@@ -5,15 +5,18 @@
 # (test_enter_ov), with glibc in compat mode (test_enter).  The nesting
 # check needs no /proc, which ocapsh does not grant (and native mode
 # refuses paths on AT_FDCWD); a nested pair is still refused.  Each
-# program's "nest DIR" mode does the checking.
+# program's "nest DIR" mode does the checking.  Then a glibc program's
+# ocap_ns_open() in compat mode, whose seccomp program answers openat2
+# with ENOSYS (libocap walks with openat: libcap/beneath.c); it is
+# tests/libcap's test_beneath.
 #
-# usage: enter_ocapsh.sh OCAPSH TEST_ENTER_OV TEST_ENTER [--as-nobody]
+# usage: enter_ocapsh.sh OCAPSH TEST_ENTER_OV TEST_ENTER TEST_BENEATH [--as-nobody]
 set -u
 . "$(dirname "$0")/../cli/lib.sh"
 
-usage="usage: enter_ocapsh.sh OCAPSH TEST_ENTER_OV TEST_ENTER [--as-nobody]"
-OV=${2:?$usage} GLIBC=${3:?$usage}
-cli_start "$0" "$1" "${4:-root}"
+usage="usage: enter_ocapsh.sh OCAPSH TEST_ENTER_OV TEST_ENTER TEST_BENEATH [--as-nobody]"
+OV=${2:?$usage} GLIBC=${3:?$usage} BENEATH=${4:?$usage}
+cli_start "$0" "$1" "${5:-root}"
 
 D=$T/d
 mkdir -p "$D/a" "$D/b/in" "$T/bin"
@@ -33,5 +36,14 @@ if [ "${OCAP_SANITIZED:-0}" = 1 ]; then
 else
 	t "strict, two capabilities, compat (glibc)" 0 -o '=entered: nest ok' : \
 		"$OCAPSH" --mode compat --rw "$D" -- "$T/bin/glibc" nest "$D"
+fi
+if [ "${OCAP_SANITIZED:-0}" = 1 ]; then
+	skip "ocap_ns_open without openat2, compat (glibc)" \
+		"a sanitizer build's test_beneath needs /proc inside the sandbox"
+else
+	install -m 0755 "$BENEATH" "$T/bin/beneath"
+	t "ocap_ns_open without openat2, compat (glibc)" 0 -o '=ns_open ok' : \
+		"$OCAPSH" --mode compat --rw "$D" -- "$T/bin/beneath" ns "$D"
+	rm -f "$D/b/made"
 fi
 finish
