@@ -35,7 +35,8 @@
 # "N passed, N failed, N skipped".  Exits 1 on any FAIL, 77 when all
 # were skipped.  ESCAPE_ONLY=ERE runs the matching techniques only;
 # ESCAPE_MODES="compat native entered" (the default; entered-static too)
-# the modes; ESCAPE_VERBOSE=1 adds the probe's line to PASS too.
+# the modes; ESCAPE_USERS=root runs the techniques as root alone;
+# ESCAPE_VERBOSE=1 adds the probe's line to PASS too.
 # Needs bash, coreutils, findutils; setpriv (util-linux) for the 65534
 # runs, script (util-linux) for the tty techniques (SKIP without).
 set -u
@@ -408,7 +409,7 @@ users=(root)
 [ "$(id -u)" = 0 ] || users=("$(id -un)")
 nobody_ok=
 if [ "$(id -u)" = 0 ]; then
-	users+=(nobody)
+	[ "${ESCAPE_USERS:-root nobody}" = root ] || users+=(nobody)
 	if ! command -v setpriv >/dev/null; then
 		nobody_ok="setpriv not found"
 	elif ! setpriv --reuid 65534 --regid 65534 --clear-groups \
