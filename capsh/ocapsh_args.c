@@ -101,13 +101,14 @@ int ocapsh_args_parse(ocap_plan *p, int argc, char **argv,
 					 "missing value", i);
 				return -EINVAL;
 			}
-			/* What it learns from: --suggest's lines. */
-			if ((r = ocap_plan_option(p, "--suggest", NULL,
+			/* What it learns from: --suggest's lines, with
+			 * reads outside the grants let through. */
+			if ((r = ocap_plan_option(p, "--learn", NULL,
 						  "--learn", NULL)) < 0) {
 				snprintf(msg, size, "%s", ocap_plan_error(p));
 				return r;
 			}
-			a->opt[a->n] = "--suggest";
+			a->opt[a->n] = "--learn";
 			a->val[a->n++] = NULL;
 			continue;
 		}

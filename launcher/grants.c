@@ -322,6 +322,8 @@ static int add_flag(ocap_plan *p, const struct opt *o, const char *v,
 		p->hide_metadata = true;
 	else if (!strcmp(o->name, "--suggest"))
 		p->suggest = true;
+	else if (!strcmp(o->name, "--learn"))
+		p->suggest = p->learn = true;
 	else
 		p->verbose++;
 	return 0;
@@ -407,6 +409,7 @@ static const struct opt opts[] = {
 	{ "--keep-tmpdir", add_flag, 0, false },
 	{ "--hide-metadata", add_flag, 0, false },
 	{ "--suggest", add_flag, 0, false },
+	{ "--learn", add_flag, 0, false },
 	{ "--best-effort", add_flag, 0, false },
 	{ "--verbose", add_flag, 0, false },
 	{ "-v", add_flag, 0, false },
@@ -500,6 +503,11 @@ static int grants_line(ocap_plan *p, char *line, const char *where,
 				       "%s: expected an option, not '%.40s'",
 				       where, s);
 	e = s + strcspn(s, "= \t");
+	if (e - s == 7 && !strncmp(s, "--learn", 7))
+		return ocap__plan_fail(p, -EINVAL,
+				       "%s: --learn is for the command line: "
+				       "a grants file cannot let a program "
+				       "read outside its grants", where);
 	if (*e) {
 		*e = '\0';
 		value = e + 1;

@@ -66,6 +66,7 @@ struct ocap_plan {
 	bool no_tmpdir, keep_tmpdir;
 	bool hide_metadata; /* ENOENT for metadata outside the grants */
 	bool suggest;       /* --suggest: the grants refusals call for */
+	bool learn;         /* --learn: and reads outside them let through */
 	const char *tmpdir;  /* the private temporary directory's name once
 				made (the compiled grant's) */
 	int verbose;

@@ -221,10 +221,11 @@ bool ocap__suggest_note(struct broker *b, const char *opt, const char *arg,
 	return true;
 }
 
-/* The grant path refused for need calls for, noted (and said with -v).
- * /proc is granted whole or not at all: a pid names the broker here. */
-void ocap__suggest_path(struct broker *b, pid_t tid, const char *path,
-			ocap_rights_t need, const char *what)
+/* The grant path calls for, for need, noted; said with -v as done
+ * (denied, or let through by --learn).  /proc is granted whole or not at
+ * all: a pid names the broker here. */
+static void note_path(struct broker *b, pid_t tid, const char *path,
+		      ocap_rights_t need, const char *what, const char *done)
 {
 	char dir[PATH_MAX], line[PATH_MAX + 64];
 	const char *opt, *arg = path;
@@ -256,9 +257,15 @@ void ocap__suggest_path(struct broker *b, pid_t tid, const char *path,
 		b->sug->v[b->sug->n - 1].folder = folder_of(b->sug, path);
 	n = &b->sug->v[b->sug->n - 1];
 	snprintf(line, sizeof line, "%s %s", opt, arg);
-	ocap__broker_log(b, "ocapsh: denied %s of %s%s%s (%s grants it%s)\n",
-			 what, path, n->comm[0] ? " by " : "", n->comm, line,
-			 n->secret ? "; secret: think twice" : "");
+	ocap__broker_log(b, "ocapsh: %s %s of %s%s%s (%s grants it%s)\n",
+			 done, what, path, n->comm[0] ? " by " : "", n->comm,
+			 line, n->secret ? "; secret: think twice" : "");
+}
+
+void ocap__suggest_path(struct broker *b, pid_t tid, const char *path,
+			ocap_rights_t need, const char *what)
+{
+	note_path(b, tid, path, need, what, "denied");
 }
 
 /* ---- the supervised calls ---------------------------------------------- */
@@ -298,11 +305,13 @@ static size_t decode(const struct call *c, struct pathway *w)
 
 	switch (c->nr) {
 	case SYS_open:
-		w[0] = (struct pathway){ cwd, a[0], true, 0, (int)a[1], NULL };
+		w[0] = (struct pathway){ cwd, a[0], !((int)a[1] & O_NOFOLLOW),
+					 0, (int)a[1], NULL };
 		return 1;
 	case SYS_openat:
-		w[0] = (struct pathway){ (int)a[0], a[1], true, 0, (int)a[2],
-					 NULL };
+		w[0] = (struct pathway){ (int)a[0], a[1],
+					 !((int)a[2] & O_NOFOLLOW), 0,
+					 (int)a[2], NULL };
 		return 1;
 	case SYS_creat:
 		w[0] = (struct pathway){ cwd, a[0], true, 0,
@@ -401,6 +410,46 @@ static void go_on(struct broker *b, int i, uint64_t id)
 	(void)ioctl(b->slots[i].fd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
 }
 
+/* --learn: a read no grant holds, of a regular file or a directory that
+ * is no secret, opened by the broker from what it looked at (keep) and
+ * put in the program as the call's answer, so that the job goes on to
+ * what it does next where the refusal would have stopped it.  Writes,
+ * executions and secrets are refused as without --learn.  Whether the
+ * call is answered. */
+static bool learn_read(struct broker *b, int i, const struct call *c,
+		       const char *name, int flags, const struct stat *st,
+		       int keep, ocap_rights_t need)
+{
+	struct seccomp_notif_addfd add = {
+		.id = c->id,
+		.flags = SECCOMP_ADDFD_FLAG_SEND,
+		.newfd_flags = (uint32_t)(flags & O_CLOEXEC),
+	};
+	const int kept = O_NONBLOCK | O_DIRECTORY | O_DIRECT | O_LARGEFILE;
+	char proc[32];
+	int fd;
+
+	if (!b->plan->learn || keep < 0 || !need || (need & ~OCAP_RIGHTS_RO) ||
+	    (!S_ISREG(st->st_mode) && !S_ISDIR(st->st_mode)) ||
+	    secret(b->sug, name) || ocap__super_grant(b, name, need))
+		return false;
+	/* opened again from what was looked at: no name is walked twice */
+	snprintf(proc, sizeof proc, "/proc/self/fd/%d", keep);
+	fd = open(proc, (flags & kept) | O_RDONLY | O_NOCTTY | O_CLOEXEC);
+	if (fd < 0)
+		return false;
+	/* noted while the task waits: its name and working directory */
+	note_path(b, c->tid, name, need, "read", "let through");
+	add.srcfd = (uint32_t)fd;
+	/* ENOENT: the task is gone, or a signal took the call back */
+	if (ioctl(b->slots[i].fd, SECCOMP_IOCTL_NOTIF_ADDFD, &add) < 0) {
+		close(fd);
+		return false;
+	}
+	close(fd);
+	return true;
+}
+
 void ocap__super_suggest(struct broker *b, int i, const struct call *c)
 {
 	struct pathway w[2];
@@ -414,12 +463,14 @@ void ocap__super_suggest(struct broker *b, int i, const struct call *c)
 		ocap_rights_t need = w[j].need;
 		struct stat st;
 		bool there;
+		int keep = -1;
 
 		if (!need && w[j].flags < 0)
 			continue;
 		if (ocap__super_path(c, w[j].addr, path) < 0 ||
 		    ocap__super_name(c, w[j].dirfd, path, w[j].follow, name,
-				     &st) < 0)
+				     &st, b->plan->learn && w[j].flags >= 0
+						  ? &keep : NULL) < 0)
 			continue;
 		there = st.st_mode != 0;
 		if (w[j].flags >= 0) {
@@ -428,10 +479,20 @@ void ocap__super_suggest(struct broker *b, int i, const struct call *c)
 			 * checks nothing else: sh's >/dev/null) */
 			if (there && !S_ISREG(st.st_mode))
 				need &= ~OCAP_RIGHT_TRUNCATE;
+			/* O_NOFOLLOW on a link: ELOOP, whatever is granted */
+			if (there && S_ISLNK(st.st_mode))
+				need = 0;
 			/* O_TMPFILE makes its file in name, not beside it */
 			if ((w[j].flags & O_TMPFILE) == O_TMPFILE &&
 			    strlen(name) + 2 < sizeof name)
 				strcat(name, "/.");
+			if (learn_read(b, i, c, name, w[j].flags, &st, keep,
+				       need)) {
+				close(keep);
+				return;
+			}
+			if (keep >= 0)
+				close(keep);
 		} else if ((need & OCAP_RIGHT_CREATE) ? there : !there) {
 			continue; /* EEXIST, ENOENT: the kernel says so first */
 		}
@@ -448,16 +509,20 @@ static bool file_opt(const struct note *n)
 }
 
 /* Whether a covers b: b's path, or a directory above it noted for what
- * lies beneath (a directory listed covers nothing), with b's rights or
- * more (notes are unique, so the same path comes with other rights). */
-static bool covers(const struct note *a, const struct note *b)
+ * lies beneath (a directory listed covers nothing, nor does a broad one:
+ * a file made in /tmp is no reason to offer /tmp for the project below
+ * it), with b's rights or more (notes are unique, so the same path comes
+ * with other rights). */
+static bool covers(const struct suggest *s, const struct note *a,
+		   const struct note *b)
 {
 	bool wider = !strcmp(a->opt, b->opt) ||
 		     (!strcmp(b->opt, "--ro") &&
 		      (!strcmp(a->opt, "--rw") || !strcmp(a->opt, "--rx")));
 
 	return a != b && !a->gone && wider && a->arg[0] == '/' &&
-	       (a->tree ? under(b->arg, a->arg) : !strcmp(a->arg, b->arg));
+	       (a->tree && !broad(s, a->arg) ? under(b->arg, a->arg)
+					      : !strcmp(a->arg, b->arg));
 }
 
 /* More than FOLD files read (or executed) in one directory: the
@@ -525,7 +590,7 @@ void ocap__suggest_stop(struct broker *b)
 	fold(s);
 	for (size_t i = 0; i < s->n; i++)
 		for (size_t j = 0; j < s->n && !s->v[i].gone; j++)
-			s->v[i].gone = covers(&s->v[j], &s->v[i]);
+			s->v[i].gone = covers(s, &s->v[j], &s->v[i]);
 	for (size_t i = 0; i < s->n; i++) {
 		const struct note *n = &s->v[i];
 		char line[2 * PATH_MAX + 128];

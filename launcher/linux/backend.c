@@ -296,6 +296,7 @@ int ocap__be_compile(const struct ocap_compiled *c, struct ocap__enforce **out)
 					       "the grants stays visible");
 	}
 	e->broker_binds_low = ocap__broker_binds_low(p);
+	e->learn = p->learn && e->sc_mode == OCAP_SC_SUPER;
 	if (r == 0 && (r = ll_plan(c, compat, e)) == 0 &&
 	    (r = sc_extras(p, compat, e)) == 0)
 		r = check_landlock(p, e);
@@ -376,6 +377,11 @@ void ocap__be_describe(const struct ocap__enforce *e, FILE *f, bool json)
 		fputs("hidden:       stat, access, readlink, getxattr and statfs "
 		      "of paths outside the grants answer ENOENT "
 		      "(--hide-metadata)\n", f);
+	if (e->learn)
+		fputs("learning:     a read-only open of a regular file or "
+		      "directory outside the grants, not a secret, is opened by "
+		      "the broker and handed over, and learned (--learn); "
+		      "writes, executions and secrets are refused\n", f);
 	if (e->sc_mode == OCAP_SC_SUPER)
 		fputs("supervisor:   the broker performs chmod, chown, utime and "
 		      "setxattr calls inside write grants (or on a file open "
@@ -392,9 +398,11 @@ void ocap__be_describe(const struct ocap__enforce *e, FILE *f, bool json)
 	fprintf(f, "broker:       a process of its own, confined: %s; "
 		   "capabilities: %s; a seccomp allowlist of its own (no "
 		   "exec, no new process, no kill)\n",
-		e->abi > 0 ? "Landlock to the grants and what serving them "
-			     "reads, the granted TCP ports"
-			   : "no Landlock on this kernel",
+		e->abi <= 0 ? "no Landlock on this kernel"
+		: e->learn  ? "Landlock to the grants, reading everywhere "
+			      "(--learn), the granted TCP ports"
+			    : "Landlock to the grants and what serving them "
+			      "reads, the granted TCP ports",
 		e->broker_binds_low ? "CAP_NET_BIND_SERVICE at most" : "none");
 }
 

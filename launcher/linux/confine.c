@@ -58,7 +58,7 @@ bool ocap__broker_binds_low(const ocap_plan *p)
 static int landlock(const struct ocap_compiled *c)
 {
 	const ocap_plan *p = c->plan;
-	struct ocap_ll_path *paths = calloc(c->npaths + NREADABLE,
+	struct ocap_ll_path *paths = calloc(c->npaths + NREADABLE + 1,
 					    sizeof *paths);
 	uint16_t *conn = calloc(p->nnets + 1, sizeof *conn);
 	uint16_t *bind = calloc(p->nnets + 1, sizeof *bind);
@@ -66,7 +66,7 @@ static int landlock(const struct ocap_compiled *c)
 				   .connect_ports = conn,
 				   .bind_ports = bind,
 				   .flags = OCAP_LL_UNSCOPED };
-	size_t first = 0;
+	size_t first = 0, learn = c->enforce && c->enforce->learn;
 	int r = -ENOMEM;
 
 	if (!paths || !conn || !bind)
@@ -78,8 +78,11 @@ static int landlock(const struct ocap_compiled *c)
 				.rights = c->paths[i].rights,
 				.kind = c->paths[i].kind };
 	first = ll.npaths;
-	for (size_t i = 0; i < NREADABLE; i++) {
-		int fd = open(readable[i], O_PATH | O_CLOEXEC);
+	for (size_t i = 0; i < NREADABLE + learn; i++) {
+		/* --learn in compat mode: the reads it lets through are
+		 * its own, each checked first (broker/suggest.c) */
+		int fd = open(i < NREADABLE ? readable[i] : "/",
+			      O_PATH | O_CLOEXEC);
 		if (fd >= 0)
 			paths[ll.npaths++] = (struct ocap_ll_path){
 				.fd = fd,

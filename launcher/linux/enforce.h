@@ -16,6 +16,7 @@ struct ocap__enforce {
 	size_t nsc_extra;
 	bool broker_binds_low;       /* the broker keeps CAP_NET_BIND_SERVICE */
 	bool in_place;               /* ocap_exec(): no broker at all */
+	bool learn;                  /* --learn lets reads through (compat) */
 };
 
 /* confine.c: whether a --listen grant names a port below 1024, which

@@ -499,13 +499,15 @@ out:
 }
 
 int ocap__super_name(const struct call *c, int dirfd, const char *path,
-		     bool follow, char *name, struct stat *st)
+		     bool follow, char *name, struct stat *st, int *keep)
 {
 	char last[NAME_MAX + 1];
 	int base = AT_FDCWD, parent = -1, r, pfd, t;
 	bool slash;
 
 	st->st_mode = 0;
+	if (keep)
+		*keep = -1;
 	if ((pfd = proc_self_fd(path)) >= 0 ||
 	    (!*path && dirfd != AT_FDCWD)) {
 		if ((t = ocap__super_getfd(c, pfd >= 0 ? pfd : dirfd)) < 0)
@@ -526,8 +528,13 @@ int ocap__super_name(const struct call *c, int dirfd, const char *path,
 	/* what a followed link names is what the kernel judges */
 	if (t >= 0 && fstat(t, st) == 0 && follow && t != parent)
 		(void)name_of(t, name);
-	if (t >= 0 && t != parent)
+	if (keep && t >= 0 && st->st_mode) {
+		*keep = t;
+		if (t == parent)
+			parent = -1;
+	} else if (t >= 0 && t != parent) {
 		close(t);
+	}
 	if (parent >= 0)
 		close(parent);
 	if (base >= 0)

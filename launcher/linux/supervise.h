@@ -81,11 +81,12 @@ hidden int ocap__super_resolve_fd(const struct call *c, int fd,
 /* The kernel's name for what (dirfd, path) names, whether it is there
  * or not: its directory's name and its last name, or where a followed
  * last link leads; *st is what it is (st_mode 0: nothing there yet).
- * Only looks. */
+ * Only looks; with keep, *keep is an O_PATH descriptor of what is there
+ * (-1 when nothing is, or the name is a descriptor's). */
 struct stat;
 hidden int ocap__super_name(const struct call *c, int dirfd,
 			    const char *path, bool follow, char *name,
-			    struct stat *st);
+			    struct stat *st, int *keep);
 
 /* meta.c: chmod, chown and the utime calls; the value or -errno. */
 hidden int64_t ocap__super_meta(const struct call *c);
@@ -94,7 +95,8 @@ hidden int64_t ocap__super_meta(const struct call *c);
 hidden bool ocap__super_hidden_call(int nr);
 hidden int64_t ocap__super_hide(const struct call *c);
 /* suggest.c: the calls --suggest hands over (when the broker takes
- * note of them); each is noted and continues to Landlock. */
+ * note of them); each is noted and continues to Landlock, but for a
+ * read --learn lets through. */
 hidden bool ocap__super_suggest_call(const struct broker *b, int nr);
 hidden void ocap__super_suggest(struct broker *b, int i, const struct call *c);
 

@@ -246,19 +246,27 @@ static void test_explain_learn(void **state)
 	assert_false(t->a.exec);
 	done(t);
 
-	/* --learn FILE asks the plan for --suggest, and hands that on. */
+	/* --learn FILE asks the plan for --learn (--suggest, and reads let
+	 * through), and hands that on. */
 	t = PARSE("--learn", "out.grants", "prog");
 	assert_ret(t->r, OCAPSH_ARGS_OK);
 	assert_string_equal(t->a.learn, "out.grants");
 	assert_true(t->p->suggest);
+	assert_true(t->p->learn);
 	assert_int_equal(t->a.n, 1);
-	expect_opt(t, 0, "--suggest", NULL);
+	expect_opt(t, 0, "--learn", NULL);
 	assert_string_equal(t->a.prog[0], "prog");
 	done(t);
 	t = PARSE("--learn=out.grants", "prog");
 	assert_ret(t->r, OCAPSH_ARGS_OK);
 	assert_string_equal(t->a.learn, "out.grants");
 	assert_true(t->p->suggest);
+	assert_true(t->p->learn);
+	done(t);
+	t = PARSE("--suggest", "prog");
+	assert_ret(t->r, OCAPSH_ARGS_OK);
+	assert_true(t->p->suggest);
+	assert_false(t->p->learn);
 	done(t);
 	t = PARSE("--ro", "/usr", "--learn");
 	assert_ret(t->r, -EINVAL);

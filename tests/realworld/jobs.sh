@@ -81,12 +81,21 @@ grants() {
 
 # run CMD...: CMD in $P, in the sandbox $MODE names, with a time limit;
 # its status is also added to $P/status.  ocapsh gets the job's grants
-# file and nothing else (and RW_FLAGS: --suggest in the refused runs);
+# file and nothing else (and RW_FLAGS: --suggest in the refused runs,
+# --learn in the learned ones);
 # bwrap the binds a bwrap user would write: the system read-only, the
 # project read-write.
-# shellcheck disable=SC2046 # sandbox's words are split on purpose
+# shellcheck disable=SC2086 # sandbox's words are split on purpose
 run() {
-	(cd "$P" && timeout -k 5 "$JOB_TIMEOUT" $(sandbox) "$@") 2>>"$P/err"
+	local sb
+	# never the job outside its sandbox: no sandbox line, no run
+	sb=$(sandbox)
+	if [ $? != 0 ] || [ -z "$sb" ]; then
+		echo "jobs.sh: no sandbox for $MODE" >>"$P/err"
+		echo 125 >>"$P/status"
+		return 125
+	fi
+	(cd "$P" && timeout -k 5 "$JOB_TIMEOUT" $sb "$@") 2>>"$P/err"
 	set -- $?
 	echo "$1" >>"$P/status"
 	return "$1"
@@ -94,16 +103,25 @@ run() {
 
 sandbox() {
 	case $MODE in
-	ocapsh) echo "$O ${RW_FLAGS:-} --grants $P/job.grants --" ;;
+	# @LEARN@: a file of its own for each ocapsh a learned job runs
+	ocapsh) local f=${RW_FLAGS:-}
+		echo "$O ${f//@LEARN@/$P/learned.$(date +%s%N).grants}" \
+			"--grants $P/job.grants --" ;;
 	bwrap) echo "bwrap --ro-bind / / --dev /dev --proc /proc --tmpfs /tmp \
 		--bind $P $P --chdir $P --" ;;
 	esac
 }
 
 # run_bg CMD...: run, in the background; cleanup stops it.
-# shellcheck disable=SC2046
+# shellcheck disable=SC2086
 run_bg() {
-	(cd "$P" && exec timeout -k 5 "$JOB_TIMEOUT" $(sandbox) "$@" \
+	local sb
+	sb=$(sandbox)
+	if [ $? != 0 ] || [ -z "$sb" ]; then
+		echo "jobs.sh: no sandbox for $MODE" >>"$P/err"
+		return 125
+	fi
+	(cd "$P" && exec timeout -k 5 "$JOB_TIMEOUT" $sb "$@" \
 		>/dev/null 2>>"$P/err") &
 	SERVER_PID=$!
 }

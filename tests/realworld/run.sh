@@ -1,6 +1,6 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
-# run.sh [--refused] OCAPSH USER JOB...: the realworld jobs (jobs.sh) under
+# run.sh [--refused|--learned] OCAPSH USER JOB...: the realworld jobs (jobs.sh) under
 # ocapsh, as USER (root, or nobody: uid 65534), each with its grants file
 # and nothing more.  Exit 0 when every job did its job, 77 (CTest's skip)
 # when none ran or a job is a known failure, 1 when a job failed, or a
@@ -13,10 +13,18 @@
 # suggested grant must match what refused expects; and with the grants
 # that match added back, the job must pass.  Its known failures are in
 # refused.xfail.
+#
+# With --learned, each job of refused runs without that grant under
+# ocapsh --learn, at most LEARN_RUNS times, each run given what the runs
+# before learned; then, given what was learned and without --learn, the
+# job must pass.  What is learned is taken as a reviewer would: the
+# shared temporary directories (/tmp, /var/tmp, which a program tries for
+# its scratch files) left out, and nothing broader accepted.
 set -u
 ARGS=("$@")
-REFUSED=
+REFUSED='' LEARNED=''
 [ "${1:-}" = --refused ] && { REFUSED=1; shift; }
+[ "${1:-}" = --learned ] && { LEARNED=1; shift; }
 O=$1 RUN_AS=$2
 shift 2
 HERE=$(cd "$(dirname "$0")" && pwd)
@@ -116,6 +124,50 @@ refuse() {
 	[ -z "$why" ]
 }
 
+# learned JOB: job_JOB without its key grant, learned, as the header
+# says.  Sets why (empty when it passed) and said.
+LEARN_RUNS=4
+learned() {
+	local j=$1 opt arg want k r got add=''
+	why='' said=''
+	read -r _ opt arg want <<<"$(refused_line "$j")"
+	if [ -z "$want" ]; then
+		why="no line for $j in refused"; return 1
+	fi
+	local RW_DROP="$opt $arg" RW_ADD='' RW_FLAGS='--learn @LEARN@' \
+		JOB_TIMEOUT=$((2 * REFUSED_TIMEOUT))
+	for k in $(seq "$LEARN_RUNS"); do
+		attempt "$j"
+		r=$?
+		[ "$r" = 77 ] && return 77
+		# hung: said, and what it learned still tried
+		grep -qxE '124|137' "$P/status" 2>/dev/null &&
+			why="learning run $k hung until the time limit"
+		# what every ocapsh of the job learned, its server's port
+		# written as grants wants it
+		got=$(cat "$P"/learned.*.grants 2>/dev/null | grep -v '^#' |
+			grep -vxE -- '--rw (/tmp|/var/tmp)' |
+			sed "s/:${PORT:-@PORT@}\$/:@PORT@/")
+		if grep -qxE -- '--r[owx] (/|/usr|/etc|/home|'"$HOME"')' <<<"$got"; then
+			why="learned too broad a grant: $(paste -sd';' <<<"$got")"
+			return 1
+		fi
+		add=$(printf '%s\n%s\n' "$RW_ADD" "$got" | sed '/^$/d' | sort -u)
+		[ "$add" = "$RW_ADD" ] && { k=$((k - 1)); break; }
+		RW_ADD=$add
+		[ -n "$why" ] && break
+	done
+	RW_FLAGS='' JOB_TIMEOUT=$LIMIT
+	said="without '$RW_DROP', learned in $k run(s): $(paste -sd';' <<<"$RW_ADD")"
+	said=${said//"$(cd "$P" && pwd -P)"/@P@}
+	if ! attempt "$j"; then
+		why="${why:+$why; }with what was learned added it still fails"
+	else
+		said="$said, which passes"
+	fi
+	[ -z "$why" ]
+}
+
 LIMIT=$JOB_TIMEOUT
 # A job refused a grant fails in a moment, or hangs: ocapsh --suggest
 # reports at exit, so it gets less time than a job that works.
@@ -134,6 +186,11 @@ for j in "$@"; do
 		r=$?
 		[ "$r" = 1 ] && [ -z "$said" ] && { echo "FAIL $j: $why"; status=1; continue; }
 		xf=refused.xfail what="refused $j"
+	elif [ -n "$LEARNED" ]; then
+		start=$(date +%s%N)
+		learned "$j"
+		r=$?
+		xf=learned.xfail what="learned $j"
 	else
 		attempt "$j"
 		r=$? start=$begun
