@@ -503,17 +503,17 @@ static int grants_line(ocap_plan *p, char *line, const char *where,
 				       "%s: expected an option, not '%.40s'",
 				       where, s);
 	e = s + strcspn(s, "= \t");
-	if (e - s == 7 && !strncmp(s, "--learn", 7))
-		return ocap__plan_fail(p, -EINVAL,
-				       "%s: --learn is for the command line: "
-				       "a grants file cannot let a program "
-				       "read outside its grants", where);
 	if (*e) {
 		*e = '\0';
 		value = e + 1;
 		while (isspace((unsigned char)*value))
 			value++;
 	}
+	if (!strcmp(s, "--learn"))
+		return ocap__plan_fail(p, -EINVAL,
+				       "%s: --learn is for the command line: "
+				       "a grants file cannot let a program "
+				       "read outside its grants", where);
 	return ocap_plan_option(p, s, value, where, base);
 }
 

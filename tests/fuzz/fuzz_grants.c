@@ -70,6 +70,10 @@ static int ref_line(ocap_plan *p, char *s, const char *at, const char *dir,
 		while (isspace((unsigned char)*value))
 			value++;
 	}
+	if (!strcmp(s, "--learn"))
+		return ocap__plan_fail(p, -EINVAL, "%s: --learn is for the "
+				       "command line: a grants file cannot let "
+				       "a program read outside its grants", at);
 	if (!strcmp(s, "--grants") && value)
 		return ref_read(p, value, at, dir, depth + 1);
 	return ocap_plan_option(p, s, value, at, dir);
