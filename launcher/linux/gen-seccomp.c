@@ -1,9 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * gen-seccomp: compile each mode's default seccomp program, the broker's
- * own and ocap_enter()'s classes of calls, with libseccomp at build time
- * and write them as C, so that a launch loads ready BPF and entering
- * needs no libseccomp (a musl program compiles the same source).
+ * gen-seccomp: compile each mode's default seccomp program, the compat
+ * modes' programs for each set of flags grants ask for, the broker's own
+ * and ocap_enter()'s classes of calls, with libseccomp at build time and
+ * write them as C, so that a launch loads ready BPF and entering needs no
+ * libseccomp (a musl program compiles the same source).
  *
  *	gen-seccomp OUTPUT.c
  */
@@ -57,6 +58,95 @@ static void write_prog(FILE *out, int mode)
 		ocap__seccomp_count(mode));
 	write_insns(out, name, f, len);
 	free(f);
+}
+
+#define NFLAGS 5
+#define NMASKS (1u << NFLAGS)
+#define NAME_LEN 64
+_Static_assert(NMASKS == OCAP_SC_FLAGS_ALL + 1, "a bit per flag");
+
+/* mode's program for each mask of flags, its name in names; mask 0 is
+ * the default program, written already.  Masks whose programs come out
+ * the same share the first one's (unsupervised, @hide and @suggest
+ * change nothing). */
+static void write_flag_progs(FILE *out, int mode, char names[][NAME_LEN])
+{
+	struct sock_filter *f[NMASKS];
+	size_t len[NMASKS];
+
+	for (unsigned m = 0; m < NMASKS; m++) {
+		const char *extra[NFLAGS];
+		char flags[NAME_LEN] = "";
+		size_t n = 0, o;
+		int err;
+
+		/* in bit order, which is backend.c's */
+		(void)snprintf(names[m], NAME_LEN, "%s",
+			       ocap__seccomp_mode_name(mode));
+		for (unsigned b = 1; b <= m; b <<= 1) {
+			if (!(m & b))
+				continue;
+			extra[n] = ocap__seccomp_flag(b);
+			(void)snprintf(names[m] + strlen(names[m]),
+				       NAME_LEN - strlen(names[m]), "_%s",
+				       extra[n] + 1);
+			(void)snprintf(flags + strlen(flags),
+				       NAME_LEN - strlen(flags), " %s",
+				       extra[n]);
+			n++;
+		}
+		err = ocap__seccomp_compile(mode, extra, n, &f[m], &len[m]);
+		if (err)
+			errx(1, "%s program with%s: %s",
+			     ocap__seccomp_mode_name(mode), flags,
+			     strerror(-err));
+		for (o = 0; o < m; o++)
+			if (len[o] == len[m] &&
+			    !memcmp(f[o], f[m], len[m] * sizeof *f[m]))
+				break;
+		if (o < m)
+			memcpy(names[m], names[o], NAME_LEN);
+		else if (m) {
+			fprintf(out, "\n/* %s with%s. */\n",
+				ocap__seccomp_mode_name(mode), flags);
+			write_insns(out, names[m], f[m], len[m]);
+		}
+	}
+	for (unsigned m = 0; m < NMASKS; m++)
+		free(f[m]);
+}
+
+/* The compat modes' programs by mask, and their lookup. */
+static void write_flagged(FILE *out)
+{
+	static const int modes[] = { OCAP_SC_COMPAT, OCAP_SC_SUPER };
+	char names[sizeof modes / sizeof *modes][NMASKS][NAME_LEN];
+
+	for (size_t i = 0; i < sizeof modes / sizeof *modes; i++)
+		write_flag_progs(out, modes[i], names[i]);
+	fprintf(out, "\n/* The programs above by mode and mask of flags; "
+		     "len 0: none. */\n"
+		     "static const struct {\n"
+		     "\tconst struct sock_filter *prog;\n\tsize_t len;\n"
+		     "} flagged[OCAP_SC_NMODES][%u] = {\n", NMASKS);
+	for (size_t i = 0; i < sizeof modes / sizeof *modes; i++) {
+		fprintf(out, "\t[%d] = {\n", modes[i]);
+		for (unsigned m = 1; m < NMASKS; m++)
+			fprintf(out, "\t\t[0x%02x] = { prog_%s,\n\t\t\t"
+				     "sizeof(prog_%s) / sizeof(prog_%s[0]) },"
+				     "\n", m, names[i][m], names[i][m],
+				names[i][m]);
+		fprintf(out, "\t},\n");
+	}
+	fprintf(out, "};\n\nint ocap__seccomp_prebuilt_flags("
+		     "int mode, unsigned mask,\n\t\t\t\t "
+		     "const struct sock_filter **prog, size_t *len)\n{\n"
+		     "\tif (mode < 0 || mode >= OCAP_SC_NMODES || "
+		     "mask >= %u ||\n\t    !flagged[mode][mask].len)\n"
+		     "\t\treturn -EINVAL;\n"
+		     "\t*prog = flagged[mode][mask].prog;\n"
+		     "\t*len = flagged[mode][mask].len;\n\treturn 0;\n}\n",
+		NMASKS);
 }
 
 static void write_broker(FILE *out)
@@ -127,6 +217,7 @@ static void write_source(FILE *out)
 		fprintf(out, "\tcase %d:\n\t\treturn %d;\n", m,
 			ocap__seccomp_count(m));
 	fprintf(out, "\tdefault:\n\t\treturn -EINVAL;\n\t}\n}\n");
+	write_flagged(out);
 	write_broker(out);
 	write_classes(out);
 }

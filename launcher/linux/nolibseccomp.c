@@ -2,9 +2,12 @@
 /*
  * What libseccomp does at run time, in the musl build of the launcher
  * (musl.cmake), which has no libseccomp: the prebuilt programs are all
- * it loads.  Entering and the network helper never get here; the rest of
- * the launcher, linked in beside them, says plainly what it cannot do:
- * no program compiled at launch (--allow-syscall), no syscall known by
+ * it loads, each mode's default and the compat modes' with the flags
+ * grants ask for (--udp, --connect unix:, --listen, --hide-metadata,
+ * --suggest), which seccomp_load.c finds before it would get here.
+ * Entering and the network helper never get here; the rest of the
+ * launcher, linked in beside them, says plainly what it cannot do: no
+ * program compiled at launch (--allow-syscall), no syscall known by
  * name, no list of a program's calls (--explain).
  */
 #include <errno.h>

@@ -125,22 +125,53 @@ int ocap__seccomp_load(int mode);
 
 /* Compat-mode allowances a grant needs, given in extra: socket(AF_UNIX)
  * for --connect unix:, UDP sockets for --udp, listen() for --listen.  The
- * default compat program has none of them. */
-#define OCAP_SC_ALLOW_UNIX   "@unix"
+ * default compat program has none of them.  Each has a bit in a mask;
+ * the bits go up in the order backend.c lists the flags. */
 #define OCAP_SC_ALLOW_UDP    "@udp"
+#define OCAP_SC_BIT_UDP      (1u << 0)
+#define OCAP_SC_ALLOW_UNIX   "@unix"
+#define OCAP_SC_BIT_UNIX     (1u << 1)
 #define OCAP_SC_ALLOW_LISTEN "@listen"
+#define OCAP_SC_BIT_LISTEN   (1u << 2)
 /* Supervised compat: stat, access, readlink, getxattr, statfs go to the
  * broker too (--hide-metadata). */
 #define OCAP_SC_HIDE         "@hide"
+#define OCAP_SC_BIT_HIDE     (1u << 3)
 /* Supervised compat: the calls that open, execute, make or remove a path
  * go to the broker, which notes the grant a path outside them would need
  * and lets the call continue to Landlock (--suggest). */
 #define OCAP_SC_SUGGEST      "@suggest"
+#define OCAP_SC_BIT_SUGGEST  (1u << 4)
+#define OCAP_SC_FLAGS_ALL    0x1fu
 
-/* Compile mode's program at run time with the n syscalls in extra (names,
- * or decimal numbers) allowed unconditionally, and load it, returning as
- * ocap__seccomp_load does.  -EINVAL when
- * a name is unknown (check names first with ocap__seccomp_resolve). */
+/* The flag whose bit is bit, or NULL. */
+static inline const char *ocap__seccomp_flag(unsigned bit)
+{
+	switch (bit) {
+	case OCAP_SC_BIT_UDP:
+		return OCAP_SC_ALLOW_UDP;
+	case OCAP_SC_BIT_UNIX:
+		return OCAP_SC_ALLOW_UNIX;
+	case OCAP_SC_BIT_LISTEN:
+		return OCAP_SC_ALLOW_LISTEN;
+	case OCAP_SC_BIT_HIDE:
+		return OCAP_SC_HIDE;
+	case OCAP_SC_BIT_SUGGEST:
+		return OCAP_SC_SUGGEST;
+	default:
+		return NULL;
+	}
+}
+
+/* The mask of the flags in extra, in any order; -1 when extra holds
+ * anything else (a syscall). */
+int ocap__seccomp_flags_mask(const char *const *extra, size_t n);
+
+/* Load mode's program with the n syscalls in extra (names, or decimal
+ * numbers) allowed unconditionally, and the flags in it, returning as
+ * ocap__seccomp_load does: compiled at build time when extra holds flags
+ * alone, else by libseccomp now.  -EINVAL when a name is unknown (check
+ * names first with ocap__seccomp_resolve). */
 int ocap__seccomp_load_extra(int mode, const char *const *extra, size_t n);
 
 /* The syscall number of name on this architecture, or -EINVAL. */
@@ -179,6 +210,11 @@ int ocap__seccomp_export(void *ctx, size_t room, struct sock_filter **prog,
  * time; -EINVAL for a bad mode. */
 int ocap__seccomp_prebuilt(int mode, const struct sock_filter **prog,
 			  size_t *len);
+/* mode's program with the flags in mask, compiled at build time with
+ * them in bit order; -EINVAL when there is none (a mode other than compat
+ * and supervised, an empty or bad mask). */
+int ocap__seccomp_prebuilt_flags(int mode, unsigned mask,
+				 const struct sock_filter **prog, size_t *len);
 /* How many syscalls mode's prebuilt program lets reach the kernel
  * (ocap__seccomp_count when it was built), without libseccomp's table;
  * -EINVAL for a bad mode. */

@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * Loading a seccomp program: the one compiled at build time for a mode,
- * or, when the plan needs more, one libseccomp compiles at launch.  Kept
- * apart from seccomp.c, which gen-seccomp links to write the prebuilt
- * programs it cannot yet have.
+ * Loading a seccomp program: one compiled at build time for a mode and
+ * the flags grants ask for, or, when the plan names syscalls, one
+ * libseccomp compiles at launch.  Kept apart from seccomp.c, which
+ * gen-seccomp links to write the prebuilt programs it cannot yet have.
  */
 #include <errno.h>
 #include <stdlib.h>
+#include <string.h>
 #include <sys/syscall.h>
 #include <unistd.h>
 
@@ -52,12 +53,36 @@ int ocap__seccomp_load(int mode)
 	return err ? err : load_prog(f, len, mode);
 }
 
+int ocap__seccomp_flags_mask(const char *const *extra, size_t n)
+{
+	unsigned mask = 0;
+
+	for (size_t i = 0; i < n; i++) {
+		unsigned b = 1;
+		const char *flag;
+
+		while ((flag = ocap__seccomp_flag(b)) && strcmp(extra[i], flag))
+			b <<= 1;
+		if (!flag)
+			return -1;
+		mask |= b;
+	}
+	return (int)mask;
+}
+
 int ocap__seccomp_load_extra(int mode, const char *const *extra, size_t n)
 {
+	const struct sock_filter *pre;
 	struct sock_filter *f;
 	size_t len;
-	int err = ocap__seccomp_compile(mode, extra, n, &f, &len);
+	int mask = ocap__seccomp_flags_mask(extra, n), err;
 
+	/* flags alone: the program libseccomp would compile now, compiled
+	 * at build time */
+	if (mask > 0 &&
+	    ocap__seccomp_prebuilt_flags(mode, (unsigned)mask, &pre, &len) == 0)
+		return load_prog(pre, len, mode);
+	err = ocap__seccomp_compile(mode, extra, n, &f, &len);
 	if (err)
 		return err;
 	err = load_prog(f, len, mode);
