@@ -11,6 +11,11 @@
 
 #include "ocap/ocap.h"
 
+/* The access mode as the kernel reads it, the two low bits: musl's
+ * O_ACCMODE holds O_PATH too (as O_SEARCH), so that access mode 3 masked
+ * with it is never O_ACCMODE. */
+#define OCAP_ACCMODE 3
+
 /* *flags may gain O_DIRECTORY (list without read) or lose O_CREAT (no
  * create right: an existing file may be opened, none made); -EACCES for
  * O_CREAT|O_EXCL without create, -EINVAL for access mode 3 (with O_PATH
@@ -19,10 +24,10 @@
  * makes it valid. */
 static inline int ocap_open_rights(ocap_rights_t have, int *flags, ocap_rights_t *need)
 {
-	int f = *flags, acc = f & O_ACCMODE;
+	int f = *flags, acc = f & OCAP_ACCMODE;
 	ocap_rights_t n = 0;
 
-	if (acc == O_ACCMODE)
+	if (acc == OCAP_ACCMODE)
 		return -EINVAL;
 	if (f & O_PATH) {
 		*need = 0;

@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "broker.h"
+#include "open_rights.h"
 #include "supervise.h"
 
 /* Linux 6.6: the woken task runs on the supervisor's CPU. */
@@ -384,7 +385,8 @@ int ocap__super_resolve_fd(const struct call *c, int fd, ocap_rights_t need,
 	 * opened for writing (an output inherited, one since unlinked). */
 	fl = fcntl(t->fd, F_GETFL);
 	if (fl >= 0 && !(fl & O_PATH) &&
-	    ((fl & O_ACCMODE) == O_WRONLY || (fl & O_ACCMODE) == O_RDWR) &&
+	    ((fl & OCAP_ACCMODE) == O_WRONLY ||
+	     (fl & OCAP_ACCMODE) == O_RDWR) &&
 	    fstat(t->fd, &st) == 0 && S_ISREG(st.st_mode))
 		return 0;
 	return -EACCES;

@@ -163,6 +163,9 @@ int t_ro_setlease(const struct ctx *c)
  * grants.  The flags asked for are the ones the file has: a no-op, should
  * it get through. */
 #define FS_IOC_GETFLAGS_ 0x80086601u
+/* Access mode 3 itself: musl's O_ACCMODE holds O_PATH too, which would
+ * make the static probe's open an O_PATH one. */
+#define ACCMODE3 3
 #define FS_IOC_SETFLAGS_ 0x40086602u
 
 /* fd's flags set again: ESCAPED if the ioctl reached the file system. */
@@ -185,7 +188,7 @@ int t_accmode3_open(const struct ctx *c)
 
 	if (g < 0)
 		return SETUP;
-	fd = openat(g, c->rel, O_ACCMODE | O_CLOEXEC);
+	fd = openat(g, c->rel, ACCMODE3 | O_CLOEXEC);
 	if (fd >= 0)
 		return setflags(fd, "openat(granted, ../canary, O_ACCMODE)");
 	return EXPECT("openat(granted, ../canary, O_ACCMODE)", fd, EPERM);
@@ -197,7 +200,7 @@ int t_accmode3_open(const struct ctx *c)
 int t_accmode3_openat2(const struct ctx *c)
 {
 	struct { unsigned long long flags, mode, resolve; } how = {
-		O_ACCMODE | O_CLOEXEC, 0, 0 };
+		ACCMODE3 | O_CLOEXEC, 0, 0 };
 	int g = granted_dir(c);
 	long fd;
 
