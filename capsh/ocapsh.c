@@ -14,6 +14,7 @@
 
 #include <ocap/launch.h>
 
+#include "handover.h"
 #include "learn.h"
 #include "ocapsh_args.h"
 #include "shell.h"
@@ -86,15 +87,20 @@ int main(int argc, char **argv)
 {
 	struct ocapsh_args a;
 	ocap_plan *p;
-	char msg[1024];
+	char msg[1024], **whole;
 	size_t nwarn = 0;
 	int r, status = 0;
 
 	if (ocap_plan_new(&p) < 0)
 		errx(OCAP_EXIT_LAUNCHER, "out of memory");
+	/* What ocapsh-full is handed: argv before the parse splits it. */
+	if (!(whole = ocapsh_argv_copy(argc, argv)))
+		errx(OCAP_EXIT_LAUNCHER, "out of memory");
 	r = ocapsh_args_parse(p, argc, argv, &a, msg, sizeof msg);
-	if (r < 0)
+	if (r < 0) {
+		ocapsh_hand_over(whole);
 		errx(OCAP_EXIT_LAUNCHER, "%s", msg);
+	}
 	if (r == OCAPSH_ARGS_HELP)
 		usage(0);
 	if (r == OCAPSH_ARGS_VERSION) {
@@ -116,9 +122,15 @@ int main(int argc, char **argv)
 			     "Hint: the shell's explain builtin shows what a "
 			     "command would receive");
 		ocap_plan_free(p);
+#if OCAPSH_HANDS_OVER
+		ocapsh_hand_over(whole);
+		errx(OCAP_EXIT_LAUNCHER, "the shell is ocapsh-full's, which "
+		     "is not installed");
+#else
 		status = sh_main(a.shell, a.text, a.opt, a.val, a.n);
 		ocapsh_args_free(&a);
 		return status;
+#endif
 	}
 	ocapsh_args_free(&a);
 	if ((r = ocap_plan_program(p, a.prog)) < 0)

@@ -72,7 +72,7 @@ require_sandbox() {
 # resolver shim it preloads (../lib/ocap beside it), copied where that
 # user reads them.  Sets OCAPSH and RUNAS; skips without root or setpriv.
 as_nobody_setup() {
-	local shim
+	local shim full
 	[ "$(id -u)" = 0 ] ||
 		{ echo "SKIP: changing to uid 65534 needs root"; exit $SKIP_CODE; }
 	command -v setpriv >/dev/null ||
@@ -81,6 +81,9 @@ as_nobody_setup() {
 	install -m 0755 "$OCAPSH" "$T/ocap/bin/ocapsh"
 	shim=$(dirname "$OCAPSH")/../lib/ocap/libocap-resolve.so
 	[ -f "$shim" ] && install -m 0644 "$shim" "$T/ocap/lib/ocap/"
+	# the glibc ocapsh, which a musl one hands the shell to
+	full=$(dirname "$OCAPSH")/../lib/ocap/ocapsh-full
+	[ -f "$full" ] && install -m 0755 "$full" "$T/ocap/lib/ocap/"
 	ldd "$OCAPSH" | awk '$2 == "=>" && $3 ~ /^\// { print $3 }' |
 		grep -Ev '^/(usr/)?lib(64|32|x32)?/' |
 		while read -r lib; do install -m 0644 "$lib" "$T/ocap/lib/"; done
