@@ -135,7 +135,7 @@ learned() {
 		why="no line for $j in refused"; return 1
 	fi
 	local RW_DROP="$opt $arg" RW_ADD='' RW_FLAGS='--learn @LEARN@' \
-		JOB_TIMEOUT=$((2 * REFUSED_TIMEOUT))
+		JOB_TIMEOUT=$REFUSED_TIMEOUT
 	for k in $(seq "$LEARN_RUNS"); do
 		attempt "$j"
 		r=$?
