@@ -53,6 +53,11 @@ t grant-missing-path 1 \
 	"$O" -c 'grant --ro /nonexistent'
 t grant-bad-value 1 -e "%expected auto, native or compat" : \
 	"$O" -c 'grant --mode bogus'
+# --learn would let every command read outside its grants, writing
+# nothing down: ocapsh's command line only.
+t grant-no-learn 0 -o "=$NONE" \
+	-e "~ocapsh: grant: --learn is for ocapsh's command line, with a program" \
+	-e "~PermissionError" : "$O" -c "grant --learn; $READ_SHARED; caps"
 t grant-missing-value 1 -e "@ocapsh: grant: --rw: missing value" : \
 	"$O" -c 'grant --rw'
 t grant-in-pipeline-does-not-last 0 -o "=$NONE" : \
