@@ -11,6 +11,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 
 #include <ocap/launch.h>
 
@@ -73,6 +74,23 @@ static _Noreturn void fail(ocap_plan *p, int r)
 	exit(ocap_exit_status(p, r, 0));
 }
 
+#if !OCAPSH_HANDS_OVER
+/* The shell applies its options again for each command, reading each
+ * grants file anew: a pipe would be empty from the second read on, and
+ * the restrictions it holds (--rlimit, --mode, --hide-metadata) gone. */
+static void shell_grants_check(const struct ocapsh_args *a)
+{
+	struct stat st;
+
+	for (size_t i = 0; i < a->n; i++)
+		if (!strcmp(a->opt[i], "--grants") && a->val[i] &&
+		    (stat(a->val[i], &st) < 0 || !S_ISREG(st.st_mode)))
+			errx(OCAP_EXIT_LAUNCHER, "--grants %s: the shell reads "
+			     "it again for each command: a regular file, not "
+			     "a pipe", a->val[i]);
+}
+#endif
+
 /* --exec: ocapsh becomes the program, or says why not (confined in part
  * perhaps: it only reports and exits). */
 static int run_in_place(ocap_plan *p)
@@ -87,20 +105,19 @@ int main(int argc, char **argv)
 {
 	struct ocapsh_args a;
 	ocap_plan *p;
-	char msg[1024], **whole;
+	char msg[1024];
 	size_t nwarn = 0;
 	int r, status = 0;
 
+#if OCAPSH_HANDS_OVER
+	if (ocapsh_needs_full(argc, argv))
+		ocapsh_hand_over(argv);
+#endif
 	if (ocap_plan_new(&p) < 0)
 		errx(OCAP_EXIT_LAUNCHER, "out of memory");
-	/* What ocapsh-full is handed: argv before the parse splits it. */
-	if (!(whole = ocapsh_argv_copy(argc, argv)))
-		errx(OCAP_EXIT_LAUNCHER, "out of memory");
 	r = ocapsh_args_parse(p, argc, argv, &a, msg, sizeof msg);
-	if (r < 0) {
-		ocapsh_hand_over(whole);
+	if (r < 0)
 		errx(OCAP_EXIT_LAUNCHER, "%s", msg);
-	}
 	if (r == OCAPSH_ARGS_HELP)
 		usage(0);
 	if (r == OCAPSH_ARGS_VERSION) {
@@ -123,10 +140,10 @@ int main(int argc, char **argv)
 			     "command would receive");
 		ocap_plan_free(p);
 #if OCAPSH_HANDS_OVER
-		ocapsh_hand_over(whole);
-		errx(OCAP_EXIT_LAUNCHER, "the shell is ocapsh-full's, which "
-		     "is not installed");
+		/* ocapsh_needs_full() said not: the two disagree */
+		errx(OCAP_EXIT_LAUNCHER, "the shell is ocapsh-full's");
 #else
+		shell_grants_check(&a);
 		status = sh_main(a.shell, a.text, a.opt, a.val, a.n);
 		ocapsh_args_free(&a);
 		return status;

@@ -8,6 +8,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "backend.h"
@@ -347,6 +348,13 @@ static int add_mode(ocap_plan *p, const struct opt *o, const char *v,
 static int add_syscall(ocap_plan *p, const struct opt *o, const char *v,
 		       const char *where, const char *base)
 {
+	/* The musl ocapsh knows no names: ocapsh-full takes the option on
+	 * the command line (capsh/handover.c), not from a file. */
+	if (!ocap__be_syscall_known(v) && !ocap__be_syscall_known("read"))
+		return fail_opt(p, -EOPNOTSUPP, where, o, v,
+				"this ocapsh names no system call (built "
+				"without libseccomp): give --allow-syscall "
+				"on ocapsh's command line");
 	if (!ocap__be_syscall_known(v))
 		return fail_opt(p, -EINVAL, where, o, v,
 				"no such system call on this architecture");
@@ -598,6 +606,41 @@ static int add_grants(ocap_plan *p, const struct opt *o, const char *v,
 
 /* ---- presets --------------------------------------------------------------- */
 
+/* Whether path is readable and nobody but root and us could have put it
+ * there: it and every folder above it (as named: a link counts as its
+ * owner's) owned by root or by us, and none writable by others (nor by a
+ * group not ours), but for a sticky folder such as /tmp, where nobody
+ * can move what is ours.  A copy of ocapsh in
+ * /tmp/x would otherwise take /tmp/lib/ocap/ocapsh-full, which anybody
+ * may make, for its own. */
+static bool safe_path(const char *path)
+{
+	char p[PATH_MAX], *slash;
+	struct stat st;
+
+	if (access(path, R_OK) < 0 ||
+	    snprintf(p, sizeof p, "%s", path) >= (int)sizeof p || p[0] != '/')
+		return false;
+	for (;;) {
+		bool others;
+
+		/* a link, as the folders, must be ours (its mode says
+		 * nothing) */
+		if (lstat(p, &st) < 0 ||
+		    (st.st_uid != 0 && st.st_uid != geteuid()))
+			return false;
+		others = (st.st_mode & S_IWOTH) ||
+			 ((st.st_mode & S_IWGRP) && st.st_gid != getegid());
+		if (others && !S_ISLNK(st.st_mode) &&
+		    !(S_ISDIR(st.st_mode) && (st.st_mode & S_ISVTX)))
+			return false;
+		if (!strcmp(p, "/"))
+			return true;
+		slash = strrchr(p, '/');
+		slash[slash == p] = '\0'; /* "/usr" -> "/" */
+	}
+}
+
 const char *ocap__installed(const char *rel, const char *build,
 			    const char *install, char *buf, size_t size)
 {
@@ -614,12 +657,12 @@ const char *ocap__installed(const char *rel, const char *build,
 			*slash = '\0';
 		if (slash &&
 		    snprintf(buf, size, "%s%s", exe, rel) < (int)size &&
-		    access(buf, R_OK) == 0)
+		    safe_path(buf))
 			return buf;
-		if (in_tree && access(build, R_OK) == 0)
+		if (in_tree && safe_path(build))
 			return build;
 	}
-	if (access(install, R_OK) == 0)
+	if (safe_path(install))
 		return install;
 	return NULL;
 }
