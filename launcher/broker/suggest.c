@@ -50,6 +50,8 @@
 #define MAX_NOTES 512 /* distinct notes kept; the rest are counted */
 #define MAX_LINES 100 /* lines handed back (the outcome pipe holds them) */
 #define FOLD 3        /* more files than this in a directory: the directory */
+#define MAX_ROOTS 128 /* secret roots and the directories above them */
+#define MAX_ARG 640   /* a longer name would be cut short in its line */
 
 struct note {
 	char *opt;      /* "--ro" */
@@ -62,26 +64,46 @@ struct note {
 	bool gone;      /* folded into another */
 };
 
+/* A secret root, or a directory above one, as the kernel knows it (its
+ * device and inode), so that another name for it, a link above it or a
+ * bind mount, is no way round it. */
+enum {
+	ROOT_SECRET = 1, /* all beneath it is secret */
+	ROOT_HOME = 2,   /* HOME: beneath it, only its credentials are */
+	ROOT_KEYS = 4,   /* /etc/ssh: beneath it, a name holding "key" is */
+	ROOT_ABOVE = 8,  /* holds one of these */
+};
+
+struct root {
+	dev_t dev;
+	ino_t ino;
+	unsigned kind;
+};
+
 struct suggest {
 	struct note *v;
 	size_t n, dropped;
-	const char *home;
+	const char *home;   /* HOME as given */
+	char *realhome;     /* and as the kernel names it, or NULL */
+	char cwd[PATH_MAX]; /* where the program was started, or "": broad */
+	struct root roots[MAX_ROOTS];
+	size_t nroots;
 };
 
-int ocap__suggest_start(struct broker *b)
-{
-	const char *home = getenv("HOME");
-
-	if (!b->plan->suggest)
-		return 0;
-	if (!(b->sug = calloc(1, sizeof *b->sug)) ||
-	    !(b->sug->v = calloc(MAX_NOTES, sizeof *b->sug->v)))
-		return -ENOMEM;
-	b->sug->home = home && home[0] == '/' && home[1] ? home : NULL;
-	return 0;
-}
-
 /* ---- what is secret ------------------------------------------------------ */
+
+/* What the runtime leaves out on purpose (runtime.c): the password and
+ * key files, /root and other users' homes, credentials in one's own,
+ * and /proc (other processes' entries come with it). */
+static const char *const sys[] = {
+	"/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-",
+	"/etc/sudoers", "/etc/sudoers.d", "/etc/ssl/private", "/root",
+	"/proc", "/home",
+};
+static const char *const creds[] = {
+	".ssh", ".gnupg", ".netrc", ".git-credentials", ".aws",
+	".docker", ".kube", ".pgpass", ".password-store", ".config/gh",
+};
 
 static bool under(const char *path, const char *dir)
 {
@@ -90,26 +112,15 @@ static bool under(const char *path, const char *dir)
 	return !strncmp(path, dir, n) && (path[n] == '/' || !path[n]);
 }
 
-/* What the runtime leaves out on purpose (runtime.c): the password and
- * key files, /root and other users' homes, credentials in one's own,
- * and /proc (other processes' entries come with it). */
-static bool secret(const struct suggest *s, const char *path)
+/* By name, home being HOME as given or as the kernel names it: one's
+ * own home (root's is /root) but for its credentials. */
+static bool secret_name(const char *home, const char *path)
 {
-	static const char *const sys[] = {
-		"/etc/shadow", "/etc/gshadow", "/etc/shadow-", "/etc/gshadow-",
-		"/etc/sudoers", "/etc/sudoers.d", "/etc/ssl/private", "/root",
-		"/proc",
-	};
-	static const char *const creds[] = {
-		".ssh", ".gnupg", ".netrc", ".git-credentials", ".aws",
-		".docker", ".kube", ".pgpass", ".password-store", ".config/gh",
-	};
 	char buf[PATH_MAX];
 
-	/* one's own home (root's is /root) but for its credentials */
-	if (s->home && under(path, s->home)) {
+	if (home && under(path, home)) {
 		for (size_t i = 0; i < sizeof creds / sizeof *creds; i++) {
-			snprintf(buf, sizeof buf, "%s/%s", s->home, creds[i]);
+			snprintf(buf, sizeof buf, "%s/%s", home, creds[i]);
 			if (under(path, buf))
 				return true;
 		}
@@ -118,27 +129,226 @@ static bool secret(const struct suggest *s, const char *path)
 	for (size_t i = 0; i < sizeof sys / sizeof *sys; i++)
 		if (under(path, sys[i]))
 			return true;
-	if (under(path, "/etc/ssh") && strstr(path, "key"))
-		return true;
-	return under(path, "/home");
+	return under(path, "/etc/ssh") && strstr(path, "key");
 }
 
-/* A directory too broad to fold files into: the root, a top-level
- * directory, a home, or one that holds a secret. */
+/* Whether dir is or holds a secret root, by name. */
+static bool holds_name(const char *home, const char *dir)
+{
+	char buf[PATH_MAX];
+
+	for (size_t i = 0; home && i < sizeof creds / sizeof *creds; i++) {
+		snprintf(buf, sizeof buf, "%s/%s", home, creds[i]);
+		if (under(buf, dir))
+			return true;
+	}
+	for (size_t i = 0; i < sizeof sys / sizeof *sys; i++)
+		if (under(sys[i], dir))
+			return true;
+	return under("/etc/ssh", dir);
+}
+
+/* The index of what st is among the roots; nroots when it is none. */
+static size_t root_of(const struct suggest *s, const struct stat *st)
+{
+	size_t i = 0;
+
+	while (i < s->nroots && (s->roots[i].dev != st->st_dev ||
+				 s->roots[i].ino != st->st_ino))
+		i++;
+	return i;
+}
+
+static unsigned kind_of(const struct suggest *s, const struct stat *st)
+{
+	size_t i = root_of(s, st);
+
+	return i < s->nroots ? s->roots[i].kind : 0;
+}
+
+static void mark(struct suggest *s, const struct stat *st, unsigned kind)
+{
+	size_t i = root_of(s, st);
+
+	if (i < s->nroots)
+		s->roots[i].kind |= kind;
+	else if (i < MAX_ROOTS)
+		s->roots[s->nroots++] = (struct root){ st->st_dev, st->st_ino,
+						       kind };
+}
+
+/* path, followed, and each directory above where it leads.  One not
+ * there now is known by its name only. */
+static void add_root(struct suggest *s, const char *path, unsigned kind)
+{
+	char proc[32], name[PATH_MAX], *slash;
+	struct stat st;
+	ssize_t n;
+	int fd = open(path, O_PATH | O_CLOEXEC);
+
+	if (fd < 0)
+		return;
+	snprintf(proc, sizeof proc, "/proc/self/fd/%d", fd);
+	n = readlink(proc, name, sizeof name - 1);
+	if (fstat(fd, &st) == 0)
+		mark(s, &st, kind);
+	close(fd);
+	if (n <= 0 || name[0] != '/')
+		return;
+	name[n] = '\0';
+	while ((slash = strrchr(name, '/'))) {
+		slash[slash == name] = '\0';
+		if (stat(name, &st) == 0)
+			mark(s, &st, ROOT_ABOVE);
+		if (slash == name)
+			break;
+	}
+}
+
+/* The directory an O_PATH descriptor of a file was named in by the
+ * kernel (name), if it still holds that file there; or -1. */
+static int parent_of(const struct stat *st, const char *name)
+{
+	const char *slash = strrchr(name, '/');
+	char dir[PATH_MAX];
+	struct stat at;
+	int fd;
+
+	if (!slash || slash - name >= PATH_MAX)
+		return -1;
+	snprintf(dir, sizeof dir, "%.*s",
+		 slash == name ? 1 : (int)(slash - name), name);
+	if ((fd = open(dir, O_PATH | O_DIRECTORY | O_CLOEXEC)) < 0)
+		return -1;
+	if (fstatat(fd, slash + 1, &at, AT_SYMLINK_NOFOLLOW) < 0 ||
+	    at.st_dev != st->st_dev || at.st_ino != st->st_ino) {
+		close(fd);
+		return -1;
+	}
+	return fd;
+}
+
+/* Whether what fd is (*st, which the kernel names name) lies in a secret
+ * root, the directories above it taken through "..": the first root met
+ * decides, one's home being none but for its credentials.  A step not
+ * taken makes it a secret. */
+static bool secret_at(const struct suggest *s, int fd, const struct stat *st,
+		      const char *name)
+{
+	struct stat at, up;
+	bool r = true;
+	int dir, next;
+
+	if (!S_ISDIR(st->st_mode) && (kind_of(s, st) & ROOT_SECRET))
+		return true;
+	dir = S_ISDIR(st->st_mode) ? fcntl(fd, F_DUPFD_CLOEXEC, 0)
+				   : parent_of(st, name);
+	for (int depth = 0; dir >= 0 && depth < 256; depth++) {
+		unsigned kind;
+
+		if (fstat(dir, &at) < 0)
+			break;
+		kind = kind_of(s, &at);
+		if (kind & ROOT_HOME) {
+			r = false;
+			break;
+		}
+		if ((kind & ROOT_SECRET) ||
+		    ((kind & ROOT_KEYS) && strstr(name, "key")))
+			break;
+		next = openat(dir, "..", O_PATH | O_DIRECTORY | O_CLOEXEC);
+		close(dir);
+		dir = next;
+		if (dir >= 0 && fstat(dir, &up) == 0 &&
+		    up.st_dev == at.st_dev && up.st_ino == at.st_ino) {
+			r = false; /* the root */
+			break;
+		}
+	}
+	if (dir >= 0)
+		close(dir);
+	return r;
+}
+
+/* Secret by name, as given or as the kernel names HOME, or as the
+ * kernel knows what fd (-1: none) is. */
+static bool secret_fd(const struct suggest *s, int fd, const struct stat *st,
+		      const char *path)
+{
+	return secret_name(s->home, path) ||
+	       (s->realhome && secret_name(s->realhome, path)) ||
+	       (fd >= 0 && secret_at(s, fd, st, path));
+}
+
+static bool secret(const struct suggest *s, const char *path)
+{
+	struct stat st;
+	bool r;
+	int fd = open(path, O_PATH | O_NOFOLLOW | O_CLOEXEC);
+
+	if (fd >= 0 && fstat(fd, &st) < 0) {
+		close(fd);
+		return true;
+	}
+	r = secret_fd(s, fd, &st, path);
+	if (fd >= 0)
+		close(fd);
+	return r;
+}
+
+/* A directory too broad to fold files into, to offer, or to read
+ * beneath while learning: the root, a top-level directory, a home, a
+ * secret, or one that holds a secret. */
 static bool broad(const struct suggest *s, const char *dir)
 {
-	static const char *const holds[] = { "/etc", "/etc/ssh", "/etc/ssl",
-					      "/home" };
 	const char *second = strchr(dir + 1, '/');
+	struct stat st;
 
 	if (!second || (under(dir, "/home") && !strchr(second + 1, '/')))
 		return true;
-	if (s->home && !strcmp(dir, s->home))
+	if (holds_name(s->home, dir) ||
+	    (s->realhome && holds_name(s->realhome, dir)))
 		return true;
-	for (size_t i = 0; i < sizeof holds / sizeof *holds; i++)
-		if (!strcmp(dir, holds[i]))
-			return true;
+	if (stat(dir, &st) == 0 && kind_of(s, &st))
+		return true;
 	return secret(s, dir);
+}
+
+int ocap__suggest_start(struct broker *b)
+{
+	const char *home = getenv("HOME");
+	struct suggest *s;
+	char buf[PATH_MAX];
+	ssize_t n;
+
+	if (!b->plan->suggest)
+		return 0;
+	if (!(s = b->sug = calloc(1, sizeof *b->sug)) ||
+	    !(s->v = calloc(MAX_NOTES, sizeof *s->v)))
+		return -ENOMEM;
+	s->home = home && home[0] == '/' && home[1] ? home : NULL;
+	if (s->home && (s->realhome = realpath(s->home, NULL)) &&
+	    !strcmp(s->realhome, s->home)) {
+		free(s->realhome);
+		s->realhome = NULL;
+	}
+	for (size_t i = 0; i < sizeof sys / sizeof *sys; i++)
+		add_root(s, sys[i], ROOT_SECRET);
+	add_root(s, "/etc/ssh", ROOT_KEYS);
+	if (s->home) {
+		add_root(s, s->home, ROOT_HOME);
+		for (size_t i = 0; i < sizeof creds / sizeof *creds; i++) {
+			snprintf(buf, sizeof buf, "%s/%s", s->home, creds[i]);
+			add_root(s, buf, ROOT_SECRET);
+		}
+	}
+	/* the broker works where the program started; the program may go
+	 * anywhere later, as chdir needs no grant */
+	n = readlink("/proc/self/cwd", s->cwd, sizeof s->cwd - 1);
+	s->cwd[n > 0 ? n : 0] = '\0';
+	if (s->cwd[0] != '/' || broad(s, s->cwd))
+		s->cwd[0] = '\0';
+	return 0;
 }
 
 /* The directory of a file refused, when it may be offered: NULL for a
@@ -172,6 +382,22 @@ static bool in_cwd(pid_t tid, const char *path)
 	return under(path, cwd) && strcmp(path, cwd);
 }
 
+/* Whether a grants line "OPT ARG" can hold arg, and ocapsh --learn tell
+ * it from the note after it, "  (": no control character, no "  (", no
+ * space at its end (a grants line is trimmed), and not so long that the
+ * line is cut short. */
+static bool learnable(const char *arg)
+{
+	size_t n = strlen(arg);
+
+	if (n > MAX_ARG || strstr(arg, "  (") || (n && arg[n - 1] == ' '))
+		return false;
+	for (; *arg; arg++)
+		if ((unsigned char)*arg < 0x20 || *arg == 0x7f)
+			return false;
+	return true;
+}
+
 /* ---- notes ---------------------------------------------------------------- */
 
 static void comm_of(pid_t tid, char *comm)
@@ -196,10 +422,22 @@ bool ocap__suggest_note(struct broker *b, const char *opt, const char *arg,
 			const char *what, pid_t tid)
 {
 	struct suggest *s = b->sug;
+	const char *eq = strcmp(opt, "--grant") ? NULL : strrchr(arg, '=');
+	char path[PATH_MAX];
 	struct note *n;
 
 	if (!s)
 		return false;
+	if (!learnable(arg)) {
+		snprintf(path, sizeof path, "%s", arg);
+		for (char *c = path; *c; c++)
+			if ((unsigned char)*c < 0x20 || *c == 0x7f)
+				*c = '?';
+		ocap__broker_log(b, "ocapsh: not learnable: %s of '%.300s' (no "
+				    "grants line can hold the name)\n", what,
+				 path);
+		return false;
+	}
 	for (size_t i = 0; i < s->n; i++)
 		if (!strcmp(s->v[i].opt, opt) && !strcmp(s->v[i].arg, arg))
 			return false;
@@ -214,7 +452,10 @@ bool ocap__suggest_note(struct broker *b, const char *opt, const char *arg,
 		return false;
 	}
 	n->what = what;
-	n->secret = arg[0] == '/' && secret(s, arg);
+	/* --grant PATH=write: the path */
+	snprintf(path, sizeof path, "%.*s",
+		 eq ? (int)(eq - arg) : (int)strlen(arg), arg);
+	n->secret = arg[0] == '/' && secret(s, path);
 	n->tree = !strcmp(opt, "--rw") && arg[0] == '/';
 	comm_of(tid, n->comm);
 	s->n++;
@@ -297,6 +538,14 @@ struct pathway {
 	const char *what;
 };
 
+/* Whether an open follows a last link: not with O_NOFOLLOW, nor with
+ * O_CREAT | O_EXCL (open(2)). */
+static bool follows(int flags)
+{
+	return !(flags & O_NOFOLLOW) &&
+	       (flags & (O_CREAT | O_EXCL)) != (O_CREAT | O_EXCL);
+}
+
 /* The names the call takes (rename and link take two). */
 static size_t decode(const struct call *c, struct pathway *w)
 {
@@ -305,13 +554,12 @@ static size_t decode(const struct call *c, struct pathway *w)
 
 	switch (c->nr) {
 	case SYS_open:
-		w[0] = (struct pathway){ cwd, a[0], !((int)a[1] & O_NOFOLLOW),
-					 0, (int)a[1], NULL };
+		w[0] = (struct pathway){ cwd, a[0], follows((int)a[1]), 0,
+					 (int)a[1], NULL };
 		return 1;
 	case SYS_openat:
-		w[0] = (struct pathway){ (int)a[0], a[1],
-					 !((int)a[2] & O_NOFOLLOW), 0,
-					 (int)a[2], NULL };
+		w[0] = (struct pathway){ (int)a[0], a[1], follows((int)a[2]),
+					 0, (int)a[2], NULL };
 		return 1;
 	case SYS_creat:
 		w[0] = (struct pathway){ cwd, a[0], true, 0,
@@ -378,7 +626,8 @@ static size_t decode(const struct call *c, struct pathway *w)
 
 /* What an open needs of what is there, or of its directory when it
  * creates; 0 when Landlock checks nothing (O_PATH) or the kernel fails
- * it first (a missing file without O_CREAT). */
+ * it first (a missing file without O_CREAT, EEXIST for O_CREAT |
+ * O_EXCL). */
 static ocap_rights_t open_need(int flags, bool there, const char **what)
 {
 	ocap_rights_t need = 0;
@@ -389,6 +638,8 @@ static ocap_rights_t open_need(int flags, bool there, const char **what)
 	if ((f & O_TMPFILE) == O_TMPFILE)
 		need = OCAP_RIGHT_CREATE; /* in the directory named */
 	else if (!there && !(f & O_CREAT))
+		return 0;
+	else if (there && (f & (O_CREAT | O_EXCL)) == (O_CREAT | O_EXCL))
 		return 0;
 	else if (there)
 		need &= ~OCAP_RIGHT_CREATE;
@@ -410,12 +661,31 @@ static void go_on(struct broker *b, int i, uint64_t id)
 	(void)ioctl(b->slots[i].fd, SECCOMP_IOCTL_NOTIF_SEND, &resp);
 }
 
-/* --learn: a read no grant holds, of a regular file or a directory that
- * is no secret, opened by the broker from what it looked at (keep) and
- * put in the program as the call's answer, so that the job goes on to
- * what it does next where the refusal would have stopped it.  Writes,
- * executions and secrets are refused as without --learn.  Whether the
- * call is answered. */
+/* Where --learn lets a read through: beneath the directory the program
+ * was started in, unless that is broad (the root, a top-level directory,
+ * a home, one that holds a secret), or what every user may read beneath
+ * the system's public trees. */
+static bool may_learn(const struct suggest *s, const char *name,
+		      const struct stat *st)
+{
+	static const char *const public[] = { "/usr", "/etc", "/opt", "/lib",
+					      "/lib64", "/bin", "/sbin" };
+
+	if (s->cwd[0] && under(name, s->cwd))
+		return true;
+	for (size_t i = 0; i < sizeof public / sizeof *public; i++)
+		if (under(name, public[i]))
+			return (st->st_mode & S_IROTH) != 0;
+	return false;
+}
+
+/* --learn: a read no grant holds, of a regular file or a directory where
+ * may_learn() allows, no secret, opened by the broker from what it looked
+ * at (keep) and put in the program as the call's answer, so that the job
+ * goes on to what it does next where the refusal would have stopped it.
+ * Writes, executions, opens that may create, names no grants line can
+ * hold, and secrets are refused as without --learn.  Whether the call is
+ * answered. */
 static bool learn_read(struct broker *b, int i, const struct call *c,
 		       const char *name, int flags, const struct stat *st,
 		       int keep, ocap_rights_t need)
@@ -429,9 +699,12 @@ static bool learn_read(struct broker *b, int i, const struct call *c,
 	char proc[32];
 	int fd;
 
+	/* O_CREAT: the kernel judges it otherwise (O_EXCL: EEXIST) */
 	if (!b->plan->learn || keep < 0 || !need || (need & ~OCAP_RIGHTS_RO) ||
+	    (flags & O_CREAT) ||
 	    (!S_ISREG(st->st_mode) && !S_ISDIR(st->st_mode)) ||
-	    secret(b->sug, name) || ocap__super_grant(b, name, need))
+	    ocap__super_grant(b, name, need) || !learnable(name) ||
+	    !may_learn(b->sug, name, st) || secret_fd(b->sug, keep, st, name))
 		return false;
 	/* opened again from what was looked at: no name is walked twice */
 	snprintf(proc, sizeof proc, "/proc/self/fd/%d", keep);
@@ -512,7 +785,8 @@ static bool file_opt(const struct note *n)
  * lies beneath (a directory listed covers nothing, nor does a broad one:
  * a file made in /tmp is no reason to offer /tmp for the project below
  * it), with b's rights or more (notes are unique, so the same path comes
- * with other rights). */
+ * with other rights).  A secret is never covered: its line stays,
+ * marked. */
 static bool covers(const struct suggest *s, const struct note *a,
 		   const struct note *b)
 {
@@ -520,7 +794,7 @@ static bool covers(const struct suggest *s, const struct note *a,
 		     (!strcmp(b->opt, "--ro") &&
 		      (!strcmp(a->opt, "--rw") || !strcmp(a->opt, "--rx")));
 
-	return a != b && !a->gone && wider && a->arg[0] == '/' &&
+	return a != b && !a->gone && !b->secret && wider && a->arg[0] == '/' &&
 	       (a->tree && !broad(s, a->arg) ? under(b->arg, a->arg)
 					      : !strcmp(a->arg, b->arg));
 }
@@ -576,6 +850,7 @@ static void free_notes(struct suggest *s)
 		free(s->v[i].folder);
 	}
 	free(s->v);
+	free(s->realhome);
 	free(s);
 }
 

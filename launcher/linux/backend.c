@@ -378,10 +378,13 @@ void ocap__be_describe(const struct ocap__enforce *e, FILE *f, bool json)
 		      "of paths outside the grants answer ENOENT "
 		      "(--hide-metadata)\n", f);
 	if (e->learn)
-		fputs("learning:     a read-only open of a regular file or "
-		      "directory outside the grants, not a secret, is opened by "
-		      "the broker and handed over, and learned (--learn); "
-		      "writes, executions and secrets are refused\n", f);
+		fputs("learning:     a read-only open outside the grants, of a "
+		      "regular file or directory beneath the folder ocapsh "
+		      "started in (unless broad) or, readable by all, beneath "
+		      "/usr /etc /opt /lib /lib64 /bin /sbin, not a secret, is "
+		      "opened by the broker, handed over and learned (--learn); "
+		      "the rest, writes, executions and secrets are refused\n",
+		      f);
 	if (e->sc_mode == OCAP_SC_SUPER)
 		fputs("supervisor:   the broker performs chmod, chown, utime and "
 		      "setxattr calls inside write grants (or on a file open "

@@ -83,6 +83,21 @@ t fold-refused 1 -o '/^Permission denied$' -o '!v1' \
 	: "$O" --suggest -- "$PY" -c "$READ5" "$T/conf"
 t fold-applied 0 -o '/^v1$' -o '/^v5$' : "$O" --ro "$T/conf" -- "$PY" -c "$READ5" "$T/conf"
 
+# ---- ... but never a directory that holds a secret -----------------------------
+# (conf/ as a fake home's .config, with a fake gh/hosts.yml: four files
+# and the secret, not ~/.config)
+mkdir -m 0755 h2
+cp -a conf h2/.config
+mkdir -m 0755 h2/.config/gh
+echo FAKE-GH-TOKEN >h2/.config/gh/hosts.yml
+chmod 0644 h2/.config/gh/hosts.yml
+C=$T/h2/.config
+t fold-holds-secret 1 -e "~${S}--ro $C/c4  (read by cat)" \
+	-e "~${S}--ro $C/gh/hosts.yml  (read by cat; secret: think twice)" \
+	-e "!${S}--ro $C  (" \
+	: env HOME="$T/h2" "$O" --suggest --rx /usr/bin -- sh -c \
+	"cat $C/c1 $C/c2 $C/c3 $C/c4; cat $C/gh/hosts.yml"
+
 # ---- git in a repository granted alone: only its configuration --------------------
 # /etc/gitconfig is in the runtime set, so it is never named.
 t git-refused 128 -e "~${S}--ro $T/home/.gitconfig  (read by git)" \
