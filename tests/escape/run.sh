@@ -78,6 +78,11 @@ canary=$cdir/secret ctl=$tmp/ctl/ctl out=$tmp/run/out
 rodir=$tmp/rodir # granted read-only to "ro-grant" techniques
 suid=$tmp/suid   # granted --rx to "suid-grant" techniques
 mkdir -p "$tmp/bin" "$tmp/ctl" "$tmp/run" "$cdir" "$csub" "$granted" "$rodir" "$suid"
+# "learn" techniques: ocapsh --learn, its file in a folder every user may
+# write, and HOME a home whose .ssh is a link to the canary's folder.
+mkdir -m 1777 "$tmp/learn"
+mkdir -m 0755 "$tmp/lhome"
+ln -s "$cdir" "$tmp/lhome/.ssh"
 chmod 755 "$tmp/bin" "$tmp/run" "$cdir" "$csub" "$suid"
 chmod 700 "$tmp/ctl"
 secret="OCAP-CANARY-$(od -An -N12 -tx1 /dev/urandom | tr -d ' \n')"
@@ -276,7 +281,7 @@ verdict() {
 # run_one NAME FLAGS MODE USER BINARY
 run_one() {
 	local name=$1 flags=,$2, mode=$3 user=$4 bin=$5 st line v detail why=()
-	local grants=(--rw "$granted") pargs
+	local grants=(--rw "$granted") pargs pre=()
 	[[ $flags == *,ro-grant,* ]] && grants+=(--ro "$rodir")
 	[[ $flags == *,notrunc-grant,* ]] &&
 		grants+=(--grant "$rodir=read,write,list")
@@ -289,6 +294,10 @@ run_one() {
 		# Compat mode cannot limit the address: --best-effort.
 		grants+=(--listen "127.0.0.1:$lport")
 		[ "$mode" = compat ] && grants+=(--best-effort)
+	fi
+	if [[ $flags == *,learn,* ]]; then
+		grants+=(--learn "$tmp/learn/$name-$mode-$user.grants")
+		pre=(env HOME="$tmp/lhome")
 	fi
 	rm -rf "$granted"
 	mkdir -m 755 "$granted"
@@ -307,7 +316,7 @@ run_one() {
 		run_cmd "$flags" "$user" "$bin" --enter "${grants[@]}" -- \
 			"$name" "${pargs[@]}"
 	else
-		run_cmd "$flags" "$user" "$ocapsh" --mode "$mode" \
+		run_cmd "$flags" "$user" "${pre[@]}" "$ocapsh" --mode "$mode" \
 			"${grants[@]}" -- "$bin" "$name" "${pargs[@]}"
 	fi
 	st=$?
