@@ -140,9 +140,13 @@ hidden int ocap__be_become_reaper(void);
 /* Be sent SIGKILL when the parent dies; fails (-ESRCH) when the parent
  * is no longer parent, having died already. */
 hidden int ocap__be_die_with_parent(pid_t parent);
-/* Whether si says the kernel sent the signal (a terminal's keys, its
- * hangup: the whole foreground group had it) rather than a process. */
-hidden bool ocap__be_kernel_sent(const siginfo_t *si);
+
+/* Wait until every writer of the pipe fd has closed it, passing on to
+ * process pid the signals of set (blocked) that a process sent, not
+ * those the kernel sent (a terminal's keys, its hangup: the whole
+ * foreground group had them); they are
+ * left pending if this kernel or a filter around us refuses a signalfd. */
+hidden void ocap__be_await_hangup(int fd, pid_t pid, const sigset_t *set);
 
 /* Send sig to process pid alone, never to a group: 0 or -errno. */
 hidden int ocap__be_signal_pid(pid_t pid, int sig);

@@ -284,34 +284,44 @@ static _Noreturn void broker_main(ocap_plan *p, pid_t caller, int out,
 	 * for a caller that reads only once we are gone. */
 	(void)fcntl(out, F_SETFL, O_NONBLOCK);
 	send_suggestions(p, out);
+	close(out); /* the caller's wake-up */
 	_exit(0);
 }
 
-/* The caller waits for the broker, passing on the signals it is sent
- * (those the kernel sent the foreground went to the broker too). */
-static int await_broker(ocap_plan *p, pid_t b, int in, const sigset_t *set,
-			int *status)
+static void reap(pid_t b, int *st)
+{
+	while (waitpid(b, st, 0) < 0 && errno == EINTR)
+		;
+}
+
+/* Once nothing of the program's is left to use it. */
+static void tmpdir_done(ocap_plan *p)
+{
+	int e = ocap__tmpdir_remove(p);
+
+	if (e < 0)
+		ocap__plan_warn(p, "tmpdir: %s: not removed: %s", p->tmpdir,
+				strerror(-e));
+}
+
+/* The caller waits for the broker's word, passing on the signals it is
+ * sent.  The broker closes the pipe before it exits: its end goes on
+ * while the caller removes the temporary directory, and is reaped after
+ * (*broker left set), but for a broker that died. */
+static int await_broker(ocap_plan *p, pid_t *broker, int in,
+			const sigset_t *set, int *status)
 {
 	struct outcome o;
-	siginfo_t si;
 	ssize_t n;
 	int st = 0;
 
-	while (waitpid(b, &st, WNOHANG) != b) {
-		if (sigwaitinfo(set, &si) > 0) {
-			if (si.si_signo != SIGCHLD && !ocap__be_kernel_sent(&si))
-				kill(b, si.si_signo);
-		} else if (errno != EINTR) {
-			/* Refused by a filter around us: wait, never spin. */
-			while (waitpid(b, &st, 0) != b && errno == EINTR)
-				;
-			break;
-		}
-	}
+	ocap__be_await_hangup(in, *broker, set);
 	do
 		n = read(in, &o, sizeof o);
 	while (n < 0 && errno == EINTR);
 	if (n != (ssize_t)sizeof o) {
+		reap(*broker, &st);
+		*broker = -1;
 		ocap__broker_orphans(); /* the program's descendants */
 		return ocap__plan_fail(p, -EPIPE, "the broker died (%s %d)",
 				       WIFSIGNALED(st) ? "signal" : "status",
@@ -333,7 +343,7 @@ static int run(ocap_plan *p, struct ocap_child *c, int sv[2], int ep[2],
 {
 	struct sigaction dfl = { .sa_handler = SIG_DFL }, oldchld;
 	struct sigaction ign = { .sa_handler = SIG_IGN }, oldttou, oldttin;
-	int out[2], r;
+	int out[2], r, st;
 	sigset_t set, old;
 	pid_t b, caller = getpid();
 
@@ -367,8 +377,11 @@ static int run(ocap_plan *p, struct ocap_child *c, int sv[2], int ep[2],
 	if (b < 0)
 		r = ocap__plan_fail(p, -errno, "fork: %s", strerror(errno));
 	else
-		r = await_broker(p, b, out[0], &set, status);
+		r = await_broker(p, &b, out[0], &set, status);
 	close(out[0]);
+	tmpdir_done(p);
+	if (b > 0)
+		reap(b, &st);
 	sigaction(SIGCHLD, &oldchld, NULL);
 	sigaction(SIGTTOU, &oldttou, NULL);
 	sigaction(SIGTTIN, &oldttin, NULL);
@@ -405,7 +418,7 @@ int ocap_launch(ocap_plan *p, int *status)
 {
 	struct ocap_compiled *cp;
 	struct ocap_child c = { .progfd = -1, .superfd = -1 };
-	int sv[2] = { -1, -1 }, ep[2] = { -1, -1 }, su[2] = { -1, -1 }, r, e;
+	int sv[2] = { -1, -1 }, ep[2] = { -1, -1 }, su[2] = { -1, -1 }, r;
 
 	if (!p || !status)
 		return -EINVAL;
@@ -420,10 +433,7 @@ int ocap_launch(ocap_plan *p, int *status)
 	c.c = cp;
 	if ((r = ocap__launch_open(cp)) == 0)
 		r = run(p, &c, sv, ep, su, status);
-	/* Nothing of the program's is left to use it now. */
-	if ((e = ocap__tmpdir_remove(p)) < 0)
-		ocap__plan_warn(p, "tmpdir: %s: not removed: %s", p->tmpdir,
-				strerror(-e));
+	tmpdir_done(p); /* when there was no launch */
 	if (c.progfd >= 0)
 		close(c.progfd);
 	for (int i = 0; i < 2; i++) {

@@ -109,8 +109,55 @@ static void signal_event(struct broker *b, int i)
 	reap(b);
 }
 
+/* The broker confines itself (confine.c) before it reads the program's
+ * first word, and not before: the program that asks nothing, as most
+ * runs of most programs, never waits for it, nor shares the machine's
+ * two CPUs with it.  Signals and the ends of children are not the
+ * program's words.  No thread runs before: each takes the filter and
+ * the capabilities of the one that makes it. */
+static int confine(struct broker *b)
+{
+	ocap_plan *p = b->plan;
+	int r;
+
+	if (b->confined)
+		return 0;
+	if (p->confine_broker && (r = ocap__be_confine_broker(b->c)) < 0)
+		return ocap__plan_fail(p, r, "broker: cannot confine itself: "
+				       "%s", strerror(-r));
+	/* What the supervisor sets aside: the capabilities left, once. */
+	if ((r = ocap__super_recap(b)) < 0)
+		return ocap__plan_fail(p, r, "supervisor: capget: %s",
+				       strerror(-r));
+	b->confined = true;
+	return 0;
+}
+
+/* Whether the event may carry the program's words: all but signals, a
+ * listener no task is left to call, and a channel's end of file. */
+static bool words(const struct broker *b, int i, short revents)
+{
+	const struct slot *s = &b->slots[i];
+	char c;
+
+	switch (s->type) {
+	case SLOT_SIGNAL:
+		return false;
+	case SLOT_NOTIF:
+		return revents & POLLIN;
+	case SLOT_CHAN:
+		return !(revents & POLLHUP) || (s->want & POLLOUT) ||
+		       recv(s->fd, &c, 1, MSG_PEEK | MSG_DONTWAIT) != 0;
+	default:
+		return true;
+	}
+}
+
 void ocap__broker_event(struct broker *b, int i, short revents)
 {
+	if (!b->confined && words(b, i, revents) &&
+	    (b->fault = confine(b)) < 0)
+		return;
 	switch (b->slots[i].type) {
 	case SLOT_SIGNAL:
 		signal_event(b, i);
@@ -320,14 +367,14 @@ static int serve(struct broker *b)
 	int r;
 
 	reap(b);
-	while (!b->child_done) {
+	while (!b->child_done && !b->fault) {
 		if (b->no_children)
 			return -ECHILD; /* child was not ours */
 		if ((r = ocap__broker_loop_wait(b, -1)) < 0)
 			return r;
 	}
 	end_session(b);
-	return 0;
+	return b->fault;
 }
 
 int ocap__broker_run(const struct ocap_compiled *c, int rootfd, int listener,
@@ -353,15 +400,7 @@ int ocap__broker_run(const struct ocap_compiled *c, int rootfd, int listener,
 	b->logfd = -1;
 	for (int i = 0; i < BROKER_NSLOTS; i++)
 		b->slots[i].fd = -1;
-	if ((r = start(b, rootfd, listener)) == 0 && p->confine_broker &&
-	    (r = ocap__be_confine_broker(c)) < 0)
-		r = ocap__plan_fail(p, r, "broker: cannot confine itself: %s",
-				    strerror(-r));
-	/* What the supervisor sets aside: the capabilities left, once. */
-	if (r == 0 && (r = ocap__super_recap(b)) < 0)
-		r = ocap__plan_fail(p, r, "supervisor: capget: %s",
-				    strerror(-r));
-	if (r == 0)
+	if ((r = start(b, rootfd, listener)) == 0)
 		r = serve(b);
 	stop(b);
 	if (r == 0)

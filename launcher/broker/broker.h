@@ -96,6 +96,8 @@ struct broker {
 	int status;
 	bool child_done, no_children;
 	bool ended;     /* SLOT_END was readable */
+	bool confined;  /* confine(): before the program's first word */
+	int fault;      /* -errno: confine() failed, the session ends */
 	sigset_t oldmask;
 	struct sigaction oldchld, oldttou, oldttin;
 	int logfd;      /* stderr, or the broker's own description of it */

@@ -56,6 +56,7 @@ int ocap__broker_serve(ocap_plan *p, int rootfd, int readyfd, int endfd)
 		for (int i = 0; i < BROKER_NSLOTS; i++)
 			b->slots[i].fd = -1;
 		r = start(b, rootfd, endfd);
+		b->confined = r == 0; /* start() confined it */
 	}
 	(void)ocap__write_int(readyfd, r);
 	close(readyfd);

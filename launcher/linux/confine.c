@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /*
- * The broker confines itself once the program runs: a process of its own
+ * The broker confines itself before it reads the program's first word
+ * (broker/broker.c, confine()): a process of its own
  * (launch.c forks it), it keeps no capability it does not use, reaches the
  * file system only beneath the grants plus what serving them takes, makes
  * TCP connections and binds only to the granted ports, and reaches only the

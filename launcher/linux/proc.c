@@ -8,6 +8,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <poll.h>
 #include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -31,9 +32,24 @@ int ocap__be_die_with_parent(pid_t parent)
 	return getppid() == parent ? 0 : -ESRCH;
 }
 
-bool ocap__be_kernel_sent(const siginfo_t *si)
+/* poll reports a hang-up whatever it was asked: asked for nothing, it
+ * sleeps through the data written before it. */
+void ocap__be_await_hangup(int fd, pid_t pid, const sigset_t *set)
 {
-	return si->si_code == SI_KERNEL;
+	int sfd = signalfd(-1, set, SFD_CLOEXEC | SFD_NONBLOCK);
+	struct pollfd f[2] = { { fd, 0, 0 }, { sfd, POLLIN, 0 } };
+	struct signalfd_siginfo si;
+
+	while (!f[0].revents) {
+		if (poll(f, sfd >= 0 ? 2 : 1, -1) < 0 && errno != EINTR)
+			break;
+		while (sfd >= 0 && (f[1].revents & POLLIN) &&
+		       read(sfd, &si, sizeof si) == (ssize_t)sizeof si)
+			if (si.ssi_signo != SIGCHLD && si.ssi_code != SI_KERNEL)
+				kill(pid, (int)si.ssi_signo);
+	}
+	if (sfd >= 0)
+		close(sfd);
 }
 
 /* Through a pidfd: the confined broker has no kill(2), whose pid can name

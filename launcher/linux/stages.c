@@ -162,17 +162,56 @@ static int stage_landlock(const struct ocap_child *c, char *why, size_t n)
 	return ocap__ll_apply(&c->c->enforce->ll, why, n);
 }
 
-/* The listener goes to the broker, which supervises from then on.  The
- * filter is in force already and sendmsg may be supervised, so the
- * broker takes the descriptor itself (pidfd_getfd) once told its number,
- * and says when; the child keeps no copy past exec in any case (the
- * listener is close-on-exec). */
-static int hand_listener(int sock, int fd)
+/* Supervised with datagram sockets about, the filter sends sendmsg to
+ * the listener (seccomp.c, add_sends): it cannot carry the listener. */
+static bool sendmsg_supervised(const struct ocap__enforce *e)
+{
+	for (size_t i = 0; i < e->nsc_extra; i++)
+		if (!strcmp(e->sc_extra[i], OCAP_SC_ALLOW_UDP) ||
+		    !strcmp(e->sc_extra[i], OCAP_SC_ALLOW_UNIX))
+			return true;
+	return false;
+}
+
+/* The listener, attached to a message whose number is -1. */
+static int send_listener(int sock, int fd)
+{
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(int))];
+	} ctl;
+	int none = -1;
+	struct iovec iov = { &none, sizeof none };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = ctl.b,
+			     .msg_controllen = sizeof ctl.b };
+	struct cmsghdr *h = CMSG_FIRSTHDR(&mh);
+	ssize_t n;
+
+	h->cmsg_level = SOL_SOCKET;
+	h->cmsg_type = SCM_RIGHTS;
+	h->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(h), &fd, sizeof fd);
+	do
+		n = sendmsg(sock, &mh, MSG_NOSIGNAL);
+	while (n < 0 && errno == EINTR);
+	return n == (ssize_t)sizeof none ? 0 : -1;
+}
+
+/* The listener goes to the broker, which supervises from then on; the
+ * child keeps no copy past exec in any case (it is close-on-exec).  The
+ * filter is in force already: when it lets sendmsg through, the listener
+ * goes along with a message and the child goes on at once.  Otherwise
+ * the broker takes the descriptor itself (pidfd_getfd) once told its
+ * number, and says when: two wake-ups more. */
+static int hand_listener(int sock, int fd, bool sends)
 {
 	char ack;
 	ssize_t n;
 	int r = 0;
 
+	if (sock >= 0 && sends && send_listener(sock, fd) == 0)
+		sock = -1;
 	if (sock >= 0) {
 		do
 			n = write(sock, &fd, sizeof fd);
@@ -204,24 +243,41 @@ static int stage_seccomp(const struct ocap_child *c, char *why, size_t n)
 				 "around ocapsh has a listener already");
 	if (r <= 0 || !ocap__sc_supervised(e->sc_mode))
 		return r;
-	return hand_listener(c->superfd, r);
+	return hand_listener(c->superfd, r, !sendmsg_supervised(e));
 }
 
-/* The parent's side (backend.h).  The child, its filter loaded, says which of
- * its descriptors is the listener; it is taken with pidfd_getfd and the
- * child told to go on: 0 with *fd the listener, or -1 when the child says
- * nothing (a mode without a supervisor, a stage that failed); -errno when
- * it cannot be taken, and the child is not let go on. */
+/* The parent's side (backend.h).  The child, its filter loaded, sends
+ * the listener, or says which of its descriptors it is; then it is taken
+ * with pidfd_getfd and the child told to go on: 0 with *fd the listener,
+ * or -1 when the child says nothing (a mode without a supervisor, a stage
+ * that failed); -errno when it cannot be taken, and the child is not let
+ * go on. */
 int ocap__be_take_listener(pid_t pid, int sock, int *fd)
 {
+	union {
+		struct cmsghdr h;
+		char b[CMSG_SPACE(sizeof(int))];
+	} ctl;
 	int theirs, r = 0;
+	struct iovec iov = { &theirs, sizeof theirs };
+	struct msghdr mh = { .msg_iov = &iov, .msg_iovlen = 1,
+			     .msg_control = ctl.b,
+			     .msg_controllen = sizeof ctl.b };
+	struct cmsghdr *h;
 	long pidfd;
 	ssize_t n;
 
 	*fd = -1;
 	do
-		n = read(sock, &theirs, sizeof theirs);
+		n = recvmsg(sock, &mh, MSG_CMSG_CLOEXEC);
 	while (n < 0 && errno == EINTR);
+	h = n > 0 ? CMSG_FIRSTHDR(&mh) : NULL;
+	if (h && h->cmsg_level == SOL_SOCKET && h->cmsg_type == SCM_RIGHTS &&
+	    h->cmsg_len == CMSG_LEN(sizeof(int))) {
+		memcpy(fd, CMSG_DATA(h), sizeof *fd);
+		/* only the child writes here, and only its listener */
+		return n == (ssize_t)sizeof theirs && theirs == -1 ? 0 : -EPROTO;
+	}
 	if (n != (ssize_t)sizeof theirs)
 		return 0;
 	if ((pidfd = syscall(SYS_pidfd_open, pid, 0)) < 0 ||

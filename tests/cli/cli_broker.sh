@@ -1,11 +1,14 @@
 #!/bin/bash
 # SPDX-License-Identifier: MIT
 # cli_broker: the broker's own confinement, seen from outside while it
-# serves.  ocapsh forks the broker, which forks the program; while the
-# program sleeps, every thread of the broker must hold no capability in
-# any set, have no_new_privs and a seccomp filter, and ocapsh itself must
-# be as it was started.  With a --listen grant below port 1024, a root
-# broker keeps CAP_NET_BIND_SERVICE and nothing else.
+# serves.  ocapsh forks the broker, which forks the program; once the
+# program has said its first word to the broker (a chmod, which the
+# supervisor answers) and while it sleeps, every thread of the broker
+# must hold no capability in any set, have no_new_privs and a seccomp
+# filter, and ocapsh itself must be as it was started.  With a --listen
+# grant below port 1024, a root broker keeps CAP_NET_BIND_SERVICE and
+# nothing else.  Before that word the broker has its Landlock domain
+# only (launcher/broker/broker.c, confine()).
 #
 # usage: cli_broker.sh OCAPSH [--as-nobody]
 set -u
@@ -23,11 +26,16 @@ status_of() {
 }
 
 # watch NAME [GRANT]...: run the program under ocapsh in the background and
-# set OPID (ocapsh) and BPID (its broker, the program's parent).
+# set OPID (ocapsh) and BPID (its broker, the program's parent).  The
+# program's chmod goes to the broker (refused or not, as nobody), then it
+# becomes sleep.
 watch() {
 	local name=$1 spid
 	shift
-	"${RUNAS[@]}" "$O" "$@" -- /usr/bin/sleep 5 </dev/null >"$OUT" 2>"$ERR" &
+	: >"$T/first"
+	"${RUNAS[@]}" "$O" --rx /usr --rw "$T" "$@" -- /bin/sh -c \
+		"chmod 0600 '$T/first' 2>/dev/null; exec /usr/bin/sleep 5" \
+		</dev/null >"$OUT" 2>"$ERR" &
 	OPID=$! BPID=
 	# RUNAS may be setpriv, which execs ocapsh in place.
 	for _ in $(seq 200); do
@@ -62,7 +70,7 @@ expect() {
 }
 
 confined() {
-	watch confined --rw "$T" || return
+	watch confined || return
 	local f
 	for f in CapEff CapPrm CapInh CapAmb; do
 		expect "broker-$f" "$f" 0000000000000000 "$(status_of "$BPID" "$f")"
