@@ -4,14 +4,18 @@
  * the kernel (ocap__seccomp_count), its length in BPF instructions, and the
  * median time ocap__seccomp_load takes in a fresh child (the kernel checks,
  * converts and JIT-compiles the program and fills its per-syscall cache at
- * every launch).  "allow" is a one-instruction program, for reference.
+ * every launch), and how many instructions that cache fill emulates per
+ * syscall number, x86_64 and i386: the mean and the longest.  "allow" is a
+ * one-instruction program, for reference.
  *
  *	count [N]
  *
- * Prints "MODE COUNT INSNS LOAD_NS", one line per program; N loads each
- * (default 200).
+ * Prints "MODE COUNT INSNS LOAD_NS PATH64 PATH32", one line per program,
+ * each PATH as MEAN/MAX; N loads each (default 200).
  */
 #include <err.h>
+#include <stddef.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -21,6 +25,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include <linux/audit.h>
 #include <linux/seccomp.h>
 
 #include "bench.h"
@@ -37,6 +42,73 @@ static int load(int mode)
 	if (mode != ALLOW)
 		return ocap__seccomp_load(mode);
 	return syscall(SYS_seccomp, SECCOMP_SET_MODE_FILTER, 0, &prog) ? -1 : 0;
+}
+
+/* Syscall numbers 0 to NR_SYSCALLS - 1 have a bit in the kernel's cache,
+ * for x86_64 and for i386 (NR_syscalls, IA32_NR_syscalls: 470 both in
+ * Linux 6.18). */
+#define NR_SYSCALLS 470
+
+/* How many instructions the kernel's seccomp_is_const_allow() steps
+ * through for nr on arch: it follows the program until a return, or
+ * gives up at the first load of anything but the number or the arch. */
+static unsigned const_path(const struct sock_filter *f, size_t len,
+			   uint32_t arch, uint32_t nr)
+{
+	uint32_t a = 0;
+	unsigned n = 0;
+
+	for (size_t pc = 0; pc < len; pc++) {
+		const struct sock_filter *i = &f[pc];
+
+		n++;
+		switch (i->code) {
+		case BPF_LD | BPF_W | BPF_ABS:
+			if (i->k == offsetof(struct seccomp_data, nr))
+				a = nr;
+			else if (i->k == offsetof(struct seccomp_data, arch))
+				a = arch;
+			else
+				return n;
+			break;
+		case BPF_ALU | BPF_AND | BPF_K:
+			a &= i->k;
+			break;
+		case BPF_JMP | BPF_JA:
+			pc += i->k;
+			break;
+		case BPF_JMP | BPF_JEQ | BPF_K:
+			pc += a == i->k ? i->jt : i->jf;
+			break;
+		case BPF_JMP | BPF_JGE | BPF_K:
+			pc += a >= i->k ? i->jt : i->jf;
+			break;
+		case BPF_JMP | BPF_JGT | BPF_K:
+			pc += a > i->k ? i->jt : i->jf;
+			break;
+		case BPF_JMP | BPF_JSET | BPF_K:
+			pc += (a & i->k) ? i->jt : i->jf;
+			break;
+		default: /* a return, or what the kernel does not emulate */
+			return n;
+		}
+	}
+	return n;
+}
+
+/* "MEAN/MAX" of const_path over arch's numbers. */
+static void print_path(const struct sock_filter *f, size_t len,
+		       uint32_t arch)
+{
+	unsigned sum = 0, max = 0;
+
+	for (uint32_t nr = 0; nr < NR_SYSCALLS; nr++) {
+		unsigned n = const_path(f, len, arch, nr);
+
+		sum += n;
+		max = n > max ? n : max;
+	}
+	printf(" %.1f/%u", (double)sum / NR_SYSCALLS, max);
 }
 
 /* The median time of n loads of mode's program, each in a new child that
@@ -83,15 +155,20 @@ int main(int argc, char **argv)
 	if (n <= 0)
 		errx(2, "usage: count [N]");
 	for (int m = 0; m <= ALLOW; m++) {
-		const struct sock_filter *f;
+		static const struct sock_filter allow =
+			BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_ALLOW);
+		const struct sock_filter *f = &allow;
 		size_t len = 1;
 
 		if (m != ALLOW && ocap__seccomp_prebuilt(m, &f, &len) < 0)
 			len = 0;
-		printf("%s %d %zu %.0f\n",
+		printf("%s %d %zu %.0f",
 		       m == ALLOW ? "allow" : ocap__seccomp_mode_name(m),
 		       m == ALLOW ? -1 : ocap__seccomp_count(m), len,
 		       load_ns(m, n));
+		print_path(f, len, AUDIT_ARCH_X86_64);
+		print_path(f, len, AUDIT_ARCH_I386);
+		printf("\n");
 	}
 	return 0;
 }

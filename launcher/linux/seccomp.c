@@ -969,12 +969,77 @@ static struct sock_filter jeq(uint32_t v)
 	return (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, v, 0, 0);
 }
 
-/* The longest prefix: arch check, each entry in a run of its own (ld nr,
- * jeq nr, ld a, and, jeq va, ld b, jeq vb), then ja and ret.  Every jump
- * in it is forward within it, so 8-bit offsets reach. */
 #define X32_BIT 0x40000000u /* __X32_SYSCALL_BIT */
-#define PREFIX_MAX (2 + 4 + 7 * NARGDENIES + 2)
-_Static_assert(PREFIX_MAX <= 256, "argdenies: too long for BPF jumps");
+
+/* libseccomp's program starts by checking again what the prefix has
+ * checked: the arch, and x32 numbers (nr at or above X32_BIT but -1),
+ * which it kills.  When it starts exactly so, the prefix jumps past that
+ * head, to its kill or to its reload of nr before the tree.  The kernel
+ * fills its per-syscall cache at every load by running the program for
+ * each number, so each instruction on a common path costs ~900 steps. */
+#define HEAD_KILL 5 /* ret KILL_PROCESS */
+#define HEAD_NR 6   /* ld nr, then the tree */
+#define HEAD_LEN 7
+
+static bool head_known(const struct sock_filter *body, size_t len)
+{
+	const struct sock_filter head[HEAD_LEN] = {
+		BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			 offsetof(struct seccomp_data, arch)),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, seccomp_arch_native(), 0,
+			 3),
+		ld_nr(),
+		BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, X32_BIT, 0, 2),
+		BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K, 0xffffffffu, 1, 0),
+		BPF_STMT(BPF_RET | BPF_K, SECCOMP_RET_KILL_PROCESS),
+		ld_nr(),
+	};
+
+	return len > HEAD_LEN && !memcmp(body, head, sizeof head);
+}
+
+/* The longest prefix: arch check, ld nr, the new-call and x32 checks, a
+ * tree over the runs' numbers (a leaf per run, a node between two), each
+ * entry in a run of its own (ld a, and, jeq va, ld b, jeq vb), then ret.
+ * Every jump in it is forward, within it or into the body's head, so
+ * 8-bit offsets reach. */
+#define PREFIX_MAX (3 + 4 + (2 * NARGDENIES - 1) + 5 * NARGDENIES + 1)
+_Static_assert(PREFIX_MAX + HEAD_LEN <= 256,
+	       "argdenies: too long for BPF jumps");
+
+/* Where a prefix jump goes, resolved once the prefix is whole: the next
+ * instruction, the last (ret EPERM), the prefix's instruction i (AT + i)
+ * or the body's instruction i (BODY + i). */
+enum { NEXT, LAST, AT = 0x100, BODY = 0x800 };
+
+struct prefix {
+	struct sock_filter f[PREFIX_MAX];
+	unsigned jt[PREFIX_MAX], jf[PREFIX_MAX];
+	size_t k, leaf[NARGDENIES]; /* each run's jeq in the tree */
+	uint32_t nr[NARGDENIES];    /* each run's syscall */
+};
+
+static void put(struct prefix *p, struct sock_filter insn, unsigned jt,
+		unsigned jf)
+{
+	p->jt[p->k] = jt, p->jf[p->k] = jf;
+	p->f[p->k++] = insn;
+}
+
+static unsigned char offset(const struct prefix *p, size_t i, unsigned to)
+{
+	size_t at = to >= BODY	? p->k + (to - BODY)
+		    : to >= AT	? to - AT
+		    : to == LAST ? p->k - 1
+				 : i + 1;
+
+	return (unsigned char)(at - i - 1);
+}
+
+static struct sock_filter jge(uint32_t v)
+{
+	return (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K, v, 0, 0);
+}
 
 /* Whether the mode's table has a row for the syscall: the prefix need
  * not refuse what the program after it refuses anyway. */
@@ -986,12 +1051,17 @@ static bool in_table(int mode, const char *name)
 	return false;
 }
 
-/* The argdeny prefix.  Each run of entries on one syscall is [ld nr, jeq
- * nr or skip the run], then per entry [ld a, (and ma,)] unless A holds
- * that already, and jeq va to EPERM (with b: to [ld b, jeq vb to EPERM]).
- * A call no entry matches falls through to the program after the prefix;
- * one ret EPERM at the end serves every match.  Other architectures skip
- * it all (that program kills them). */
+/* d's syscall, or -1 when the prefix leaves d out. */
+static int deny_nr(const struct argdeny *d, int mode,
+		   const char *const *extra, size_t n)
+{
+	int nr = seccomp_syscall_resolve_name(d->name);
+
+	return nr < 0 || listed(nr, extra, n) || !in_table(mode, d->name)
+		       ? -1
+		       : nr;
+}
+
 /* The newest system call libseccomp knows here: its table, from a call
  * every kernel we run on has, upward. */
 static int newest_known(void)
@@ -1015,72 +1085,121 @@ static bool extra_from(const char *const *extra, size_t n, int first)
 	return false;
 }
 
-static size_t emit_prefix(struct sock_filter *f, int mode,
-			  const char *const *extra, size_t n)
+/* A tree over runs order[lo..hi) (sorted by number) for the numbers
+ * from..to-1, A holding nr.  Each node halves the numbers, not the runs:
+ * most numbers have no run and leave for miss after a comparison or two. */
+static void dispatch(struct prefix *p, const unsigned *order, size_t lo,
+		     size_t hi, uint32_t from, uint32_t to, unsigned miss)
 {
-	size_t k = 2, head = 0, deny[NARGDENIES], nd = 0;
-	int run = -1, held = -1; /* the run's syscall; the argument in A */
-	uint32_t held_mask = 0;
-	int first_new = newest_known() + 1;
+	size_t mid = lo + 1, node = p->k;
 
+	if (hi - lo == 1) { /* to the run: set once it is written */
+		p->leaf[order[lo]] = p->k;
+		put(p, jeq(p->nr[order[lo]]), 0, miss);
+		return;
+	}
+	while (mid < hi - 1 && p->nr[order[mid]] < from + (to - from) / 2)
+		mid++;
+	put(p, jge(p->nr[order[mid]]), NEXT, 0);
+	dispatch(p, order, mid, hi, p->nr[order[mid]], to, miss);
+	p->jf[node] = AT + (unsigned)p->k;
+	dispatch(p, order, lo, mid, from, p->nr[order[mid]], miss);
+}
+
+/* The argdeny prefix.  A tree on nr finds the run of entries on one
+ * syscall, which is per entry [ld a, (and ma,)] unless A holds that
+ * already, and jeq va to EPERM (with b: to [ld b, jeq vb to EPERM]); the
+ * run's last miss goes to the body.  One ret EPERM at the end serves
+ * every match.  With skip (head_known), the prefix does the body's head's
+ * work and each way out goes past it; else to the body's start. */
+static size_t emit_prefix(struct sock_filter *f, int mode,
+			  const char *const *extra, size_t n, bool skip)
+{
+	struct prefix p = { .k = 0 };
+	unsigned kill = BODY + (skip ? HEAD_KILL : 0);
+	unsigned ld = BODY + (skip ? HEAD_NR : 0);
+	unsigned tree = BODY + (skip ? HEAD_LEN : 0);
+	unsigned order[NARGDENIES] = { 0 }, runs = 0, rest;
+	int first_new = newest_known() + 1, run = -1, held = -1;
+	uint32_t held_mask = 0;
+	bool enosys = !extra_from(extra, n, first_new);
+
+	for (size_t i = 0; i < NARGDENIES; i++) {
+		int nr = deny_nr(&argdenies[i], mode, extra, n);
+		unsigned j = runs;
+
+		if (nr < 0 || nr == run)
+			continue;
+		for (; j > 0 && p.nr[order[j - 1]] >= (uint32_t)nr; j--)
+			if (p.nr[order[j - 1]] == (uint32_t)nr)
+				return 0; /* the table splits its entries */
+			else
+				order[j] = order[j - 1];
+		order[j] = runs;
+		p.nr[runs++] = (uint32_t)nr;
+		run = nr;
+	}
+	put(&p, (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
+			offsetof(struct seccomp_data, arch)), 0, 0);
+	/* Other architectures skip it all (the body kills them). */
+	put(&p, jeq(seccomp_arch_native()), NEXT, kill);
+	put(&p, ld_nr(), 0, 0);
 	/* A call newer than the table gets ENOSYS, which libc and runtimes
 	 * take for "not on this kernel" and fall back from (glibc's fchmodat
 	 * from fchmodat2); one the table leaves out keeps the default EPERM.
-	 * x32 numbers go on to the body, which refuses them.  Not when
-	 * --allow-syscall names such a call by its number. */
-	if (!extra_from(extra, n, first_new)) {
-		f[k++] = ld_nr();
-		f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K,
-				(uint32_t)first_new, 0, 2);
-		f[k++] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JGE | BPF_K,
-				X32_BIT, 1, 0);
-		f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
-				SECCOMP_RET_ERRNO | (ENOSYS & SECCOMP_RET_DATA));
-	}
+	 * Then x32 numbers are killed and -1 goes to the body's tree, as the
+	 * body's head has it.  No ENOSYS when --allow-syscall names such a
+	 * call by its number. */
+	rest = runs ? AT + (unsigned)p.k + 2 + 2 * enosys : tree;
+	if (enosys)
+		put(&p, jge((uint32_t)first_new), NEXT, rest);
+	put(&p, jge(X32_BIT), NEXT, enosys ? AT + (unsigned)p.k + 2 : rest);
+	put(&p, jeq(0xffffffffu), ld, kill);
+	if (enosys)
+		put(&p, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+				SECCOMP_RET_ERRNO | (ENOSYS & SECCOMP_RET_DATA)),
+		    0, 0);
+	if (runs)
+		dispatch(&p, order, 0, runs, 0, (uint32_t)first_new, tree);
 
+	run = -1, runs = 0;
 	for (size_t i = 0; i < NARGDENIES; i++) {
 		const struct argdeny *d = &argdenies[i];
-		int nr = seccomp_syscall_resolve_name(d->name);
+		int nr = deny_nr(d, mode, extra, n);
+		bool last = i + 1 == NARGDENIES || strcmp(d[1].name, d->name);
 
-		if (nr < 0 || listed(nr, extra, n) || !in_table(mode, d->name))
+		if (nr < 0)
 			continue;
 		if (nr != run) {
-			if (head)
-				f[head].jf = (unsigned char)(k - head - 1);
-			f[k++] = ld_nr();
-			head = k;
-			f[k++] = jeq((uint32_t)nr);
+			p.jt[p.leaf[runs++]] = AT + (unsigned)p.k;
 			run = nr, held = -1;
 		}
 		if (held != d->a || held_mask != d->ma) {
-			f[k++] = ld_arg(d->a);
+			put(&p, ld_arg(d->a), 0, 0);
 			if (d->ma)
-				f[k++] = (struct sock_filter)BPF_STMT(
-					BPF_ALU | BPF_AND | BPF_K, d->ma);
+				put(&p, (struct sock_filter)BPF_STMT(
+					BPF_ALU | BPF_AND | BPF_K, d->ma), 0, 0);
 			held = d->a, held_mask = d->ma;
 		}
-		f[k] = jeq(d->va);
-		if (d->b) {
-			f[k++].jf = 2; /* past [ld b, jeq vb] */
-			f[k++] = ld_arg(d->b);
-			f[k] = jeq(d->vb);
+		if (d->b) { /* a miss on a goes past [ld b, jeq vb] */
+			put(&p, jeq(d->va), NEXT,
+			    last ? ld : AT + (unsigned)p.k + 3);
+			put(&p, ld_arg(d->b), 0, 0);
 			held = -1; /* a or b, by the path taken */
 		}
-		deny[nd++] = k++;
+		put(&p, jeq(d->b ? d->vb : d->va), LAST, last ? ld : NEXT);
 	}
-	if (head) {
-		f[head].jf = (unsigned char)(k - head - 1);
-		f[k++] = (struct sock_filter)BPF_STMT(BPF_JMP | BPF_JA, 1);
-		for (size_t i = 0; i < nd; i++)
-			f[deny[i]].jt = (unsigned char)(k - deny[i] - 1);
-		f[k++] = (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
-				SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA));
-	}
-	f[0] = (struct sock_filter)BPF_STMT(BPF_LD | BPF_W | BPF_ABS,
-			offsetof(struct seccomp_data, arch));
-	f[1] = (struct sock_filter)BPF_JUMP(BPF_JMP | BPF_JEQ | BPF_K,
-			seccomp_arch_native(), 0, (unsigned char)(k - 2));
-	return k;
+	if (runs)
+		put(&p, (struct sock_filter)BPF_STMT(BPF_RET | BPF_K,
+				SECCOMP_RET_ERRNO | (EPERM & SECCOMP_RET_DATA)),
+		    0, 0);
+	for (size_t i = 0; i < p.k; i++)
+		if (BPF_CLASS(p.f[i].code) == BPF_JMP) {
+			p.f[i].jt = offset(&p, i, p.jt[i]);
+			p.f[i].jf = offset(&p, i, p.jf[i]);
+		}
+	memcpy(f, p.f, p.k * sizeof *f);
+	return p.k;
 }
 
 static int read_all(int fd, void *buf, size_t len)
@@ -1141,7 +1260,12 @@ int ocap__seccomp_compile(int mode, const char *const *extra, size_t n,
 	if (err)
 		return err;
 	/* The body was read in after room for the longest prefix. */
-	k = emit_prefix(pre, mode, extra, n);
+	k = emit_prefix(pre, mode, extra, n,
+			head_known(f + PREFIX_MAX, body));
+	if (!k) {
+		free(f);
+		return -EINVAL;
+	}
 	memmove(f + k, f + PREFIX_MAX, body * sizeof(*f));
 	memcpy(f, pre, k * sizeof(*f));
 	*prog = f;
