@@ -67,11 +67,13 @@ struct low_slots {
 	int n;
 };
 
+/* openat(), not open(): musl's open() follows O_CLOEXEC with an fcntl
+ * for kernels older than 2.6.23, a call per grant at every launch. */
 static int open_grant(ocap_plan *p, struct ocap_path_grant *g,
 		      struct low_slots *low)
 {
 	struct stat st;
-	int fd = open(g->name, O_PATH | O_CLOEXEC);
+	int fd = openat(AT_FDCWD, g->name, O_PATH | O_CLOEXEC);
 
 	if (fd < 0 && errno == ENOENT && (g->rights & OCAP_RIGHT_CREATE)) {
 		/* A file granted with create that is not there yet. */
@@ -79,7 +81,7 @@ static int open_grant(ocap_plan *p, struct ocap_path_grant *g,
 					      O_CLOEXEC, 0666);
 		if (c >= 0) {
 			close(c);
-			fd = open(g->name, O_PATH | O_CLOEXEC);
+			fd = openat(AT_FDCWD, g->name, O_PATH | O_CLOEXEC);
 		}
 	}
 	if (fd >= 0 && fd <= OCAP_ROOT_FD) {

@@ -127,6 +127,11 @@ int ocap__tmpdir_remove(ocap_plan *p)
 
 	if (!p->tmpdir || p->keep_tmpdir)
 		return 0;
+	/* Most programs leave it empty; rmdir follows no link. */
+	if (rmdir(p->tmpdir) == 0) {
+		p->tmpdir = NULL;
+		return 0;
+	}
 	fd = open(p->tmpdir, O_RDONLY | O_DIRECTORY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 && errno == ENOENT)
 		p->tmpdir = NULL;

@@ -82,8 +82,8 @@ static int landlock(const struct ocap_compiled *c)
 	for (size_t i = 0; i < NREADABLE + learn; i++) {
 		/* --learn in compat mode: the reads it lets through are
 		 * its own, each checked first (broker/suggest.c) */
-		int fd = open(i < NREADABLE ? readable[i] : "/",
-			      O_PATH | O_CLOEXEC);
+		int fd = openat(AT_FDCWD, i < NREADABLE ? readable[i] : "/",
+				O_PATH | O_CLOEXEC);
 		if (fd >= 0)
 			paths[ll.npaths++] = (struct ocap_ll_path){
 				.fd = fd,
