@@ -73,7 +73,11 @@ static int open_grant(ocap_plan *p, struct ocap_path_grant *g,
 		      struct low_slots *low)
 {
 	struct stat st;
-	int fd = openat(AT_FDCWD, g->name, O_PATH | O_CLOEXEC);
+	int fd;
+
+	if (g->fd >= 0)
+		return 0; /* a runtime entry, opened as it was planned */
+	fd = openat(AT_FDCWD, g->name, O_PATH | O_CLOEXEC);
 
 	if (fd < 0 && errno == ENOENT && (g->rights & OCAP_RIGHT_CREATE)) {
 		/* A file granted with create that is not there yet. */
