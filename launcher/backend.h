@@ -141,12 +141,12 @@ hidden int ocap__be_become_reaper(void);
  * is no longer parent, having died already. */
 hidden int ocap__be_die_with_parent(pid_t parent);
 
-/* Wait until every writer of the pipe fd has closed it, passing on to
- * process pid the signals of set (blocked) that a process sent, not
- * those the kernel sent (a terminal's keys, its hangup: the whole
- * foreground group had them); they are
- * left pending if this kernel or a filter around us refuses a signalfd. */
-hidden void ocap__be_await_hangup(int fd, pid_t pid, const sigset_t *set);
+/* Wait until fd has something to read (or is at its end), or process
+ * pid has ended: then it is reaped, *st its wait status, and true is
+ * returned.  Meanwhile the signals of set (blocked) that a process sent
+ * are passed on to pid, not those the kernel sent (a terminal's keys, its
+ * hangup: the whole foreground group had them). */
+hidden bool ocap__be_await(int fd, pid_t pid, const sigset_t *set, int *st);
 
 /* Send sig to process pid alone, never to a group: 0 or -errno. */
 hidden int ocap__be_signal_pid(pid_t pid, int sig);

@@ -215,54 +215,40 @@ struct outcome {
 	int r;
 	int status;
 	int exit_hint;
+	unsigned more; /* the bytes of --suggest's lines that follow */
 	char err[sizeof ((ocap_plan *)0)->err];
 };
 
-/* After the outcome, --suggest's lines, each ending in a newline.  The
- * caller reads them once the broker has exited, so they must fit in the
- * pipe: the broker hands back at most 100 lines of a few hundred bytes,
- * and stops short of OUT_MAX. */
+/* After the outcome, o.more bytes of --suggest's lines, each ending in a
+ * newline: the broker hands back at most 100 lines of a few hundred
+ * bytes, and stops short of OUT_MAX. */
 #define OUT_MAX 60000
 
-static void send_suggestions(const ocap_plan *p, int out)
+static unsigned suggestions(const ocap_plan *p, char *buf)
 {
-	size_t sent = sizeof(struct outcome);
+	size_t n = 0;
 
 	for (size_t i = 0; i < p->nsuggestions; i++) {
-		const char *line = p->suggestions[i];
-		size_t len = strlen(line);
-		ssize_t n;
+		size_t len = strlen(p->suggestions[i]);
 
-		if (sent + len + 1 > OUT_MAX)
+		if (n + len + 1 > OUT_MAX)
 			break;
-		do
-			n = write(out, line, len);
-		while (n < 0 && errno == EINTR);
-		if (n != (ssize_t)len)
-			break; /* a pipe smaller than OUT_MAX is full */
-		do
-			n = write(out, "\n", 1);
-		while (n < 0 && errno == EINTR);
-		sent += len + 1;
+		memcpy(buf + n, p->suggestions[i], len);
+		buf[n + len] = '\n';
+		n += len + 1;
 	}
+	return (unsigned)n;
 }
 
-/* The lines send_suggestions() wrote, kept in the caller's plan. */
-static void take_suggestions(ocap_plan *p, int in)
+static void write_all(int fd, const void *buf, size_t len)
 {
-	char buf[OUT_MAX + 1], *line, *nl;
-	size_t got = 0;
-	ssize_t n;
+	for (size_t done = 0; done < len;) {
+		ssize_t n = write(fd, (const char *)buf + done, len - done);
 
-	while (got < OUT_MAX &&
-	       ((n = read(in, buf + got, OUT_MAX - got)) > 0 ||
-		(n < 0 && errno == EINTR)))
-		got += n > 0 ? (size_t)n : 0;
-	buf[got] = '\0';
-	for (line = buf; (nl = strchr(line, '\n')); line = nl + 1) {
-		*nl = '\0';
-		if (ocap__plan_suggest(p, line) < 0)
-			break;
+		if (n > 0)
+			done += (size_t)n;
+		else if (n < 0 && errno != EINTR)
+			return;
 	}
 }
 
@@ -271,7 +257,7 @@ static _Noreturn void broker_main(ocap_plan *p, pid_t caller, int out,
 				  int su[2])
 {
 	struct outcome o = { 0 };
-	ssize_t n;
+	char *lines;
 
 	if (ocap__be_die_with_parent(caller) < 0)
 		_exit(125);
@@ -283,14 +269,12 @@ static _Noreturn void broker_main(ocap_plan *p, pid_t caller, int out,
 		o.r = start(p, c, sv, ep, su, &o.status);
 	o.exit_hint = p->exit_hint;
 	memcpy(o.err, p->err, sizeof o.err);
-	do
-		n = write(out, &o, sizeof o);
-	while (n < 0 && errno == EINTR);
-	/* A user over pipe-user-pages-soft gets one-page pipes: never wait
-	 * for a caller that reads only once we are gone. */
-	(void)fcntl(out, F_SETFL, O_NONBLOCK);
-	send_suggestions(p, out);
-	close(out); /* the caller's wake-up */
+	/* The caller reads as it comes: a one-page pipe (a user over
+	 * pipe-user-pages-soft) waits for it, no more. */
+	lines = malloc(OUT_MAX);
+	o.more = lines ? suggestions(p, lines) : 0;
+	write_all(out, &o, sizeof o);
+	write_all(out, lines, o.more);
 	_exit(0);
 }
 
@@ -310,23 +294,58 @@ static void tmpdir_done(ocap_plan *p)
 				strerror(-e));
 }
 
+/* What the broker says, len bytes read from in (non-blocking) as they
+ * come; fewer when the pipe ends or the broker has ended (then reaped,
+ * *broker -1) with nothing more in it.  No end of file is awaited: a
+ * process the caller's other threads forked may hold the pipe too. */
+static size_t hear(int in, void *buf, size_t len, pid_t *broker,
+		   const sigset_t *set, int *st)
+{
+	size_t got = 0;
+
+	while (got < len) {
+		ssize_t n = read(in, (char *)buf + got, len - got);
+
+		if (n > 0)
+			got += (size_t)n;
+		else if (n == 0 || (errno != EAGAIN && errno != EINTR))
+			break;
+		else if (errno == EAGAIN && *broker < 0)
+			break;
+		else if (errno == EAGAIN && ocap__be_await(in, *broker, set, st))
+			*broker = -1;
+	}
+	return got;
+}
+
+/* The lines suggestions() wrote, kept in the caller's plan. */
+static void take_suggestions(ocap_plan *p, const char *buf, size_t n)
+{
+	char *copy = strndup(buf, n), *line, *nl;
+
+	for (line = copy; line && (nl = strchr(line, '\n')); line = nl + 1) {
+		*nl = '\0';
+		if (ocap__plan_suggest(p, line) < 0)
+			break;
+	}
+	free(copy);
+}
+
 /* The caller waits for the broker's word, passing on the signals it is
- * sent.  The broker closes the pipe before it exits: its end goes on
- * while the caller removes the temporary directory, and is reaped after
- * (*broker left set), but for a broker that died. */
+ * sent.  It wakes when the word comes: the broker's end goes on while the
+ * caller removes the temporary directory, and is reaped after (*broker
+ * left set), but for a broker that died. */
 static int await_broker(ocap_plan *p, pid_t *broker, int in,
 			const sigset_t *set, int *status)
 {
 	struct outcome o;
-	ssize_t n;
+	char *lines;
 	int st = 0;
 
-	ocap__be_await_hangup(in, *broker, set);
-	do
-		n = read(in, &o, sizeof o);
-	while (n < 0 && errno == EINTR);
-	if (n != (ssize_t)sizeof o) {
-		reap(*broker, &st);
+	(void)fcntl(in, F_SETFL, O_NONBLOCK);
+	if (hear(in, &o, sizeof o, broker, set, &st) != sizeof o) {
+		if (*broker > 0)
+			reap(*broker, &st);
 		*broker = -1;
 		ocap__broker_orphans(); /* the program's descendants */
 		return ocap__plan_fail(p, -EPIPE, "the broker died (%s %d)",
@@ -335,7 +354,13 @@ static int await_broker(ocap_plan *p, pid_t *broker, int in,
 						       : WEXITSTATUS(st));
 	}
 	*status = o.status;
-	take_suggestions(p, in);
+	if (o.more > OUT_MAX)
+		o.more = 0;
+	if (o.more && (lines = malloc(o.more))) {
+		take_suggestions(p, lines, hear(in, lines, o.more, broker, set,
+						&st));
+		free(lines);
+	}
 	p->exit_hint = o.exit_hint;
 	memcpy(p->err, o.err, sizeof p->err);
 	p->err[sizeof p->err - 1] = '\0';

@@ -134,7 +134,9 @@ static int confine(struct broker *b)
 }
 
 /* Whether the event may carry the program's words: all but signals, a
- * listener no task is left to call, and a channel's end of file. */
+ * listener no task is left to call, and a channel hung up whose next
+ * message is empty (an end of file, or an empty message that may carry
+ * descriptors: the channel is dropped unread, ocap__broker_event). */
 static bool words(const struct broker *b, int i, short revents)
 {
 	const struct slot *s = &b->slots[i];
@@ -155,9 +157,15 @@ static bool words(const struct broker *b, int i, short revents)
 
 void ocap__broker_event(struct broker *b, int i, short revents)
 {
-	if (!b->confined && words(b, i, revents) &&
-	    (b->fault = confine(b)) < 0)
+	if (b->fault)
+		return; /* the session ends (serve()); confine() is not retried */
+	if (!b->confined && words(b, i, revents)) {
+		if ((b->fault = confine(b)) < 0)
+			return;
+	} else if (!b->confined && b->slots[i].type == SLOT_CHAN) {
+		ocap__broker_chan_drop(b, i); /* its queue unread, freed */
 		return;
+	}
 	switch (b->slots[i].type) {
 	case SLOT_SIGNAL:
 		signal_event(b, i);

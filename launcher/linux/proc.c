@@ -32,24 +32,39 @@ int ocap__be_die_with_parent(pid_t parent)
 	return getppid() == parent ? 0 : -ESRCH;
 }
 
-/* poll reports a hang-up whatever it was asked: asked for nothing, it
- * sleeps through the data written before it. */
-void ocap__be_await_hangup(int fd, pid_t pid, const sigset_t *set)
+static bool await_end(pid_t pid, int *st)
+{
+	while (waitpid(pid, st, 0) < 0 && errno == EINTR)
+		;
+	return true;
+}
+
+/* Refused a signalfd or a poll (a filter around us): wait for the end,
+ * never spin. */
+bool ocap__be_await(int fd, pid_t pid, const sigset_t *set, int *st)
 {
 	int sfd = signalfd(-1, set, SFD_CLOEXEC | SFD_NONBLOCK);
-	struct pollfd f[2] = { { fd, 0, 0 }, { sfd, POLLIN, 0 } };
+	struct pollfd f[2] = { { fd, POLLIN, 0 }, { sfd, POLLIN, 0 } };
 	struct signalfd_siginfo si;
+	bool ended = false;
 
-	while (!f[0].revents) {
-		if (poll(f, sfd >= 0 ? 2 : 1, -1) < 0 && errno != EINTR)
+	if (sfd < 0)
+		return await_end(pid, st);
+	while (!ended && !f[0].revents) {
+		if (poll(f, 2, -1) < 0 && errno != EINTR) {
+			ended = await_end(pid, st);
 			break;
-		while (sfd >= 0 && (f[1].revents & POLLIN) &&
-		       read(sfd, &si, sizeof si) == (ssize_t)sizeof si)
-			if (si.ssi_signo != SIGCHLD && si.ssi_code != SI_KERNEL)
+		}
+		while ((f[1].revents & POLLIN) &&
+		       read(sfd, &si, sizeof si) == (ssize_t)sizeof si) {
+			if (si.ssi_signo == SIGCHLD)
+				ended |= waitpid(pid, st, WNOHANG) == pid;
+			else if (si.ssi_code != SI_KERNEL)
 				kill(pid, (int)si.ssi_signo);
+		}
 	}
-	if (sfd >= 0)
-		close(sfd);
+	close(sfd);
+	return ended;
 }
 
 /* Through a pidfd: the confined broker has no kill(2), whose pid can name

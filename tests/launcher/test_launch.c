@@ -5,6 +5,9 @@
  * failure before or at exec reported as one line with its exit status.
  */
 #include <errno.h>
+#include <pthread.h>
+#include <signal.h>
+#include <stdatomic.h>
 #include <limits.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -208,6 +211,59 @@ static void test_exec_fails(void **state)
 	ocap_plan_free(p);
 }
 
+/* A thread of the caller forks processes that keep what was open then
+ * and never exec, as a multithreaded library user may: one forked while
+ * a launch holds its pipe to the broker keeps that pipe too.  Each launch
+ * must come back all the same: when it is done, every such process is
+ * still asleep (one a launch had waited for would have ended). */
+#define STRAYS 256
+
+static pid_t strays[STRAYS];
+static atomic_int nstrays, stop_forking;
+
+static void *forker(void *arg)
+{
+	(void)arg;
+	while (!atomic_load(&stop_forking) && atomic_load(&nstrays) < STRAYS) {
+		pid_t pid = fork();
+
+		if (pid == 0) {
+			sleep(60);
+			_exit(0);
+		}
+		if (pid > 0)
+			strays[atomic_fetch_add(&nstrays, 1)] = pid;
+		usleep(200);
+	}
+	return NULL;
+}
+
+static void test_stray_holders(void **state)
+{
+	char *const argv[] = { "/bin/true", NULL };
+	pthread_t th;
+	int alive = 0, n;
+
+	assert_int_equal(pthread_create(&th, NULL, forker, NULL), 0);
+	for (int i = 0; i < 30; i++) {
+		ocap_plan *p = plan_of(NULL, argv);
+
+		assert_int_equal(launch(p, 0), 0);
+		ocap_plan_free(p);
+	}
+	atomic_store(&stop_forking, 1);
+	pthread_join(th, NULL);
+	n = atomic_load(&nstrays);
+	for (int i = 0; i < n; i++) {
+		alive += waitpid(strays[i], NULL, WNOHANG) == 0;
+		kill(strays[i], SIGKILL);
+		waitpid(strays[i], NULL, 0);
+	}
+	if (alive != n)
+		fail_msg("%d of %d processes the caller forked ended before the "
+			 "launches did: a launch waited for them", n - alive, n);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -221,6 +277,7 @@ int main(void)
 						tmpdir_teardown),
 		cmocka_unit_test_setup_teardown(test_exec_fails, tmpdir_setup,
 						tmpdir_teardown),
+		cmocka_unit_test(test_stray_holders),
 	};
 
 	return finish(cmocka_run_group_tests(tests, NULL, NULL));
