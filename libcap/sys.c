@@ -54,12 +54,14 @@ int ocap__openat2(int dirfd, const char *rel, int flags, mode_t mode)
 	if (fd < 0)
 		return (int)fd;
 	if (!__atomic_load_n(&no_openat2, __ATOMIC_RELAXED)) {
-		do
-			fd = SYS(SYS_openat2, dirfd, rel, &how, sizeof how);
-		while (fd == -EINTR);
-		if (fd != -ENOSYS)
-			return fd == -EXDEV ? OCAP__ESCAPE : (int)fd;
-		__atomic_store_n(&no_openat2, true, __ATOMIC_RELAXED);
+		fd = ocap_openat2(dirfd, rel, &how);
+		if (fd == -EXDEV)
+			return OCAP__ESCAPE;
+		/* ENOSYS: never again; EAGAIN: renames raced every try */
+		if (fd != -ENOSYS && fd != -EAGAIN)
+			return (int)fd;
+		if (fd == -ENOSYS)
+			__atomic_store_n(&no_openat2, true, __ATOMIC_RELAXED);
 	}
 	return ocap__beneath(dirfd, rel, (int)how.flags, (mode_t)how.mode);
 }

@@ -418,11 +418,11 @@ int ocap__broker_unix_target(struct broker *b, const struct sockaddr *a,
 
 	if (!g)
 		return ocap__broker_deny(b, "connect to", a, len);
-	sock = (int)syscall(SYS_openat2, g->dirfd, g->base, &how, sizeof how);
+	sock = (int)ocap_openat2(g->dirfd, g->base, &how);
 	if (sock < 0)
-		return errno == ELOOP ? ocap__broker_deny(b, "connect through a symlink to",
+		return sock == -ELOOP ? ocap__broker_deny(b, "connect through a symlink to",
 					     a, len)
-				      : -errno;
+				      : sock;
 	/* ECONNREFUSED: connect(2)'s answer for a file that is no socket */
 	e = fstat(sock, &st) < 0 ? errno : S_ISSOCK(st.st_mode) ? 0
 								: ECONNREFUSED;

@@ -34,6 +34,7 @@
 #include <unistd.h>
 
 #include "broker.h"
+#include "open_how.h"
 #include "open_rights.h"
 #include "supervise.h"
 
@@ -309,11 +310,11 @@ static int name_of(int fd, char *buf)
 
 static long open2(int dirfd, const char *path, int flags, unsigned resolve)
 {
-	struct open_how how = { .flags = (unsigned)flags | O_PATH | O_CLOEXEC,
-				.resolve = resolve };
-	long fd = syscall(SYS_openat2, dirfd, path, &how, sizeof how);
+	struct ocap_open_how how = {
+		.flags = (unsigned)flags | O_PATH | O_CLOEXEC,
+		.resolve = resolve };
 
-	return fd < 0 ? -errno : fd;
+	return ocap_openat2(dirfd, path, &how);
 }
 
 static bool same_file(int a, int b)

@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <sched.h>
+#include <signal.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -208,6 +209,39 @@ static void test_getcwd(void **state)
 		assert_ret(run_in_child(unreachable, f), 0);
 }
 
+/* A walk through ".." beneath a directory while another process renames
+ * something elsewhere, as a busy machine does all the time: the kernel
+ * says EAGAIN for a walk a rename raced, and every open must succeed all
+ * the same (tried again, or walked without openat2). */
+static void test_openat2_renames(void **state)
+{
+	struct ns_fixture *f = *state;
+	char a[PATH_MAX], b[PATH_MAX];
+	int failed = 0, fd;
+	pid_t pid;
+
+	assert_int_equal(tree_write(f->td.path, "spin/x", ""), 0);
+	tree_join(a, sizeof a, f->td.path, "spin/x");
+	tree_join(b, sizeof b, f->td.path, "spin/y");
+	if ((pid = fork()) == 0) {
+		for (;;)
+			if (rename(a, b) < 0 || rename(b, a) < 0)
+				_exit(1);
+	}
+	assert_true(pid > 0);
+	for (int i = 0; i < 20000; i++) {
+		fd = ocap__openat2(f->fd, "a/../a/../a/file",
+				   O_RDONLY | O_CLOEXEC, 0);
+		if (fd < 0)
+			failed++;
+		else
+			close(fd);
+	}
+	kill(pid, SIGKILL);
+	waitpid(pid, NULL, 0);
+	assert_int_equal(failed, 0);
+}
+
 /* Each case on a tree of its own. */
 #define T(f) cmocka_unit_test_setup_teardown(f, setup, ns_fixture_teardown)
 
@@ -215,6 +249,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		T(test_openat2),
+		T(test_openat2_renames),
 		T(test_open_reopen),
 		T(test_stat_readlink),
 		T(test_names),
