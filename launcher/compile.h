@@ -44,6 +44,9 @@ hidden void ocap__compiled_free(struct ocap_compiled *c);
 /* env.c: the program's environment (the default set or the caller's
  * whole one, then each --env, then OCAP_ROOT). */
 hidden int ocap__build_env(const struct ocap_compiled *c, char ***envp);
+/* launch.c: fd, or a copy of it above the root descriptor's slot, which
+ * the child's descriptor layout overwrites (fd consumed); -1 and errno. */
+hidden int ocap__above_root(int fd);
 hidden void ocap__free_env(char **envp);
 /* The value the program's environment will give name, or NULL. */
 hidden const char *ocap__env_value(const ocap_plan *p, const char *name);

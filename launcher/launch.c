@@ -19,9 +19,7 @@
 #include "netgrant.h"
 #include "prepare.h"
 
-/* Descriptors the child keeps until exec must sit above the root
- * descriptor's slot, which the fd layout overwrites.  Consumes fd. */
-static int above_root(int fd)
+int ocap__above_root(int fd)
 {
 	int nfd;
 
@@ -163,16 +161,17 @@ static int start(ocap_plan *p, struct ocap_child *c, int sv[2], int ep[2],
 	if (pipe2(ep, O_CLOEXEC) < 0)
 		return ocap__plan_fail(p, -errno, "pipe: %s", strerror(errno));
 	if (socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, su) < 0 ||
-	    (su[1] = above_root(su[1])) < 0)
+	    (su[1] = ocap__above_root(su[1])) < 0)
 		return ocap__plan_fail(p, -errno, "supervisor channel: %s",
 				       strerror(errno));
 	c->superfd = su[1];
 	c->rootfd = sv[1];
-	c->progfd = above_root(open(p->prog, O_PATH | O_CLOEXEC));
+	c->progfd = ocap__above_root(openat(AT_FDCWD, p->prog,
+					    O_PATH | O_CLOEXEC));
 	if (c->progfd < 0)
 		return ocap__plan_fail(p, -errno, "%s: %s", p->prog,
 				       strerror(errno));
-	if ((ep[1] = above_root(ep[1])) < 0)
+	if ((ep[1] = ocap__above_root(ep[1])) < 0)
 		return ocap__plan_fail(p, -errno, "pipe: %s", strerror(errno));
 	c->errfd = ep[1];
 	c->broker = getpid();
@@ -318,17 +317,18 @@ static size_t hear(int in, void *buf, size_t len, pid_t *broker,
 	return got;
 }
 
-/* The lines suggestions() wrote, kept in the caller's plan. */
-static void take_suggestions(ocap_plan *p, const char *buf, size_t n)
+/* The lines suggestions() wrote, n bytes of buf (which has room for one
+ * more), kept in the caller's plan. */
+static void take_suggestions(ocap_plan *p, char *buf, size_t n)
 {
-	char *copy = strndup(buf, n), *line, *nl;
+	char *line, *nl;
 
-	for (line = copy; line && (nl = strchr(line, '\n')); line = nl + 1) {
+	buf[n] = '\0';
+	for (line = buf; (nl = strchr(line, '\n')); line = nl + 1) {
 		*nl = '\0';
 		if (ocap__plan_suggest(p, line) < 0)
 			break;
 	}
-	free(copy);
 }
 
 /* The caller waits for the broker's word, passing on the signals it is
@@ -356,7 +356,7 @@ static int await_broker(ocap_plan *p, pid_t *broker, int in,
 	*status = o.status;
 	if (o.more > OUT_MAX)
 		o.more = 0;
-	if (o.more && (lines = malloc(o.more))) {
+	if (o.more && (lines = malloc(o.more + 1))) {
 		take_suggestions(p, lines, hear(in, lines, o.more, broker, set,
 						&st));
 		free(lines);

@@ -87,13 +87,9 @@ static int add_if_present(struct ocap_compiled *c, const char *path,
 {
 	struct stat st;
 	size_t n = c->npaths;
-	int fd = openat(AT_FDCWD, path, O_PATH | O_CLOEXEC), e;
+	int fd = ocap__above_root(openat(AT_FDCWD, path, O_PATH | O_CLOEXEC));
+	int e;
 
-	if (fd >= 0 && fd <= OCAP_ROOT_FD) {
-		int up = fcntl(fd, F_DUPFD_CLOEXEC, OCAP_ROOT_FD + 1);
-		close(fd);
-		fd = up;
-	}
 	if (fd < 0 || fstat(fd, &st) < 0) {
 		if (fd >= 0)
 			close(fd);

@@ -13,6 +13,7 @@
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
+#include <string.h>
 
 #include <linux/filter.h>
 
@@ -161,6 +162,20 @@ static inline const char *ocap__seccomp_flag(unsigned bit)
 	default:
 		return NULL;
 	}
+}
+
+/* Whether mode's program with extra sends the program's sendmsg to the
+ * listener (seccomp.c, add_sends): supervised compat with datagram
+ * sockets about, whose sends may name an address. */
+static inline bool ocap__seccomp_sends_supervised(int mode,
+						  const char *const *extra,
+						  size_t n)
+{
+	for (size_t i = 0; mode == OCAP_SC_SUPER && i < n; i++)
+		if (!strcmp(extra[i], OCAP_SC_ALLOW_UDP) ||
+		    !strcmp(extra[i], OCAP_SC_ALLOW_UNIX))
+			return true;
+	return false;
 }
 
 /* The mask of the flags in extra, in any order; -1 when extra holds

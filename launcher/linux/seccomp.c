@@ -867,7 +867,7 @@ static int add_allowances(scmp_filter_ctx ctx, int mode,
 		err = seccomp_rule_add(ctx, act,
 				       seccomp_syscall_resolve_name("listen"),
 				       0);
-	if (!err && mode == OCAP_SC_SUPER && (udp || unix_))
+	if (!err && ocap__seccomp_sends_supervised(mode, extra, n))
 		err = add_sends(ctx);
 	for (size_t i = 0; !err && mode == OCAP_SC_SUPER &&
 			   wants(extra, n, OCAP_SC_HIDE) &&

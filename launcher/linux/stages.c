@@ -162,17 +162,6 @@ static int stage_landlock(const struct ocap_child *c, char *why, size_t n)
 	return ocap__ll_apply(&c->c->enforce->ll, why, n);
 }
 
-/* Supervised with datagram sockets about, the filter sends sendmsg to
- * the listener (seccomp.c, add_sends): it cannot carry the listener. */
-static bool sendmsg_supervised(const struct ocap__enforce *e)
-{
-	for (size_t i = 0; i < e->nsc_extra; i++)
-		if (!strcmp(e->sc_extra[i], OCAP_SC_ALLOW_UDP) ||
-		    !strcmp(e->sc_extra[i], OCAP_SC_ALLOW_UNIX))
-			return true;
-	return false;
-}
-
 /* The listener, attached to a message whose number is -1. */
 static int send_listener(int sock, int fd)
 {
@@ -243,7 +232,10 @@ static int stage_seccomp(const struct ocap_child *c, char *why, size_t n)
 				 "around ocapsh has a listener already");
 	if (r <= 0 || !ocap__sc_supervised(e->sc_mode))
 		return r;
-	return hand_listener(c->superfd, r, !sendmsg_supervised(e));
+	return hand_listener(c->superfd, r,
+			     !ocap__seccomp_sends_supervised(e->sc_mode,
+							     e->sc_extra,
+							     e->nsc_extra));
 }
 
 /* The parent's side (backend.h).  The child, its filter loaded, sends
